@@ -1,0 +1,86 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { images, imageRef } from "../versions";
+import { KindClusterArgs } from "./types";
+
+/**
+ * The kind cluster config. The control plane carries `ingress-ready=true` and maps the host's HTTP(S)
+ * ports on 127.0.0.1 so an ingress controller bound to them serves every UI at a loopback hostname.
+ * JSON is valid YAML, which is what `kind create cluster --config` reads.
+ */
+export function kindConfig(args: KindClusterArgs): string {
+    const image = args.nodeImage ?? imageRef(images.kindNode);
+    const controlPlane = {
+        role: "control-plane",
+        image,
+        kubeadmConfigPatches: [
+            "kind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n    node-labels: \"ingress-ready=true\"\n",
+        ],
+        extraPortMappings: [
+            { containerPort: 80, hostPort: args.httpPort ?? 80, listenAddress: "127.0.0.1", protocol: "TCP" },
+            { containerPort: 443, hostPort: args.httpsPort ?? 443, listenAddress: "127.0.0.1", protocol: "TCP" },
+        ],
+    };
+    const workers = Array.from({ length: args.workers ?? 0 }, () => ({ role: "worker", image }));
+    return JSON.stringify(
+        { kind: "Cluster", apiVersion: "kind.x-k8s.io/v1alpha4", name: args.name, nodes: [controlPlane, ...workers] },
+        null,
+        2,
+    );
+}
+
+const requireTools = `
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "ml-platform: '$1' is not on PATH. $2" >&2; exit 127; }
+}
+need kind "Install kind v0.30.0 (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)."
+need docker "kind runs its nodes as Docker containers: install Docker and start its engine."
+`;
+
+/**
+ * Create-or-reuse: a second `pulumi up` (or an update after a config change) finds the cluster and only
+ * reads its kubeconfig, so it never fails on, or recreates, an existing cluster. Stdout is the kubeconfig.
+ * Inputs come from the environment: KIND_CLUSTER_NAME and KIND_CONFIG.
+ */
+export const kindCreateScript = `set -euo pipefail
+${requireTools}
+if kind get clusters 2>/dev/null | grep -qx -- "$KIND_CLUSTER_NAME"; then
+  echo "ml-platform: kind cluster '$KIND_CLUSTER_NAME' exists; reusing it (node changes need 'kind delete cluster --name $KIND_CLUSTER_NAME' first)." >&2
+else
+  printf '%s\\n' "$KIND_CONFIG" | kind create cluster --name "$KIND_CLUSTER_NAME" --config - --wait 180s >&2
+fi
+kind get kubeconfig --name "$KIND_CLUSTER_NAME"
+`;
+
+/** Delete on destroy; an already-deleted cluster is not an error. */
+export const kindDeleteScript = `set -euo pipefail
+${requireTools}
+if kind get clusters 2>/dev/null | grep -qx -- "$KIND_CLUSTER_NAME"; then
+  kind delete cluster --name "$KIND_CLUSTER_NAME" >&2
+else
+  echo "ml-platform: kind cluster '$KIND_CLUSTER_NAME' is already gone." >&2
+fi
+`;
+
+export interface KindCluster {
+    readonly kubeconfig: pulumi.Output<string>;
+}
+
+export function createKindCluster(name: string, args: KindClusterArgs, parent: pulumi.Resource): KindCluster {
+    const cluster = new command.local.Command(
+        `${name}-kind`,
+        {
+            interpreter: ["/bin/bash", "-c"],
+            create: kindCreateScript,
+            update: kindCreateScript,
+            delete: kindDeleteScript,
+            environment: { KIND_CLUSTER_NAME: args.name, KIND_CONFIG: kindConfig(args) },
+            // A rename is a different cluster: create the new one, then delete the old one.
+            triggers: [args.name],
+            // Stdout is the kubeconfig: keep it out of logs and encrypt it in state.
+            logging: "stderr",
+        },
+        { parent, additionalSecretOutputs: ["stdout"] },
+    );
+    return { kubeconfig: pulumi.secret(cluster.stdout) };
+}

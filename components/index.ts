@@ -1,0 +1,9 @@
+/**
+ * ml-platform's component library. Import from another Pulumi program:
+ *
+ *   import { Cluster } from "ml-platform";
+ *   const cluster = new Cluster("dev", { provider: "kind", name: "dev" });
+ *   // new SomeComponent("x", {...}, { providers: [cluster.provider] })
+ */
+export * from "./cluster";
+export * as versions from "./versions";

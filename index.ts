@@ -1,0 +1,11 @@
+import { loadStackConfig } from "./stacks/config";
+import { buildPlatform } from "./stacks/platform";
+
+const platform = buildPlatform(loadStackConfig());
+
+/** Kubeconfig of the platform's cluster (secret). */
+export const kubeconfig = platform.kubeconfig;
+/** The cluster's name. */
+export const clusterName = platform.cluster.clusterName;
+/** Internal and external URLs of every enabled component. */
+export const endpoints = platform.endpoints;

@@ -1,0 +1,159 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { defaultClusterName, Environment, environmentDefaults } from "./defaults";
+import { NAMESPACE, PlatformConfig, platformConfigSchema, SECRET_KEYS } from "./schema";
+
+/** Every problem with a stack's config, reported at once before any resource is registered. */
+export class ConfigError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly problems: string[],
+    ) {
+        super(
+            `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
+                problems.map((p) => `  - ${p}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+/** The validated stack config plus its secrets, which stay Pulumi secrets. */
+export interface StackConfig {
+    readonly stack: string;
+    readonly config: PlatformConfig;
+    readonly secrets: { readonly kubeconfig?: pulumi.Output<string> };
+}
+
+type Raw = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Objects merge key by key; anything else in `over` replaces what is in `base`. */
+export function mergeDefaults(base: unknown, over: unknown): unknown {
+    if (over === undefined) return base;
+    if (!isObject(base) || !isObject(over)) return over;
+    const out: Raw = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = mergeDefaults(base[k], v);
+    return out;
+}
+
+function valueAt(root: unknown, keyPath: PropertyKey[]): unknown {
+    return keyPath.reduce<unknown>((v, k) => (isObject(v) || Array.isArray(v) ? (v as Raw)[k as string] : undefined), root);
+}
+
+function keyName(keyPath: PropertyKey[]): string {
+    const [top, ...rest] = keyPath.map(String);
+    return `${NAMESPACE}:${top ?? ""}${rest.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join("")}`;
+}
+
+function show(value: unknown): string {
+    if (value === undefined) return "nothing";
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function describe(issue: z.core.$ZodIssue, input: unknown): string[] {
+    const given = valueAt(input, issue.path);
+    if (issue.code === "unrecognized_keys") {
+        const parent = valueAt(input, issue.path);
+        return issue.keys.map(
+            (k) => `${keyName([...issue.path, k])}: got ${show((parent as Raw)[k])}; expected no such key (it is not a setting of ${issue.path.length ? keyName(issue.path) : `the ${NAMESPACE} namespace`})`,
+        );
+    }
+    const expected = issue.message
+        .replace(/^Invalid (input|option): /, "")
+        .replace(/^Too (big|small): /, "")
+        .replace(/, received \w+$/, "");
+    const required = given === undefined ? ` (required${requiredFor(issue.path, input)})` : "";
+    return [`${keyName(issue.path)}: got ${show(given)}; ${expected}${required}`];
+}
+
+function requiredFor(keyPath: PropertyKey[], input: unknown): string {
+    const provider = valueAt(input, ["cluster", "provider"]);
+    return keyPath[0] === "cluster" && keyPath.length > 1 && typeof provider === "string"
+        ? ` when ${NAMESPACE}:cluster.provider is "${provider}"`
+        : "";
+}
+
+/**
+ * Validates the plain (non-secret) config of a stack: merges the environment's defaults under what the
+ * stack file sets, then parses it with the one zod schema. Pure: no Pulumi runtime needed.
+ */
+export function parsePlatformConfig(raw: Raw, ctx: { project: string; stack: string }): PlatformConfig {
+    const problems: string[] = [];
+    for (const key of SECRET_KEYS) {
+        if (key in raw) {
+            problems.push(`${NAMESPACE}:${key}: got a plaintext value; expected a secret (set it with: pulumi config set --secret ${key} ...)`);
+        }
+    }
+    const plain: Raw = Object.fromEntries(Object.entries(raw).filter(([k]) => !(SECRET_KEYS as readonly string[]).includes(k)));
+
+    const environment = plain.environment as Environment;
+    const cluster = plain.cluster;
+    const withDefaults: Raw = { ...plain };
+    if (isObject(cluster) && typeof cluster.provider === "string") {
+        // An invalid environment is reported on its own; dev defaults keep it from cascading into more errors.
+        const defaults = (environmentDefaults[environment] ?? environmentDefaults.dev).cluster[cluster.provider];
+        withDefaults.cluster = mergeDefaults({ name: defaultClusterName(ctx.project, ctx.stack), ...defaults }, cluster);
+    }
+
+    const result = platformConfigSchema.safeParse(withDefaults);
+    if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describe(issue, withDefaults)));
+    if (problems.length) throw new ConfigError(ctx.stack, problems);
+    return result.data!;
+}
+
+// Exported by the SDK's runtime but left out of its type declarations.
+const isConfigSecret = (key: string): boolean =>
+    (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret?.(key) ?? true;
+
+/** The stack's `ml-platform:*` config as the engine hands it over, object values decoded from JSON. */
+export function readNamespaceConfig(all: Record<string, string>): Raw {
+    const raw: Raw = {};
+    for (const [fullKey, value] of Object.entries(all)) {
+        const [ns, key] = fullKey.split(":");
+        if (ns !== NAMESPACE || !key) continue;
+        if ((SECRET_KEYS as readonly string[]).includes(key)) {
+            if (!isConfigSecret(fullKey)) raw[key] = "(plaintext)";
+            continue;
+        }
+        try {
+            raw[key] = /^\s*[[{]/.test(value) ? JSON.parse(value) : value;
+        } catch {
+            raw[key] = value;
+        }
+    }
+    return raw;
+}
+
+/** Reads, validates and returns the whole stack config. The only place the program reads `pulumi.Config`. */
+export function loadStackConfig(): StackConfig {
+    const project = pulumi.getProject();
+    const stack = pulumi.getStack();
+    const config = parsePlatformConfig(readNamespaceConfig(pulumi.runtime.allConfig()), { project, stack });
+    const cfg = new pulumi.Config(NAMESPACE);
+    const secretKubeconfig = cfg.getSecret("kubeconfig");
+
+    if (config.cluster.provider === "existing") {
+        const problems: string[] = [];
+        const { kubeconfigPath } = config.cluster;
+        if (kubeconfigPath && secretKubeconfig) {
+            problems.push(`${NAMESPACE}:cluster.kubeconfigPath: got ${show(kubeconfigPath)}; expected it unset when the secret ${NAMESPACE}:kubeconfig is set (choose one)`);
+        } else if (!kubeconfigPath && !secretKubeconfig) {
+            problems.push(`${NAMESPACE}:cluster.kubeconfigPath: got nothing; expected a kubeconfig file path, or the secret ${NAMESPACE}:kubeconfig, when ${NAMESPACE}:cluster.provider is "existing"`);
+        } else if (kubeconfigPath && !fs.existsSync(expandHome(kubeconfigPath))) {
+            problems.push(`${NAMESPACE}:cluster.kubeconfigPath: got ${show(kubeconfigPath)}; expected a readable kubeconfig file (no such file)`);
+        }
+        if (problems.length) throw new ConfigError(stack, problems);
+        const kubeconfig = secretKubeconfig ?? pulumi.secret(fs.readFileSync(expandHome(kubeconfigPath!), "utf8"));
+        return { stack, config, secrets: { kubeconfig } };
+    }
+    return { stack, config, secrets: {} };
+}
+
+function expandHome(p: string): string {
+    return p.startsWith("~/") ? path.join(os.homedir(), p.slice(2)) : p;
+}

@@ -1,0 +1,147 @@
+import { z } from "zod";
+
+/** The Pulumi config namespace of every key below (`ml-platform:<key>`). */
+export const NAMESPACE = "ml-platform";
+
+/** Config keys that hold secrets: read with `requireSecret`, never parsed into the object below, never printed. */
+export const SECRET_KEYS = ["kubeconfig"] as const;
+
+const ipv4 = String.raw`(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}`;
+const ipv4Re = new RegExp(`^${ipv4}$`);
+const cidrRe = new RegExp(`^${ipv4}/(3[0-2]|[12]?\\d)$`);
+
+const cidr = z.string().regex(cidrRe, { error: 'expected an IPv4 CIDR such as "10.0.0.0/16"' });
+const cidrWithPrefix = (prefix: number) =>
+    cidr.refine((c) => c.endsWith(`/${prefix}`), { error: `expected an IPv4 CIDR with a /${prefix} prefix` });
+const count = (min: number, max: number) =>
+    z.number({ error: `expected a whole number from ${min} to ${max}` }).int({ error: `expected a whole number from ${min} to ${max}` })
+        .min(min, { error: `expected a whole number from ${min} to ${max}` })
+        .max(max, { error: `expected a whole number from ${min} to ${max}` });
+const port = count(1, 65535);
+
+/** DNS-label-like names that also fit GCP service-account IDs once suffixed with `-nodes`. */
+const clusterName = z
+    .string()
+    .regex(/^[a-z]([-a-z0-9]{0,22}[a-z0-9])?$/, {
+        error: "expected 1-24 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen",
+    });
+
+function nodePool(machineType: RegExp, machineHint: string) {
+    return z
+        .strictObject({
+            machineType: z.string().regex(machineType, { error: `expected a machine type such as ${machineHint}` }),
+            minNodes: count(0, 100),
+            maxNodes: count(1, 1000),
+            diskSizeGb: count(30, 4096).optional(),
+        })
+        .refine((p) => p.minNodes <= p.maxNodes, { error: "expected minNodes <= maxNodes", path: ["maxNodes"] });
+}
+const gkePool = nodePool(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, '"e2-standard-4"');
+const gkeGpuPool = z.intersection(
+    gkePool,
+    z.object({
+        acceleratorType: z.string().regex(/^nvidia-[a-z0-9-]+$/, { error: 'expected a GKE accelerator type such as "nvidia-l4"' }).optional(),
+        acceleratorCount: count(1, 8).optional(),
+    }),
+);
+const aksPool = nodePool(/^Standard_[A-Za-z0-9_]+$/, '"Standard_D4s_v5"');
+
+export const kindClusterSchema = z.strictObject({
+    provider: z.literal("kind"),
+    name: clusterName,
+    workers: count(0, 5),
+    nodeImage: z.string().regex(/^[\w./-]+(:[\w.-]+)?(@sha256:[a-f0-9]{64})?$/, { error: "expected an image reference" }).optional(),
+    httpPort: port,
+    httpsPort: port,
+});
+
+export const gkeClusterSchema = z.strictObject({
+    provider: z.literal("gke"),
+    name: clusterName,
+    project: z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, { error: 'expected a GCP project ID such as "acme-ml-prod"' }),
+    region: z.string().regex(/^[a-z]+-[a-z]+\d+$/, { error: 'expected a GCP region such as "europe-west1" (regional clusters only, not a zone)' }),
+    releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]),
+    network: z.strictObject({
+        nodesCidr: cidr,
+        podsCidr: cidr,
+        servicesCidr: cidr,
+        masterCidr: cidrWithPrefix(28),
+    }),
+    masterAuthorizedNetworks: z.array(z.strictObject({ cidr, displayName: z.string().min(1) })),
+    systemPool: gkePool,
+    workloadPool: gkePool,
+    spotPool: gkePool.optional(),
+    gpuPool: gkeGpuPool.optional(),
+    deletionProtection: z.boolean(),
+});
+
+export const aksClusterSchema = z
+    .strictObject({
+        provider: z.literal("aks"),
+        name: clusterName,
+        location: z.string().regex(/^[a-z][a-z0-9]+$/, { error: 'expected an Azure region name such as "westeurope"' }),
+        kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: 'expected a Kubernetes minor version such as "1.33"' }),
+        skuTier: z.enum(["Free", "Standard"]),
+        network: z.strictObject({
+            vnetCidr: cidr,
+            nodesCidr: cidr,
+            podsCidr: cidr,
+            servicesCidr: cidr,
+            dnsServiceIp: z.string().regex(ipv4Re, { error: 'expected an IPv4 address such as "10.2.0.10"' }),
+        }),
+        adminGroupObjectIds: z
+            .array(z.uuid({ error: "expected an Entra ID group object ID (a UUID)" }))
+            .min(1, { error: "expected at least one Entra ID admin group object ID: with local accounts disabled nobody could administer the cluster" }),
+        authorizedIpRanges: z.array(cidr).min(1, { error: "expected at least one CIDR allowed to reach the API server" }),
+        availabilityZones: z.array(z.enum(["1", "2", "3"])).min(1).optional(),
+        systemPool: aksPool,
+        userPool: aksPool,
+        spotPool: aksPool.optional(),
+        gpuPool: aksPool.optional(),
+    })
+    .refine((c) => ipInCidr(c.network.dnsServiceIp, c.network.servicesCidr), {
+        error: "expected an address inside network.servicesCidr",
+        path: ["network", "dnsServiceIp"],
+    });
+
+export const existingClusterSchema = z.strictObject({
+    provider: z.literal("existing"),
+    name: clusterName,
+    /** Path of a kubeconfig file; or set the secret key `ml-platform:kubeconfig` to its content. */
+    kubeconfigPath: z.string().min(1).optional(),
+    context: z.string().min(1).optional(),
+});
+
+export const clusterSchema = z.discriminatedUnion("provider", [
+    kindClusterSchema,
+    gkeClusterSchema,
+    aksClusterSchema,
+    existingClusterSchema,
+]);
+
+export const platformConfigSchema = z.strictObject({
+    environment: z.enum(["dev", "prod"]),
+    cluster: clusterSchema,
+    mirror: z
+        .strictObject({
+            imageRegistry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[\w.-]+)*$/, { error: 'expected a registry host with an optional path, such as "registry.corp:5000/mirror"' }).optional(),
+            chartRepository: z.url({ error: 'expected a chart repository URL such as "https://charts.corp/mirror"' }).optional(),
+        })
+        .optional(),
+});
+
+export type PlatformConfig = z.infer<typeof platformConfigSchema>;
+export type ClusterConfig = z.infer<typeof clusterSchema>;
+
+function ipToInt(ip: string): number {
+    return ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
+}
+
+export function ipInCidr(ip: string, cidrRange: string): boolean {
+    if (!ipv4Re.test(ip) || !cidrRe.test(cidrRange)) return false;
+    const [base, bits] = cidrRange.split("/");
+    const size = 2 ** (32 - Number(bits));
+    const start = Math.floor(ipToInt(base) / size) * size;
+    const value = ipToInt(ip);
+    return value >= start && value < start + size;
+}

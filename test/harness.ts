@@ -1,0 +1,198 @@
+/**
+ * The one test harness: run a Pulumi program under mocks, capture every resource registration with its
+ * options (provider, parent, protect, ...) straight from the engine request, and load real stack files.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { mergeDefaults } from "../stacks/config";
+
+export const repoRoot = path.resolve(__dirname, "..");
+export const PROJECT = "ml-platform";
+
+/** One resource registration as the engine received it. */
+export interface Registration {
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+    readonly custom: boolean;
+    readonly parent: string;
+    /** Provider reference `urn::id`, or "" when the default provider would be used. */
+    readonly provider: string;
+    /** Inputs with secrets unwrapped. */
+    readonly inputs: Record<string, any>;
+    /** Top-level input names whose value was a Pulumi secret. */
+    readonly secretInputs: ReadonlySet<string>;
+    readonly protect: boolean;
+    readonly retainOnDelete: boolean;
+    readonly deleteBeforeReplace: boolean;
+    readonly ignoreChanges: readonly string[];
+    readonly additionalSecretOutputs: readonly string[];
+    readonly dependencies: readonly string[];
+}
+
+export interface RunResult<T> {
+    readonly result: T;
+    readonly resources: Registration[];
+    /** Every registration of a type token, e.g. `kubernetes:apps/v1:StatefulSet`. */
+    byType(type: string): Registration[];
+    /** The one registration of a type (and logical name, when given); throws when there is not exactly one. */
+    one(type: string, name?: string): Registration;
+}
+
+export interface RunOptions {
+    readonly stack?: string;
+    /** Full config map, `namespace:key` to string (objects JSON-encoded), as the engine passes it. */
+    readonly config?: Record<string, string>;
+    readonly secretKeys?: string[];
+    readonly preview?: boolean;
+    /** Extra outputs a mocked resource reports, by type token. */
+    readonly outputs?: Record<string, (inputs: any, name: string) => Record<string, unknown>>;
+}
+
+const secretSig = { key: "4dabf18193072939515e22adb298388d", value: "1b47061264138c4ac30d75fd1eb44270" };
+const isWrappedSecret = (v: any) => v && typeof v === "object" && v[secretSig.key] === secretSig.value;
+
+/** Deep copy with every secret wrapper replaced by its value. */
+export function unwrapSecrets(v: any): any {
+    if (isWrappedSecret(v)) return unwrapSecrets(v.value);
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrapSecrets(x)]));
+    return v;
+}
+
+export const fakeKubeconfig = (server: string) =>
+    `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: ${server}\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {}\n`;
+
+/** Computed outputs the real providers would return, for the types whose outputs the program reads. */
+const defaultOutputs: Record<string, (inputs: any, name: string) => Record<string, unknown>> = {
+    "command:local:Command": () => ({ stdout: fakeKubeconfig("https://127.0.0.1:6443") }),
+    "gcp:container/cluster:Cluster": () => ({ endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "Q0EtQ0VSVA==" } }),
+    "gcp:serviceaccount/account:Account": (i) => ({ email: `${i.accountId}@${i.project}.iam.gserviceaccount.com` }),
+    "gcp:compute/network:Network": (i) => ({ selfLink: `https://www.googleapis.com/compute/v1/projects/${i.project}/global/networks/${i.name}` }),
+    "gcp:compute/subnetwork:Subnetwork": (i) => ({
+        selfLink: `https://www.googleapis.com/compute/v1/projects/${i.project}/regions/${i.region}/subnetworks/${i.name}`,
+    }),
+    "azure-native:resources:ResourceGroup": (i) => ({ name: i.resourceGroupName }),
+    "azure-native:network:VirtualNetwork": (i) => ({ name: i.virtualNetworkName }),
+    "azure-native:containerservice:ManagedCluster": (i) => ({
+        name: i.resourceName,
+        oidcIssuerProfile: { enabled: true, issuerURL: `https://oidc.example.invalid/${i.resourceName}/` },
+    }),
+};
+
+const invokeResults: Record<string, (args: any) => Record<string, unknown>> = {
+    "azure-native:containerservice:listManagedClusterUserCredentials": () => ({
+        kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeKubeconfig("https://aks.example.invalid:443")).toString("base64") }],
+    }),
+};
+
+/** Runs `program` under Pulumi mocks and returns what it registered. */
+export async function runProgram<T>(program: () => T | Promise<T>, options: RunOptions = {}): Promise<RunResult<T>> {
+    const resources: Registration[] = [];
+    const outputs = { ...defaultOutputs, ...options.outputs };
+    pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const extra = outputs[args.type]?.(unwrapSecrets(args.inputs), args.name) ?? {};
+                return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, ...extra } };
+            },
+            call: (args) => {
+                const fn = invokeResults[args.token];
+                if (!fn) throw new Error(`test harness: no mock result for invoke ${args.token}`);
+                return fn(args.inputs);
+            },
+        },
+        PROJECT,
+        options.stack ?? "test",
+        options.preview ?? false,
+    );
+
+    const runtime = pulumi.runtime as any;
+    const monitor = runtime.getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, res: any) => void) =>
+        register(req, (err: any, res: any) => {
+            if (!err) {
+                const raw = pulumi.runtime.deserializeProperties(req.getObject());
+                resources.push({
+                    type: req.getType(),
+                    name: req.getName(),
+                    urn: res.getUrn(),
+                    custom: req.getCustom(),
+                    parent: req.getParent(),
+                    provider: req.getProvider(),
+                    inputs: unwrapSecrets(raw),
+                    secretInputs: new Set(Object.keys(raw).filter((k) => isWrappedSecret(raw[k]))),
+                    protect: req.getProtect?.() ?? false,
+                    retainOnDelete: req.getRetainondelete?.() ?? false,
+                    deleteBeforeReplace: req.getDeletebeforereplace?.() ?? false,
+                    ignoreChanges: req.getIgnorechangesList?.() ?? [],
+                    additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
+                    dependencies: req.getDependenciesList?.() ?? [],
+                });
+            }
+            callback(err, res);
+        });
+
+    const result = await program();
+    await runtime.waitForRPCs();
+
+    const byType = (type: string) => resources.filter((r) => r.type === type);
+    return {
+        result,
+        resources,
+        byType,
+        one(type: string, name?: string) {
+            const found = byType(type).filter((r) => name === undefined || r.name === name);
+            if (found.length !== 1) {
+                throw new Error(`expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+            }
+            return found[0];
+        },
+    };
+}
+
+/** The value of an Output (known under mocks outside preview). */
+export function unwrap<T>(output: pulumi.Input<T>): Promise<T> {
+    return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
+}
+
+/** The config map of a real `Pulumi.<stack>.yaml`, as the engine would pass it, plus project defaults. */
+export function loadStackFile(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+): { config: Record<string, string>; secretKeys: string[] } {
+    const project = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.yaml"), "utf8"));
+    const file = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
+    const values: Record<string, unknown> = {};
+    for (const [key, decl] of Object.entries<any>(project.config ?? {})) {
+        if (decl && typeof decl === "object" && "default" in decl) values[`${PROJECT}:${key}`] = decl.default;
+    }
+    Object.assign(values, file.config ?? {}, overrides);
+
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+        const isSecure = value && typeof value === "object" && "secure" in (value as object);
+        if (isSecure) secretKeys.push(key);
+        config[key] = isSecure ? "test-secret-value" : typeof value === "string" ? value : JSON.stringify(value);
+    }
+    return { config, secretKeys };
+}
+
+/** Deep-merges `patch` into the object-valued config key `key` of a loaded stack file (for tests that set org values). */
+export function withConfig(stack: string, key: string, patch: Record<string, unknown>) {
+    const file = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
+    const merged = mergeDefaults(file.config?.[key] ?? {}, patch);
+    return loadStackFile(stack, { [key]: merged });
+}
+
+/** Kubernetes objects (not the provider itself) that do not name `providerUrn` as their provider. */
+export function kubernetesResourcesWithoutProvider(resources: Registration[], providerUrn: string): Registration[] {
+    return resources.filter(
+        (r) => r.custom && r.type.startsWith("kubernetes:") && !r.provider.startsWith(`${providerUrn}::`),
+    );
+}
