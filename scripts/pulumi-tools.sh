@@ -81,8 +81,16 @@ LANGHOST_PKG=github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
 
 log() { printf 'pulumi-tools: %s\n' "$*" >&2; }
 CURRENT_TOOL="setup"
-die() { printf 'pulumi-tools: FAILED %s: %s\n' "$CURRENT_TOOL" "$*" >&2; exit 1; }
-trap 'rc=$?; if [ $rc -ne 0 ]; then printf "pulumi-tools: FAILED %s (exit %s); see messages above\n" "$CURRENT_TOOL" "$rc" >&2; fi' EXIT
+DIED=0
+die() { DIED=1; printf 'pulumi-tools: FAILED %s: %s\n' "$CURRENT_TOOL" "$*" >&2; exit 1; }
+trap 'rc=$?; if [ $rc -ne 0 ] && [ "$DIED" = 0 ]; then printf "pulumi-tools: FAILED %s (exit %s); see messages above\n" "$CURRENT_TOOL" "$rc" >&2; fi' EXIT
+# json_eval JS: evaluate JS with `d` = JSON parsed from stdin; prints the result (strings raw).
+json_eval() {
+  node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{const d=JSON.parse(s);
+    const r=(new Function("d","return ("+process.argv[1]+")"))(d);
+    if (r instanceof Error) { console.error(r.message); process.exit(1); }
+    if (r !== undefined && r !== null) process.stdout.write(Array.isArray(r)?r.join("\n")+(r.length?"\n":""):String(r)+"\n");});' "$1"
+}
 
 print_versions() {
   echo "pulumi $PULUMI_VERSION"
@@ -107,7 +115,7 @@ if [ "${PRINT_VERSIONS:-0}" = 1 ]; then print_versions; exit 0; fi
 
 command -v go >/dev/null 2>&1 || { [ -x /usr/local/go/bin/go ] && PATH="/usr/local/go/bin:$PATH"; } || true
 command -v go >/dev/null 2>&1 || die "go toolchain not found (need Go >= 1.25 on PATH)"
-command -v node >/dev/null 2>&1 || die "node not found (used to stamp the kubernetes schema version)"
+command -v node >/dev/null 2>&1 || die "node not found (used for JSON handling)"
 
 # Go: module proxy only (GitHub is unreachable; never fall back to direct VCS), module mode.
 export GOPROXY=https://proxy.golang.org
@@ -130,7 +138,7 @@ link_into_bin() {
 
 # go_mod_of MODULE VERSION -> prints path of the module's go.mod in the module cache
 go_mod_of() {
-  go mod download -json "$1@$2" | jq -r 'if .Error then error(.Error) else .GoMod end'
+  go mod download -json "$1@$2" | json_eval 'd.Error ? new Error(d.Error) : d.GoMod'
 }
 
 # new_build_dir MODULE VERSION -> prints temp dir with a throwaway module requiring
@@ -147,9 +155,10 @@ new_build_dir() {
     go mod edit -require="$mod@$ver"
     # Copy replace directives whose target is a module version (local ../dir ones are
     # meaningless outside the upstream repo and are handled per tool).
-    go mod edit -json "$gomod" | jq -r '(.Replace // [])[] | select(.New.Version != null)
-        | "\(.Old.Path)\(if .Old.Version then "@"+.Old.Version else "" end)=\(.New.Path)@\(.New.Version)"' |
-      while read -r r; do go mod edit -replace="$r"; done
+    go mod edit -json "$gomod" |
+      json_eval '(d.Replace || []).filter(r => r.New.Version).map(r =>
+        r.Old.Path + (r.Old.Version ? "@" + r.Old.Version : "") + "=" + r.New.Path + "@" + r.New.Version)' |
+      while read -r r; do log "  replace $r"; go mod edit -replace="$r"; done
   ) >&2 || { rm -rf "$dir"; return 1; }
   echo "$dir"
 }
@@ -253,8 +262,10 @@ EOF
 }
 
 plugin_installed_in_cache() { # NAME VERSION
-  "$BIN_DIR/pulumi" plugin ls --json 2>/dev/null |
-    jq -e --arg n "$1" --arg v "$2" 'map(select(.kind=="resource" and .name==$n and (.version|ltrimstr("v"))==$v)) | length > 0' >/dev/null
+  local n
+  n="$(PULUMI_SKIP_UPDATE_CHECK=true "$BIN_DIR/pulumi" plugin ls --json 2>/dev/null |
+    json_eval "(d || []).filter(p => p.kind === 'resource' && p.name === '$1' && String(p.version).replace(/^v/, '') === '$2').length" || echo 0)"
+  [ "${n:-0}" -gt 0 ]
 }
 
 ensure_provider() { # NAME VERSION MODULE MODVERSION
@@ -271,7 +282,8 @@ ensure_provider() { # NAME VERSION MODULE MODVERSION
     log "building pulumi-resource-$name $ver from $mod@$modver"
     local dir moddir
     dir="$(new_build_dir "$mod" "$modver")" || die "cannot prepare build module for $mod@$modver"
-    moddir="$(go mod download -json "$mod@$modver" | jq -r .Dir)"
+    moddir="$(cd "$dir" && go mod download -json "$mod@$modver" | json_eval 'd.Error ? new Error(d.Error) : d.Dir')" ||
+      die "cannot download $mod@$modver"
     PKG="$mod/cmd/pulumi-resource-$name"; LDFLAGS=""
     if declare -F "prepare_$name" >/dev/null; then "prepare_$name" "$dir" "$moddir" "$ver" || die "prepare step failed"; fi
     go_build "$dir" "$PKG" "$out" "$LDFLAGS" || die "go build failed"
@@ -282,6 +294,9 @@ ensure_provider() { # NAME VERSION MODULE MODVERSION
     log "registering $name $ver in the plugin cache (${PULUMI_HOME:-$HOME/.pulumi}/plugins)"
     PULUMI_SKIP_UPDATE_CHECK=true "$BIN_DIR/pulumi" plugin install resource "$name" "$ver" --file "$out" >&2 ||
       die "pulumi plugin install --file failed"
+    # The install copies the binary; swap the copy for a hard link when on the same filesystem.
+    local cached="${PULUMI_HOME:-$HOME/.pulumi}/plugins/resource-$name-v$ver/pulumi-resource-$name"
+    if [ -f "$cached" ] && cmp -s "$cached" "$out"; then ln -f "$out" "$cached" 2>/dev/null || true; fi
   fi
 }
 
