@@ -43,9 +43,22 @@ export const images = {
         tag: "v1.34.0",
         digest: "sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a",
     },
+    // --- storage and postgres ---
+    // --- lakehouse ---
+    // --- streaming ---
+    // --- orchestrator ---
+    // --- tracking and serving ---
+    // --- monitoring ---
 } as const satisfies Record<string, ImagePin>;
 
-export const charts = {} as const satisfies Record<string, ChartPin>;
+export const charts = {
+    // --- storage and postgres ---
+    // --- lakehouse ---
+    // --- streaming ---
+    // --- orchestrator ---
+    // --- tracking and serving ---
+    // --- monitoring ---
+} as const satisfies Record<string, ChartPin>;
 
 /** Full image reference for a pin, honouring a mirror registry. */
 export function imageRef(pin: ImagePin, mirror?: Mirror): string {

@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+
+/** Labels every platform object carries, so policies, NetworkPolicies and dashboards can select by component. */
+export function platformLabels(component: string): Record<string, string> {
+    return { "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": component };
+}
+
+/**
+ * A platform namespace. Pod Security Admission enforces `restricted` unless a component needs `baseline`
+ * (say so at the call site). The name is fixed (no auto-naming) so state and URLs stay stable.
+ */
+export function createNamespace(
+    name: string,
+    args: { namespace: string; component: string; podSecurity?: "restricted" | "baseline" },
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Namespace {
+    const level = args.podSecurity ?? "restricted";
+    return new k8s.core.v1.Namespace(
+        name,
+        {
+            metadata: {
+                name: args.namespace,
+                labels: {
+                    ...platformLabels(args.component),
+                    "pod-security.kubernetes.io/enforce": level,
+                    "pod-security.kubernetes.io/warn": "restricted",
+                },
+            },
+        },
+        opts,
+    );
+}
+
+/** A Secret whose every value is a Pulumi secret (encrypted in state, masked in output). */
+export function createSecret(
+    name: string,
+    args: { name: string; namespace: pulumi.Input<string>; component: string; data: Record<string, pulumi.Input<string>> },
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.Secret {
+    return new k8s.core.v1.Secret(
+        name,
+        {
+            metadata: { name: args.name, namespace: args.namespace, labels: platformLabels(args.component) },
+            type: "Opaque",
+            stringData: pulumi.secret(args.data) as pulumi.Output<Record<string, string>>,
+        },
+        opts,
+    );
+}

@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Postgres in the kind cluster, Cloud SQL on GKE, Flexible Server on AKS. */
+export type PostgresFlavor = "in-cluster" | "cloudsql" | "flexible";
+
+/** Keys of the Secret each consumer receives. */
+export const databaseSecretKeys = {
+    username: "username",
+    password: "password",
+    host: "host",
+    port: "port",
+    database: "database",
+    /** `postgresql://user:password@host:port/database?sslmode=...` */
+    uri: "uri",
+    /** `jdbc:postgresql://host:port/database?sslmode=...` (no credentials). */
+    jdbcUrl: "jdbc-url",
+} as const;
+
+/** One consumer's database: its own database and user, delivered as a Secret in the consumer's namespace. */
+export interface DatabaseConnection {
+    readonly host: pulumi.Output<string>;
+    readonly port: number;
+    readonly database: string;
+    readonly username: string;
+    /** Secret in the consumer's namespace with the keys of {@link databaseSecretKeys}. */
+    readonly secretName: pulumi.Output<string>;
+}
+
+export interface DatabaseRequest {
+    /** Namespace of the consumer, where its Secret is created. */
+    readonly namespace: pulumi.Input<string>;
+    /** Database and user name (lowercase, underscores), e.g. `metastore`. */
+    readonly database: string;
+    /** CDC sources: the user may replicate (logical decoding) from this database. */
+    readonly replication?: boolean;
+}
+
+/** The platform's Postgres, as every consumer (metastore, Airflow, MLflow, CDC source) sees it. */
+export interface Postgres {
+    readonly flavor: PostgresFlavor;
+    readonly host: pulumi.Output<string>;
+    readonly port: number;
+    /** Creates a database and its user with a generated password, delivered as a Secret; `parent` owns them. */
+    database(name: string, request: DatabaseRequest, parent: pulumi.Resource): DatabaseConnection;
+}
