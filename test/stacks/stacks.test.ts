@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
@@ -86,5 +87,52 @@ describe("explicit provider check", () => {
         });
         const provider = run.one("pulumi:providers:kubernetes", "cluster-k8s");
         assert.deepEqual(kubernetesResourcesWithoutProvider(run.resources, provider.urn).map((r) => r.name), ["ambient"]);
+    });
+});
+
+describe("existing cluster: kubeconfig from a file or a secret, never both", () => {
+    const base = { "ml-platform:environment": "dev" };
+    const existing = (cluster: Record<string, unknown>) => ({ ...base, "ml-platform:cluster": JSON.stringify({ provider: "existing", name: "corp", ...cluster }) });
+    const attempt = (config: Record<string, string>, secretKeys: string[] = []) =>
+        runProgram(
+            () => {
+                try {
+                    return buildPlatform(loadStackConfig());
+                } catch (e) {
+                    return e as Error;
+                }
+            },
+            { config, secretKeys },
+        );
+
+    it("reads kubeconfigPath into a secret kubeconfig output", async () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kc-")), "config");
+        fs.writeFileSync(file, "apiVersion: v1\nkind: Config\n");
+        const run = await attempt(existing({ kubeconfigPath: file }));
+        assert.ok(!(run.result instanceof Error), String(run.result));
+        const platform = run.result as Awaited<ReturnType<typeof buildPlatform>>;
+        assert.equal(await pulumi.isSecret(platform.kubeconfig), true);
+    });
+
+    it("takes the secret key ml-platform:kubeconfig", async () => {
+        const run = await attempt({ ...existing({}), "ml-platform:kubeconfig": "apiVersion: v1\n" }, ["ml-platform:kubeconfig"]);
+        assert.ok(!(run.result instanceof Error), String(run.result));
+        assert.ok(run.one("pulumi:providers:kubernetes").secretInputs.has("kubeconfig"));
+    });
+
+    it("names the keys when neither, both, or a missing file is given", async () => {
+        const neither = await attempt(existing({}));
+        assert.match(String(neither.result), /ml-platform:cluster\.kubeconfigPath: got nothing; expected a kubeconfig file path, or the secret ml-platform:kubeconfig/);
+        const both = await attempt({ ...existing({ kubeconfigPath: "/etc/hosts" }), "ml-platform:kubeconfig": "x" }, ["ml-platform:kubeconfig"]);
+        assert.match(String(both.result), /ml-platform:cluster\.kubeconfigPath: got "\/etc\/hosts"; expected it unset when the secret ml-platform:kubeconfig is set/);
+        const missing = await attempt(existing({ kubeconfigPath: "/nonexistent/kubeconfig" }));
+        assert.match(String(missing.result), /ml-platform:cluster\.kubeconfigPath: got "\/nonexistent\/kubeconfig"; expected a readable kubeconfig file/);
+        for (const r of [neither, both, missing]) assert.deepEqual(r.resources, []);
+    });
+
+    it("rejects a kubeconfig stored in plaintext", async () => {
+        const run = await attempt({ ...existing({}), "ml-platform:kubeconfig": "apiVersion: v1\n" });
+        assert.match(String(run.result), /ml-platform:kubeconfig: got a plaintext value; expected a secret/);
+        assert.doesNotMatch(String(run.result), /apiVersion/);
     });
 });
