@@ -196,3 +196,30 @@ export function kubernetesResourcesWithoutProvider(resources: Registration[], pr
         (r) => r.custom && r.type.startsWith("kubernetes:") && !r.provider.startsWith(`${providerUrn}::`),
     );
 }
+
+/**
+ * The organisation-specific values each prod stack file documents as required (see its header comment),
+ * standing in for what a team sets with `pulumi config set`.
+ */
+export const exampleOrgValues: Record<string, Record<string, unknown>> = {
+    prod: { project: "acme-ml-prod", masterAuthorizedNetworks: [{ cidr: "198.51.100.0/24", displayName: "office" }] },
+    "prod-aks": { adminGroupObjectIds: ["6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b"], authorizedIpRanges: ["198.51.100.0/24"] },
+};
+
+/** The stacks this repository ships, by name. */
+export const shippedStacks = ["dev", "prod", "prod-aks"] as const;
+
+/** The config map of a shipped stack, completed with {@link exampleOrgValues}. */
+export function shippedStackConfig(stack: string) {
+    const org = exampleOrgValues[stack];
+    return org ? withConfig(stack, "ml-platform:cluster", org) : loadStackFile(stack);
+}
+
+/** Runs the real stack program (index.ts's composition) for a shipped stack under mocks. */
+export async function constructStack(stack: string) {
+    // Imported lazily so tests that only need the mocks do not load the whole platform.
+    const { loadStackConfig } = await import("../stacks/config");
+    const { buildPlatform } = await import("../stacks/platform");
+    const { config, secretKeys } = shippedStackConfig(stack);
+    return runProgram(() => buildPlatform(loadStackConfig()), { stack, config, secretKeys });
+}

@@ -1,0 +1,89 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { chartWorkloads, componentOf, footprint, parseCpu, parseMemory, workloadsOf } from "../../stacks/footprint";
+
+const urn = (chain: string, name: string) => `urn:pulumi:dev::ml-platform::${chain}::${name}`;
+
+describe("footprint: quantities", () => {
+    it("parses CPU in cores", () => {
+        assert.equal(parseCpu("250m"), 0.25);
+        assert.equal(parseCpu("2"), 2);
+        assert.equal(parseCpu(0.5), 0.5);
+        assert.equal(parseCpu(undefined), 0);
+        assert.throws(() => parseCpu("two"), /not a CPU quantity: "two"/);
+    });
+
+    it("parses memory in bytes, binary and decimal suffixes", () => {
+        assert.equal(parseMemory("512Mi"), 512 * 2 ** 20);
+        assert.equal(parseMemory("1Gi"), 2 ** 30);
+        assert.equal(parseMemory("1G"), 1e9);
+        assert.equal(parseMemory("1e9"), 1e9);
+        assert.equal(parseMemory("1048576"), 2 ** 20);
+        assert.throws(() => parseMemory("1 GB"), /not a memory quantity/);
+    });
+});
+
+describe("footprint: workloads", () => {
+    it("attributes a resource to its outermost platform component", () => {
+        assert.equal(componentOf(urn("mlplatform:lakehouse:Lakehouse$kubernetes:apps/v1:Deployment", "trino")), "lakehouse");
+        assert.equal(componentOf(urn("kubernetes:apps/v1:Deployment", "loose")), "other");
+    });
+
+    it("multiplies Deployment container requests by replicas and lists containers without requests", () => {
+        const deployment = {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "mlflow",
+            urn: urn("mlplatform:tracking:Tracking$kubernetes:apps/v1:Deployment", "mlflow"),
+            inputs: {
+                metadata: { name: "mlflow" },
+                spec: {
+                    replicas: 2,
+                    template: {
+                        spec: {
+                            initContainers: [{ name: "migrate" }],
+                            containers: [
+                                { name: "server", resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } } },
+                                { name: "sidecar", resources: { requests: { cpu: "50m", memory: "64Mi" } } },
+                            ],
+                        },
+                    },
+                },
+            },
+        };
+        const [w] = workloadsOf(deployment);
+        assert.deepEqual(w.requests, { cpu: 0.3, memory: 576 * 2 ** 20 });
+        assert.deepEqual(w.missingRequests, ["migrate"]);
+        const report = footprint([deployment]);
+        assert.deepEqual(report.byComponent.tracking.requests, { cpu: 0.6, memory: 1152 * 2 ** 20 });
+    });
+
+    it("reads chart values: resources beside replicas, skipping disabled sections", () => {
+        const found = chartWorkloads({
+            scheduler: { replicas: 2, resources: { requests: { cpu: "500m", memory: "1Gi" } } },
+            triggerer: { enabled: false, resources: { requests: { cpu: "1", memory: "1Gi" } } },
+            grafana: { sidecar: { resources: { requests: { cpu: "10m", memory: "32Mi" } } } },
+        });
+        assert.deepEqual(
+            found.map((w) => [w.workload, w.replicas]),
+            [["scheduler", 2], ["grafana.sidecar", 1]],
+        );
+    });
+
+    it("counts Strimzi node pools, Kafka operators and KServe predictors", () => {
+        const chain = "mlplatform:streaming:Streaming$kubernetes:kafka.strimzi.io/v1beta2:";
+        const res = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
+        const report = footprint([
+            { type: "kubernetes:kafka.strimzi.io/v1beta2:KafkaNodePool", name: "brokers", urn: urn(`${chain}KafkaNodePool`, "brokers"), inputs: { spec: { replicas: 3, resources: res } } },
+            { type: "kubernetes:kafka.strimzi.io/v1beta2:Kafka", name: "kafka", urn: urn(`${chain}Kafka`, "kafka"), inputs: { spec: { entityOperator: { topicOperator: { resources: res } } } } },
+            {
+                type: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+                name: "iris",
+                urn: urn("mlplatform:serving:Serving$kubernetes:serving.kserve.io/v1beta1:InferenceService", "iris"),
+                inputs: { spec: { predictor: { minReplicas: 1, model: { resources: res } } } },
+            },
+        ]);
+        assert.equal(report.byComponent.streaming.requests.cpu, 2);
+        assert.equal(report.byComponent.serving.requests.memory, 2 ** 30);
+        assert.equal(report.total.limits.cpu, 5);
+    });
+});
