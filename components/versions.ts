@@ -58,6 +58,9 @@ export const charts = {
     // --- orchestrator ---
     // --- tracking and serving ---
     // --- monitoring ---
+    // --- ingress ---
+    /** Traefik v3.7.11 (ingress-nginx was retired in March 2026: no more security fixes). */
+    traefik: { chart: "traefik", version: "41.3.0", repository: "https://traefik.github.io/charts" },
 } as const satisfies Record<string, ChartPin>;
 
 /** Full image reference for a pin, honouring a mirror registry. */

@@ -68,6 +68,8 @@ export const fakeKubeconfig = (server: string) =>
 /** Computed outputs the real providers would return, for the types whose outputs the program reads. */
 const defaultOutputs: Record<string, (inputs: any, name: string) => Record<string, unknown>> = {
     "command:local:Command": () => ({ stdout: fakeKubeconfig("https://127.0.0.1:6443") }),
+    // Distinct, recognisable values so tests can scan other resources' inputs for leaks.
+    "random:index/randomPassword:RandomPassword": (_i, name) => ({ result: `mock-password-${name}`, bcryptHash: `$2a$10$mock-bcrypt-${name}` }),
     "gcp:container/cluster:Cluster": () => ({ endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "Q0EtQ0VSVA==" } }),
     "gcp:serviceaccount/account:Account": (i) => ({ email: `${i.accountId}@${i.project}.iam.gserviceaccount.com` }),
     "gcp:compute/network:Network": (i) => ({ selfLink: `https://www.googleapis.com/compute/v1/projects/${i.project}/global/networks/${i.name}` }),

@@ -1,0 +1,123 @@
+import { platformLabels } from "../common/kubernetes";
+
+/**
+ * How the platform's UIs are reached.
+ * - `kind`: Traefik binds the host ports the kind Cluster maps (80/443 on 127.0.0.1); plain HTTP at
+ *   `<ui>.localtest.me`, a public DNS name that resolves to 127.0.0.1.
+ * - `public`: a cloud load balancer; every route is HTTPS with a cert-manager certificate.
+ * - `internal`: the same behind an internal (VPC-only) load balancer.
+ */
+export type Exposure = "kind" | "public" | "internal";
+
+export interface TraefikValuesArgs {
+    readonly environment: "dev" | "prod";
+    readonly exposure: Exposure;
+    readonly className: string;
+}
+
+const internalLoadBalancerAnnotations = {
+    "networking.gke.io/load-balancer-type": "Internal",
+    "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+};
+
+/** Values for the Traefik chart. */
+export function traefikValues(args: TraefikValuesArgs): Record<string, unknown> {
+    const prod = args.environment === "prod";
+    const onKind = args.exposure === "kind";
+    return {
+        deployment: { kind: "Deployment", replicas: prod ? 2 : 1 },
+        ingressClass: { enabled: true, isDefaultClass: true, name: args.className },
+        providers: {
+            kubernetesIngress: { enabled: true, publishedService: { enabled: !onKind } },
+            kubernetesCRD: { enabled: true, allowCrossNamespace: false },
+        },
+        // No dashboard route: it would be one more unauthenticated UI.
+        ingressRoute: { dashboard: { enabled: false } },
+        ports: {
+            web: {
+                ...(onKind ? { hostPort: 80 } : {}),
+                ...(onKind ? {} : { http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } }),
+            },
+            websecure: { ...(onKind ? { hostPort: 443 } : {}) },
+        },
+        service: onKind
+            ? { spec: { type: "ClusterIP" } }
+            : {
+                  spec: { type: "LoadBalancer", externalTrafficPolicy: "Local" },
+                  annotations: args.exposure === "internal" ? internalLoadBalancerAnnotations : {},
+              },
+        // On kind the pod must sit on the node whose ports are mapped to the host.
+        ...(onKind
+            ? {
+                  nodeSelector: { "ingress-ready": "true" },
+                  tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }],
+              }
+            : {}),
+        podDisruptionBudget: prod ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
+        topologySpreadConstraints: prod
+            ? [
+                  {
+                      maxSkew: 1,
+                      topologyKey: "topology.kubernetes.io/zone",
+                      whenUnsatisfiable: "ScheduleAnyway",
+                      labelSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } },
+                  },
+              ]
+            : [],
+        resources: prod
+            ? { requests: { cpu: "200m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } }
+            : { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
+        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
+        podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
+        metrics: { prometheus: { entryPoint: "metrics" } },
+        logs: { access: { enabled: true } },
+        deploymentLabels: platformLabels("ingress"),
+    };
+}
+
+export interface RouteArgs {
+    /** Ingress object name (also names its TLS Secret). */
+    readonly name: string;
+    readonly namespace: string;
+    readonly host: string;
+    readonly service: string;
+    readonly port: number;
+    readonly className: string;
+    /** cert-manager ClusterIssuer; when set the route is HTTPS-only with a certificate for `host`. */
+    readonly clusterIssuer?: string;
+    /** Traefik middlewares (`<namespace>-<name>@kubernetescrd`), e.g. basic auth in front of a UI without a login. */
+    readonly middlewares?: readonly string[];
+}
+
+/** An Ingress for one UI. */
+export function routeManifest(args: RouteArgs) {
+    const annotations: Record<string, string> = {};
+    if (args.clusterIssuer) {
+        annotations["cert-manager.io/cluster-issuer"] = args.clusterIssuer;
+        annotations["traefik.ingress.kubernetes.io/router.entrypoints"] = "websecure";
+        annotations["traefik.ingress.kubernetes.io/router.tls"] = "true";
+    }
+    if (args.middlewares?.length) annotations["traefik.ingress.kubernetes.io/router.middlewares"] = args.middlewares.join(",");
+    return {
+        metadata: { name: args.name, namespace: args.namespace, labels: platformLabels("ingress"), annotations },
+        spec: {
+            ingressClassName: args.className,
+            ...(args.clusterIssuer ? { tls: [{ hosts: [args.host], secretName: `${args.name}-tls` }] } : {}),
+            rules: [
+                {
+                    host: args.host,
+                    http: {
+                        paths: [
+                            { path: "/", pathType: "Prefix", backend: { service: { name: args.service, port: { number: args.port } } } },
+                        ],
+                    },
+                },
+            ],
+        },
+    };
+}
+
+/** The external URL of a route. */
+export function routeUrl(host: string, tls: boolean): string {
+    return `${tls ? "https" : "http"}://${host}`;
+}
