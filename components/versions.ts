@@ -59,6 +59,8 @@ export const charts = {
     // --- tracking and serving ---
     // --- monitoring ---
     // --- ingress ---
+    /** cert-manager, shared by ingress TLS and KServe's webhooks. */
+    certManager: { chart: "cert-manager", version: "v1.21.1", repository: "https://charts.jetstack.io" },
     /** Traefik v3.7.11 (ingress-nginx was retired in March 2026: no more security fixes). */
     traefik: { chart: "traefik", version: "41.3.0", repository: "https://traefik.github.io/charts" },
 } as const satisfies Record<string, ChartPin>;

@@ -1,0 +1,60 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { createNamespace, platformLabels } from "../common/kubernetes";
+import { chartSource, charts, Mirror } from "../versions";
+import { certManagerValues, clusterIssuerSpec, IssuerSpec } from "./spec";
+
+export * from "./spec";
+
+export interface CertManagerArgs {
+    readonly environment: "dev" | "prod";
+    /** Create a ClusterIssuer for the platform's routes. Omit where nothing needs public certificates (kind). */
+    readonly issuer?: IssuerSpec;
+    /** IngressClass answering ACME HTTP-01 challenges. Default `ml-platform`. */
+    readonly ingressClassName?: string;
+    /** Default `cert-manager`. */
+    readonly namespace?: string;
+    readonly mirror?: Mirror;
+}
+
+/** cert-manager (CRDs included) and, optionally, the platform's ClusterIssuer. */
+export class CertManager extends pulumi.ComponentResource {
+    /** Depend on this before creating Certificates, Issuers or anything whose webhook cert-manager serves. */
+    public readonly release: k8s.helm.v3.Release;
+    /** Name of the ClusterIssuer, when one was requested. */
+    public readonly clusterIssuer?: string;
+    public readonly namespace: string;
+
+    constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlplatform:certmanager:CertManager", name, {}, opts);
+        this.namespace = args.namespace ?? "cert-manager";
+        const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "cert-manager" }, { parent: this });
+        this.release = new k8s.helm.v3.Release(
+            `${name}-chart`,
+            {
+                ...chartSource(charts.certManager, args.mirror),
+                name: "cert-manager",
+                namespace: ns.metadata.name,
+                values: certManagerValues(args.environment),
+                atomic: true,
+                cleanupOnFail: true,
+                maxHistory: 5,
+            },
+            { parent: this },
+        );
+        if (args.issuer) {
+            this.clusterIssuer = "ml-platform";
+            new k8s.apiextensions.CustomResource(
+                `${name}-issuer`,
+                {
+                    apiVersion: "cert-manager.io/v1",
+                    kind: "ClusterIssuer",
+                    metadata: { name: this.clusterIssuer, labels: platformLabels("cert-manager") },
+                    spec: clusterIssuerSpec(args.issuer, args.ingressClassName ?? "ml-platform"),
+                },
+                { parent: this, dependsOn: [this.release] },
+            );
+        }
+        this.registerOutputs({ namespace: this.namespace, clusterIssuer: this.clusterIssuer });
+    }
+}
