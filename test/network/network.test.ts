@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { networkPolicies } from "../../components/network";
+
+describe("network policies", () => {
+    const policies = networkPolicies(
+        ["ml-ingress", "ml-airflow", "ml-postgres"],
+        [
+            { from: "ml-ingress", to: "ml-airflow", ports: [8080], why: "ingress to the Airflow UI" },
+            { from: "ml-airflow", to: "ml-postgres", ports: [5432], why: "Airflow metadata database" },
+            { from: "ml-airflow", to: { cidr: "0.0.0.0/0" }, ports: [443], why: "git-sync pulls DAGs" },
+        ],
+    );
+    const named = (ns: string, prefix: string) => policies.filter((p) => p.metadata.namespace === ns && p.metadata.name.startsWith(prefix));
+
+    it("denies everything by default in every namespace, allowing only DNS and same-namespace traffic", () => {
+        for (const ns of ["ml-ingress", "ml-airflow", "ml-postgres"]) {
+            assert.deepEqual(named(ns, "default-deny")[0].spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+            assert.equal(named(ns, "allow-dns").length, 1);
+        }
+    });
+
+    it("turns a flow into egress at the source and ingress at the destination, on its ports only", () => {
+        const egress: any = named("ml-airflow", "egress-ml-postgres")[0].spec;
+        assert.deepEqual(egress.egress, [{ to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ml-postgres" } } }], ports: [{ protocol: "TCP", port: 5432 }] }]);
+        const ingress: any = named("ml-postgres", "ingress-from-ml-airflow")[0].spec;
+        assert.deepEqual(ingress.ingress[0].ports, [{ protocol: "TCP", port: 5432 }]);
+        assert.equal(named("ml-airflow", "egress-cidr-0-0-0-0-0")[0].metadata.annotations!["ml-platform/why"], "git-sync pulls DAGs");
+    });
+
+    it("rejects a flow to a namespace the platform does not have", () => {
+        assert.throws(() => networkPolicies(["a"], [{ from: "a", to: "b", ports: [1], why: "typo" }]), /destination namespace b is not a platform namespace/);
+    });
+});
