@@ -16,8 +16,7 @@ export class NetworkPolicies extends pulumi.ComponentResource {
     constructor(name: string, args: NetworkPoliciesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlplatform:network:NetworkPolicies", name, {}, opts);
         for (const p of networkPolicies(args.namespaces, args.flows)) {
-            const spec = p.spec as k8s.types.input.networking.v1.NetworkPolicySpec;
-            new k8s.networking.v1.NetworkPolicy(`${name}-${p.metadata.namespace}-${p.metadata.name}`, { metadata: p.metadata, spec }, { parent: this });
+            new k8s.networking.v1.NetworkPolicy(`${name}-${p.metadata.namespace}-${p.metadata.name}`, p, { parent: this });
         }
         this.registerOutputs({});
     }

@@ -1,3 +1,4 @@
+import type * as k8s from "@pulumi/kubernetes";
 import { platformLabels } from "../common/kubernetes";
 
 /** One allowed connection: pods in `from` may open `ports` to pods in `to` (a namespace, or addresses outside the cluster). */
@@ -14,7 +15,7 @@ const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: "TCP"
 
 export interface NetworkPolicyManifest {
     readonly metadata: { name: string; namespace: string; labels: Record<string, string>; annotations?: Record<string, string> };
-    readonly spec: Record<string, unknown>;
+    readonly spec: k8s.types.input.networking.v1.NetworkPolicySpec;
 }
 
 /**
