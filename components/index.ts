@@ -7,3 +7,8 @@
  */
 export * from "./cluster";
 export * as versions from "./versions";
+export * from "./storage";
+export * from "./postgres";
+export * from "./streaming";
+export * from "./tracking";
+export * from "./serving";

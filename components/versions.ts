@@ -44,20 +44,112 @@ export const images = {
         digest: "sha256:7416a61b42b1662ca6ca89f02028ac133a309a2a30ba309614e8ec94d976dc5a",
     },
     // --- storage and postgres ---
+    /**
+     * MinIO server (dev object store). MinIO stopped publishing community images in October 2025 and Docker Hub's
+     * minio/minio is gone; quay.io keeps the archived ones. This is the last community release published there.
+     */
+    minio: { registry: "quay.io", repository: "minio/minio", tag: "RELEASE.2025-09-07T16-13-09Z" },
+    /** MinIO client for the declarative bucket and user setup Jobs; last community `mc` release on quay.io. */
+    minioClient: { registry: "quay.io", repository: "minio/mc", tag: "RELEASE.2025-08-13T08-35-41Z" },
+    /**
+     * Official Postgres image (dev server, and the psql client of the provisioning Jobs on every flavor). Major 17
+     * everywhere: Cloud SQL POSTGRES_17 and Flexible Server "17" match it, so dev and prod behave alike.
+     */
+    postgres: { registry: "docker.io", repository: "library/postgres", tag: "17.11-trixie" },
     // --- lakehouse ---
+    /**
+     * Apache Hive 4.1.0, the full image: the metastore service and schematool. Not 4.2.x: Trino 483's Iceberg DDL
+     * has been reported failing against HMS 4.2.1 (`Invalid method name: 'get_table'`). The full image (not
+     * `standalone-metastore-*`) because it ships Hadoop 3.4.1's complete tarball, whose tools directory already
+     * holds hadoop-aws with the AWS SDK v2 bundle and hadoop-azure (put on the classpath with
+     * HADOOP_OPTIONAL_TOOLS instead of a 560 MB download per pod start).
+     */
+    hive: { registry: "docker.io", repository: "apache/hive", tag: "4.1.0" },
+    /**
+     * Trino 483. The chart's default is 480; 483 is pinned because every catalog property this platform writes was
+     * checked against 483's sources (481 renamed `fs.native-*.enabled` to `fs.*.enabled` and added `gcs.auth-type`).
+     */
+    trino: { registry: "docker.io", repository: "trinodb/trino", tag: "483" },
+    /** curl + sha256sum (Alpine/BusyBox) for the init container that fetches the metastore's checksum-pinned jars. */
+    curl: { registry: "docker.io", repository: "curlimages/curl", tag: "8.16.0" },
     // --- streaming ---
+    /** Strimzi 1.2.0 (2026-08), the newest release: cluster operator, topic/user operators and Kafka init image. */
+    strimziOperator: { registry: "quay.io", repository: "strimzi/operator", tag: "1.2.0" },
+    /**
+     * Strimzi's Kafka image for Kafka 4.3.1 (Strimzi 1.2.0's default Kafka): brokers, controllers, Kafka Exporter
+     * and the base of the Kafka Connect image. The operator picks it from `spec.kafka.version`; listed so a mirror
+     * can serve it.
+     */
+    strimziKafka: { registry: "quay.io", repository: "strimzi/kafka", tag: "1.2.0-kafka-4.3.1" },
+    /** Strimzi's Buildah image, used by the operator to build the Kafka Connect image with the Debezium plugin. */
+    strimziBuildah: { registry: "quay.io", repository: "strimzi/buildah", tag: "1.2.0" },
+    /** CNCF Distribution registry 3.0.0: the in-cluster registry the Kafka Connect build pushes to on kind. */
+    containerRegistry: { registry: "docker.io", repository: "library/registry", tag: "3.0.0" },
+    /** Flink Kubernetes Operator 1.15.0 (2026-05), the newest release; Docker Hub carries the version tags. */
+    flinkOperator: { registry: "docker.io", repository: "apache/flink-kubernetes-operator", tag: "1.15.0" },
     // --- orchestrator ---
+    /** Apache Airflow 3.2.2: the default (appVersion) of the official chart 1.22.0, so chart and image are tested together. */
+    airflow: { registry: "docker.io", repository: "apache/airflow", tag: "3.2.2" },
+    /** git-sync v4 (the chart sets both GIT_SYNC_* and GITSYNC_* variables, so v4 is supported); the chart's own default. */
+    airflowGitSync: { registry: "registry.k8s.io", repository: "git-sync/git-sync", tag: "v4.4.2" },
+    /** The chart's default StatsD exporter, which turns Airflow's StatsD metrics into Prometheus metrics. */
+    airflowStatsd: { registry: "quay.io", repository: "prometheus/statsd-exporter", tag: "v0.28.0" },
+    /** PgBouncer 1.23.1 as built by the Airflow project for its chart (the chart's default). */
+    airflowPgbouncer: { registry: "docker.io", repository: "apache/airflow", tag: "airflow-pgbouncer-2025.03.05-1.23.1" },
+    /** PgBouncer exporter 0.18.0 as built by the Airflow project for its chart (the chart's default). */
+    airflowPgbouncerExporter: { registry: "docker.io", repository: "apache/airflow", tag: "airflow-pgbouncer-exporter-2025.03.05-0.18.0" },
+    /** Celery broker (CeleryExecutor only): the chart stays on Redis 7.2 (BSD licence); pinned to the patch release instead of its floating `7.2-bookworm`. */
+    airflowRedis: { registry: "docker.io", repository: "redis", tag: "7.2.16-bookworm" },
     // --- tracking and serving ---
+    /**
+     * MLflow's official image, `-full` variant: mlflow[extras,azure,db,gateway,genai,auth], so psycopg2/psycopg,
+     * boto3, google-cloud-storage, azure-storage-blob + azure-identity, prometheus-flask-exporter and Flask-WTF
+     * (basic auth) are baked in and nothing is pip-installed at start. 3.18.0 is the newest release (2026-11-03);
+     * it includes `mlflow db upgrade` on an empty database (mlflow/mlflow#23752).
+     */
+    mlflow: { registry: "ghcr.io", repository: "mlflow/mlflow", tag: "v3.18.0-full" },
+    /** The KServe chart's metrics proxy in front of the controller (its v0.20.0 default), listed so a mirror can serve it. */
+    kubeRbacProxy: { registry: "quay.io", repository: "brancz/kube-rbac-proxy", tag: "v0.18.0" },
     // --- monitoring ---
+    /** postgres_exporter v0.20.1 (2026-07-07), the newest release: `pg_replication_slots_*` names (renamed in 0.20). */
+    postgresExporter: { registry: "quay.io", repository: "prometheuscommunity/postgres-exporter", tag: "v0.20.1" },
 } as const satisfies Record<string, ImagePin>;
 
 export const charts = {
     // --- storage and postgres ---
     // --- lakehouse ---
+    /** The official Trino chart (trinodb/charts) 1.42.2, the newest release: coordinator, workers, HPA, graceful shutdown. */
+    trino: { chart: "trino", version: "1.42.2", repository: "https://trinodb.github.io/charts" },
     // --- streaming ---
+    /** Strimzi 1.2.0: KRaft only, `kafka.strimzi.io/v1` API, Kafka 4.2.x/4.3.x. */
+    strimziKafkaOperator: { chart: "strimzi-kafka-operator", version: "1.2.0", repository: "https://strimzi.io/charts/" },
+    /**
+     * Flink Kubernetes Operator 1.15.0 from the Apache release repository. archive.apache.org keeps every release
+     * (downloads.apache.org drops a version once the next one ships), so the pin keeps resolving.
+     */
+    flinkKubernetesOperator: {
+        chart: "flink-kubernetes-operator",
+        version: "1.15.0",
+        repository: "https://archive.apache.org/dist/flink/flink-kubernetes-operator-1.15.0/",
+    },
     // --- orchestrator ---
+    /** The official Apache Airflow chart 1.22.0 (2026-06-13), the newest release; ships Airflow 3.2.2. */
+    airflow: { chart: "airflow", version: "1.22.0", repository: "https://airflow.apache.org" },
     // --- tracking and serving ---
+    /** KServe v0.20.0 (2026-08-05), the newest release: its CRDs, installed before the controller chart. */
+    kserveCrd: { chart: "kserve-crd", version: "v0.20.0", repository: "oci://ghcr.io/kserve/charts" },
+    /** The KServe controller, webhooks and inferenceservice-config (published as `kserve` up to v0.16). */
+    kserveResources: { chart: "kserve-resources", version: "v0.20.0", repository: "oci://ghcr.io/kserve/charts" },
+    /** KServe's ClusterServingRuntimes (sklearn, xgboost, ...); off by default in the chart, so values enable them. */
+    kserveRuntimeConfigs: { chart: "kserve-runtime-configs", version: "v0.20.0", repository: "oci://ghcr.io/kserve/charts" },
+    /** metrics-server 0.8.1 for HPA on kind (GKE and AKS run their own); 3.13.1 is the newest chart release. */
+    metricsServer: { chart: "metrics-server", version: "3.13.1", repository: "https://kubernetes-sigs.github.io/metrics-server/" },
     // --- monitoring ---
+    /**
+     * kube-prometheus-stack 88.5.3 (2026-08-21), the newest release: prometheus-operator v0.93.1, Prometheus v3.14.0,
+     * Alertmanager v0.34.0, Grafana chart 12.11.1 (Grafana 13.2.0). The chart pins every image it deploys.
+     */
+    kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repository: "https://prometheus-community.github.io/helm-charts" },
     // --- ingress ---
     /** cert-manager, shared by ingress TLS and KServe's webhooks. */
     certManager: { chart: "cert-manager", version: "v1.21.1", repository: "https://charts.jetstack.io" },

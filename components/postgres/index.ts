@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CloudSqlPostgresArgs, createCloudSql } from "./cloudsql";
+import { PostgresParts } from "./common";
+import { createFlexibleServer, FlexiblePostgresArgs } from "./flexible";
+import { createInClusterPostgres, InClusterPostgresArgs } from "./inCluster";
+import { provisionDatabase } from "./provision";
+import { DatabaseConnection, DatabaseRequest, Postgres, PostgresFlavor } from "./types";
+
+export * from "./types";
+export { CloudSqlPostgresArgs } from "./cloudsql";
+export { FlexiblePostgresArgs } from "./flexible";
+export { InClusterPostgresArgs } from "./inCluster";
+
+/** Arguments of {@link PostgresServer}, one shape per `flavor`. */
+export type PostgresServerArgs = InClusterPostgresArgs | CloudSqlPostgresArgs | FlexiblePostgresArgs;
+
+/**
+ * The platform's Postgres: a StatefulSet in the cluster (dev), Cloud SQL (GKE) or Flexible Server (AKS). Consumers
+ * take it as a {@link Postgres} and call `database(...)` for their own database, role and connection Secret.
+ *
+ * Every flavor needs the Kubernetes provider (`opts.providers`): the admin Secret and the psql provisioning Jobs run
+ * in the cluster. Cloud servers depend only on the cluster's network, so they are created alongside the cluster.
+ */
+export class PostgresServer extends pulumi.ComponentResource implements Postgres {
+    public readonly flavor: PostgresFlavor;
+    public readonly host: pulumi.Output<string>;
+    public readonly port: number;
+    private readonly parts: PostgresParts;
+
+    constructor(name: string, args: PostgresServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlplatform:postgres:PostgresServer", name, {}, opts);
+        this.flavor = args.flavor;
+        switch (args.flavor) {
+            case "in-cluster":
+                this.parts = createInClusterPostgres(name, args, this);
+                break;
+            case "cloudsql":
+                this.parts = createCloudSql(name, args, this);
+                break;
+            case "flexible":
+                this.parts = createFlexibleServer(name, args, this);
+                break;
+        }
+        this.host = this.parts.host;
+        this.port = this.parts.port;
+        this.registerOutputs({ host: this.host, port: this.port });
+    }
+
+    database(name: string, request: DatabaseRequest, parent: pulumi.Resource): DatabaseConnection {
+        return provisionDatabase(this.parts.provisioner, name, request, parent);
+    }
+}

@@ -1,0 +1,114 @@
+/**
+ * Pure Helm values and chart sources for KServe (CRDs, controller, serving runtimes) and metrics-server.
+ * Images the charts pull are pinned by the chart versions; with a mirror, their registries are rewritten.
+ */
+import { ChartPin, chartSource, imageRef, images, Mirror } from "../versions";
+
+type Environment = "dev" | "prod";
+
+/**
+ * `chartSource` for charts published to an OCI registry too: Helm reads `oci://` charts by reference
+ * (`oci://host/path/chart`), never through a repository index, so no `repositoryOpts` may be set for them.
+ */
+export function ociAwareChartSource(pin: ChartPin, mirror?: Mirror): { chart: string; version: string; repositoryOpts?: { repo: string } } {
+    const repo = mirror?.chartRepository ?? pin.repository;
+    if (repo.startsWith("oci://")) return { chart: `${repo.replace(/\/+$/, "")}/${pin.chart}`, version: pin.version };
+    return chartSource(pin, mirror);
+}
+
+/**
+ * An image repository as a chart takes it (`kserve/sklearnserver`, `docker.io/seldonio/mlserver`), moved to the
+ * mirror registry when there is one; the registry host, if the reference names one, is replaced.
+ */
+export function mirroredImageRepository(repository: string, mirror?: Mirror): string {
+    if (!mirror?.imageRegistry) return repository;
+    const [first, ...rest] = repository.split("/");
+    const hasRegistry = rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
+    return `${mirror.imageRegistry.replace(/\/+$/, "")}/${hasRegistry ? rest.join("/") : repository}`;
+}
+
+const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
+    requests: { cpu, memory },
+    limits: { cpu: cpuLimit, memory: memoryLimit },
+});
+
+/** Controller sizes: the chart asks 100m/300Mi for each of its two containers, more than a laptop should spend. */
+export const kserveControllerSizing: Record<Environment, { manager: ReturnType<typeof res>; rbacProxy: ReturnType<typeof res> }> = {
+    dev: { manager: res("50m", "128Mi", "500m", "384Mi"), rbacProxy: res("5m", "16Mi", "100m", "64Mi") },
+    prod: { manager: res("100m", "300Mi", "1", "1Gi"), rbacProxy: res("10m", "32Mi", "200m", "128Mi") },
+};
+
+/**
+ * kserve-resources values: raw Kubernetes deployments (`Standard`, the v0.20 name of `RawDeployment`; no Knative or
+ * Istio), no Ingress per model (models are cluster-local; the platform ingress exposes what it chooses), webhook
+ * certificates from cert-manager, and Prometheus scrape annotations on model pods.
+ */
+export function kserveValues(environment: Environment, mirror?: Mirror): Record<string, unknown> {
+    const size = kserveControllerSizing[environment];
+    const image = (repo: string) => (mirror?.imageRegistry ? { image: mirroredImageRepository(repo, mirror) } : {});
+    return {
+        kserve: {
+            controller: {
+                deploymentMode: "Standard",
+                // Tags are pinned by the chart version; Always would re-pull on every restart.
+                imagePullPolicy: "IfNotPresent",
+                ...image("kserve/kserve-controller"),
+                rbacProxyImage: imageRef(images.kubeRbacProxy, mirror),
+                resources: size.manager,
+                rbacProxy: { resources: size.rbacProxy },
+                gateway: { disableIngressCreation: true },
+            },
+            storage: { ...image("kserve/storage-initializer") },
+            agent: { ...image("kserve/agent") },
+            router: { ...image("kserve/router") },
+            metricsaggregator: { enablePrometheusScraping: "true" },
+        },
+    };
+}
+
+/** Runtime images by values key, for the mirror. */
+const runtimeImages: Record<string, string> = {
+    sklearnserver: "kserve/sklearnserver",
+    xgbserver: "kserve/xgbserver",
+    lgbserver: "kserve/lgbserver",
+    pmmlserver: "kserve/pmmlserver",
+    paddleserver: "kserve/paddleserver",
+    predictiveserver: "kserve/predictiveserver",
+    autogluonserver: "kserve/autogluonserver",
+    huggingfaceserver: "kserve/huggingfaceserver",
+    mlserver: "docker.io/seldonio/mlserver",
+    tensorflow: "tensorflow/serving",
+    tritonserver: "nvcr.io/nvidia/tritonserver",
+    torchserve: "pytorch/torchserve-kfs",
+};
+
+/**
+ * kserve-runtime-configs values: the ClusterServingRuntimes (the chart installs none by default). The vLLM runtime
+ * stays disabled: the chart points it at `vllm/vllm-openai:latest`, an unpinned image.
+ */
+export function kserveRuntimeValues(mirror?: Mirror): Record<string, unknown> {
+    const mirrored = mirror?.imageRegistry
+        ? Object.fromEntries(Object.entries(runtimeImages).map(([key, repo]) => [key, { image: mirroredImageRepository(repo, mirror) }]))
+        : {};
+    return {
+        kserve: {
+            servingruntime: { enabled: true, ...mirrored, vllmserver: { disabled: true } },
+            llmisvcConfigs: { enabled: false },
+        },
+    };
+}
+
+/**
+ * metrics-server for the HPA's CPU metrics where the cluster has none (kind). kind's kubelets serve self-signed
+ * certificates, so dev skips their verification; an installation on a real cluster verifies them.
+ */
+export function metricsServerValues(environment: Environment, mirror?: Mirror): Record<string, unknown> {
+    const prod = environment === "prod";
+    return {
+        ...(mirror?.imageRegistry ? { image: { repository: mirroredImageRepository("registry.k8s.io/metrics-server/metrics-server", mirror) } } : {}),
+        args: prod ? [] : ["--kubelet-insecure-tls"],
+        replicas: prod ? 2 : 1,
+        podDisruptionBudget: prod ? { enabled: true, minAvailable: 1 } : { enabled: false },
+        resources: prod ? res("50m", "128Mi", "500m", "256Mi") : res("20m", "48Mi", "200m", "128Mi"),
+    };
+}

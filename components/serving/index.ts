@@ -1,0 +1,200 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { createNamespace, platformLabels } from "../common/kubernetes";
+import { ObjectStore, ObjectStoreAccess } from "../storage/types";
+import { ChartPin, charts, Mirror } from "../versions";
+import { kserveRuntimeValues, kserveValues, metricsServerValues, ociAwareChartSource } from "./charts";
+import {
+    inferenceServiceManifest,
+    InferenceServiceSpec,
+    inferenceUrl,
+    isMlflowArtifact,
+    predictorSelector,
+    resolveModels,
+    resolveStorageUri,
+} from "./spec";
+
+type Environment = "dev" | "prod";
+
+export * from "./charts";
+export * from "./spec";
+
+export interface ServingArgs {
+    /** dev: models default to 1-2 replicas with small requests, metrics-server installed. prod: 2-6 replicas spread over zones, PDBs. */
+    readonly environment: Environment;
+    /**
+     * cert-manager, which issues KServe's webhook certificates: its Helm release (`CertManager.release`), so KServe
+     * installs after it, or `"preinstalled"` where the cluster already runs it.
+     */
+    readonly certManager: pulumi.Resource | "preinstalled";
+    /** The platform's object store; models read from it by workload identity (GCS/ADLS) or a scoped key (MinIO). */
+    readonly objectStore: ObjectStore;
+    /** The models to serve. Default none. */
+    readonly models?: readonly InferenceServiceSpec[];
+    /** Logical bucket with MLflow's artifacts (`Tracking.artifactsBucket`); `mlflow-artifacts:/` URIs resolve into it. Default `mlflow`. */
+    readonly mlflowArtifactsBucket?: string;
+    /** Further logical buckets the models may read. Default none. */
+    readonly modelBuckets?: readonly string[];
+    /** Namespace of models that name none. Default `ml-serving`. */
+    readonly namespace?: string;
+    /** Namespace of the KServe controller. Default `kserve`. */
+    readonly controllerNamespace?: string;
+    /** Install metrics-server for the HPAs' CPU metrics. GKE and AKS run their own. Default: true in dev, false in prod. */
+    readonly metricsServer?: boolean;
+    /** Kubernetes cluster DNS domain. Default `cluster.local`. */
+    readonly clusterDomain?: string;
+    readonly mirror?: Mirror;
+}
+
+/** ServiceAccount the models of a namespace run as; it carries the namespace's object store access. */
+export const MODEL_SERVICE_ACCOUNT = "kserve-models";
+
+/**
+ * KServe in raw-deployment mode (official charts: CRDs, controller, serving runtimes) and the platform's models as
+ * InferenceServices with HPA autoscaling and object store access per model namespace.
+ */
+export class Serving extends pulumi.ComponentResource {
+    public readonly namespace: string;
+    public readonly controllerNamespace: string;
+    /** Namespaces holding models. */
+    public readonly modelNamespaces: string[];
+    /** In-cluster predict endpoint per model name. */
+    public readonly inferenceUrls: Record<string, string>;
+    /** The runtimes release; InferenceServices created outside this component should depend on it. */
+    public readonly ready: k8s.helm.v3.Release;
+
+    constructor(name: string, args: ServingArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything is registered, so a bad model list fails the program cleanly.
+        const env = args.environment;
+        const store = args.objectStore;
+        const clusterDomain = args.clusterDomain ?? "cluster.local";
+        const namespace = args.namespace ?? "ml-serving";
+        const models = resolveModels(args.models ?? [], env, namespace);
+        const mlflowBucketName = args.mlflowArtifactsBucket ?? "mlflow";
+        const mlflowBucket = store.buckets[mlflowBucketName];
+        const usesMlflow = models.filter((m) => isMlflowArtifact(m.storageUri));
+        if (usesMlflow.length && !mlflowBucket) {
+            throw new Error(
+                `Serving ${name}: ${usesMlflow.map((m) => m.name).join(", ")} read mlflow-artifacts:/ but "${mlflowBucketName}" is not a bucket of the ${store.flavor} object store (known: ${Object.keys(store.buckets).join(", ")})`,
+            );
+        }
+        const unknown = (args.modelBuckets ?? []).filter((b) => !store.buckets[b]);
+        if (unknown.length) throw new Error(`Serving ${name}: modelBuckets ${unknown.join(", ")} are not buckets of the ${store.flavor} object store`);
+        const readBuckets = [...(mlflowBucket ? [mlflowBucketName] : []), ...(args.modelBuckets ?? [])];
+        const controllerNamespace = args.controllerNamespace ?? "kserve";
+        const misplaced = models.filter((m) => [controllerNamespace, "kube-system"].includes(m.namespace));
+        if (misplaced.length) {
+            throw new Error(`Serving ${name}: ${misplaced.map((m) => `${m.name} (${m.namespace})`).join(", ")}: models do not run in the controller's or a system namespace`);
+        }
+
+        super("mlplatform:serving:Serving", name, {}, opts);
+        this.namespace = namespace;
+        this.controllerNamespace = controllerNamespace;
+        this.inferenceUrls = Object.fromEntries(models.map((m) => [m.name, inferenceUrl(m, clusterDomain)]));
+
+        // cert-manager -> CRDs -> controller -> runtimes -> models.
+        const certManager = args.certManager === "preinstalled" ? [] : [args.certManager];
+        const controllerNs = createNamespace(`${name}-kserve-ns`, { namespace: this.controllerNamespace, component: "serving" }, { parent: this });
+        const release = (suffix: string, releaseName: string, chart: ChartPin, values: Record<string, unknown>, dependsOn: pulumi.Resource[], releaseNamespace?: string) =>
+            new k8s.helm.v3.Release(
+                `${name}-${suffix}`,
+                {
+                    ...ociAwareChartSource(chart, args.mirror),
+                    name: releaseName,
+                    namespace: releaseNamespace ?? controllerNs.metadata.name,
+                    values,
+                    atomic: true,
+                    cleanupOnFail: true,
+                    maxHistory: 5,
+                },
+                { parent: this, dependsOn },
+            );
+        const crds = release("kserve-crd", "kserve-crd", charts.kserveCrd, {}, certManager);
+        const controller = release("kserve", "kserve", charts.kserveResources, kserveValues(env, args.mirror), [crds, ...certManager]);
+        const runtimes = release("kserve-runtimes", "kserve-runtime-configs", charts.kserveRuntimeConfigs, kserveRuntimeValues(args.mirror), [controller]);
+        this.ready = runtimes;
+        if (args.metricsServer ?? env === "dev") {
+            // kube-system: its priority class (system-cluster-critical) is admitted there by default.
+            release("metrics-server", "metrics-server", charts.metricsServer, metricsServerValues(env, args.mirror), [], "kube-system");
+        }
+
+        this.modelNamespaces = [...new Set([this.namespace, ...models.map((m) => m.namespace)])];
+        const perNamespace = new Map<string, { access?: ObjectStoreAccess; dependsOn: pulumi.Resource[] }>();
+        for (const nsName of this.modelNamespaces) {
+            const ns = createNamespace(`${name}-${nsName}-ns`, { namespace: nsName, component: "serving" }, { parent: this });
+            const access = readBuckets.length
+                ? store.grantAccess(`${name}-${nsName}-models`, { namespace: ns.metadata.name, serviceAccountName: MODEL_SERVICE_ACCOUNT, buckets: readBuckets, access: "read" }, this)
+                : undefined;
+            const dependsOn: pulumi.Resource[] = [];
+            if (access?.credentialsSecret) dependsOn.push(this.annotateS3Secret(`${name}-${nsName}`, ns.metadata.name, access.credentialsSecret, store));
+            dependsOn.push(
+                new k8s.core.v1.ServiceAccount(
+                    `${name}-${nsName}-sa`,
+                    {
+                        metadata: { name: MODEL_SERVICE_ACCOUNT, namespace: ns.metadata.name, labels: platformLabels("serving"), annotations: access?.serviceAccountAnnotations ?? {} },
+                        // KServe mounts the S3 keys of the Secrets listed here into the storage initializer.
+                        secrets: access?.credentialsSecret ? [{ name: access.credentialsSecret }] : [],
+                        automountServiceAccountToken: false,
+                    },
+                    { parent: this },
+                ),
+            );
+            perNamespace.set(nsName, { access, dependsOn });
+        }
+
+        for (const model of models) {
+            const { access, dependsOn } = perNamespace.get(model.namespace)!;
+            const storageUri = pulumi
+                .all([mlflowBucket ?? pulumi.output(undefined), store.accountName ?? pulumi.output(undefined)])
+                .apply(([bucket, accountName]) => resolveStorageUri(model.storageUri, { flavor: store.flavor, mlflowBucket: bucket, accountName }));
+            const manifest = inferenceServiceManifest({
+                model,
+                environment: env,
+                storageUri,
+                serviceAccountName: MODEL_SERVICE_ACCOUNT,
+                podLabels: access?.podLabels ?? {},
+            });
+            new k8s.apiextensions.CustomResource(`${name}-${model.name}`, manifest, { parent: this, dependsOn: [runtimes, controller, ...dependsOn] });
+            if (env === "prod" && model.minReplicas >= 2) {
+                new k8s.policy.v1.PodDisruptionBudget(
+                    `${name}-${model.name}-pdb`,
+                    {
+                        metadata: { name: `${model.name}-predictor`, namespace: model.namespace, labels: platformLabels("serving") },
+                        spec: { maxUnavailable: 1, selector: { matchLabels: predictorSelector(model.name) } },
+                    },
+                    { parent: this, dependsOn },
+                );
+            }
+        }
+
+        this.registerOutputs({
+            namespace: this.namespace,
+            controllerNamespace: this.controllerNamespace,
+            modelNamespaces: this.modelNamespaces,
+            inferenceUrls: this.inferenceUrls,
+        });
+    }
+
+    /**
+     * MinIO's scoped key Secret belongs to the object store; KServe also needs the endpoint on it (annotations it
+     * reads when it mounts the keys), so they are added with a server-side-apply patch that owns only them.
+     */
+    private annotateS3Secret(prefix: string, namespace: pulumi.Input<string>, secretName: pulumi.Input<string>, store: ObjectStore): k8s.core.v1.SecretPatch {
+        if (!store.s3Endpoint) throw new Error("Serving: a MinIO object store must expose s3Endpoint");
+        const endpoint = store.s3Endpoint.apply((e) => new URL(e));
+        return new k8s.core.v1.SecretPatch(
+            `${prefix}-s3-endpoint`,
+            {
+                metadata: {
+                    name: secretName,
+                    namespace,
+                    annotations: {
+                        "serving.kserve.io/s3-endpoint": endpoint.apply((u) => u.host),
+                        "serving.kserve.io/s3-usehttps": endpoint.apply((u) => (u.protocol === "https:" ? "1" : "0")),
+                    },
+                },
+            },
+            { parent: this },
+        );
+    }
+}

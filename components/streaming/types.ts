@@ -1,0 +1,216 @@
+import { DatabaseConnection, Postgres } from "../postgres/types";
+import { Mirror } from "../versions";
+
+
+export type StreamingEnvironment = "dev" | "prod";
+
+/**
+ * How clients reach the brokers.
+ * `plaintext`: one internal listener without TLS or authentication (acceptable on a laptop kind cluster).
+ * `scram-tls`: internal TLS listener with SCRAM-SHA-512 authentication, simple (ACL) authorization, and a
+ * KafkaUser with ACLs for every client.
+ */
+export type KafkaSecurity = "plaintext" | "scram-tls";
+
+/** A Kafka topic declared as code (a Strimzi KafkaTopic). */
+export interface KafkaTopicSpec {
+    /** Kafka topic name: letters, digits, `.`, `_`, `-`. */
+    readonly name: string;
+    /** Default: 1 in dev, 6 in prod. */
+    readonly partitions?: number;
+    /** Default: every broker's replica count for the environment (1 in dev, 3 in prod). */
+    readonly replicas?: number;
+    /** `retention.ms`. Default: 1 day in dev, 7 days in prod; -1 keeps records forever. */
+    readonly retentionMs?: number;
+    /** `cleanup.policy`. Default `delete`. */
+    readonly cleanupPolicy?: "delete" | "compact" | "compact,delete";
+    /** Further topic configs (e.g. `max.message.bytes`); must not repeat the fields above. */
+    readonly config?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/**
+ * A Kafka client (prod: a KafkaUser with a generated SCRAM password and ACLs). Topic and group names ending in
+ * `*` are prefixes (`cdc.*` matches every topic starting with `cdc.`); others are literal names.
+ */
+export interface KafkaClientSpec {
+    /** User name: lowercase letters, digits, `-`. */
+    readonly name: string;
+    /** Topics the client reads (Read + Describe). */
+    readonly consumes?: readonly string[];
+    /** Topics the client writes (Write + Describe + Create). */
+    readonly produces?: readonly string[];
+    /** Consumer groups the client uses (Read). */
+    readonly groups?: readonly string[];
+}
+
+/** Where the Kafka Connect image built with the Debezium plugin is pushed, and pulled from. */
+export type ConnectImageOutput =
+    | {
+          /**
+           * kind: a registry Deployment in the streaming namespace, pushed to by Strimzi's Buildah pod over the
+           * cluster network. The nodes' containerd must map the registry's Service name to its NodePort
+           * ({@link kindRegistryContainerdConfig}); the kind Cluster's config does that.
+           */
+          readonly type: "in-cluster-registry";
+          /** NodePort the nodes pull through. Default 30500. */
+          readonly nodePort?: number;
+          /** Size of the registry's volume. Default `2Gi`. */
+          readonly storageSize?: string;
+      }
+    | {
+          /**
+           * A registry outside the cluster: Artifact Registry on GKE (`<region>-docker.pkg.dev/<project>/<repo>/kafka-connect`),
+           * ACR on AKS (`<registry>.azurecr.io/ml-platform/kafka-connect`). The tag is derived from the plugin pins.
+           */
+          readonly type: "registry";
+          /** Image repository without a tag. */
+          readonly repository: string;
+          /** `kubernetes.io/dockerconfigjson` Secret in the streaming namespace with push rights. */
+          readonly pushSecretName?: string;
+          /** Secret for pulling, when the nodes' own identity cannot (GKE node SA / AKS kubelet identity usually can). */
+          readonly pullSecretName?: string;
+      };
+
+/** One Debezium PostgreSQL connector. */
+export interface CdcConnectorSpec {
+    /** KafkaConnector name; also names the replication slot and publication. Lowercase letters, digits, `-`. */
+    readonly name: string;
+    /** Database on the platform's Postgres, created with `replication: true`. Default `source`. Ignored with `connection`. */
+    readonly database?: string;
+    /** Capture an existing database instead; its Secret must live in the streaming namespace. */
+    readonly connection?: DatabaseConnection;
+    /** Tables to capture, as `schema.table` (at least one). */
+    readonly tables: readonly string[];
+    /** Topics are `<topicPrefix>.<schema>.<table>`. Default `cdc.<database>`. */
+    readonly topicPrefix?: string;
+    /** Debezium `snapshot.mode`. Default `initial` (snapshot the tables once, then stream changes). */
+    readonly snapshotMode?: "initial" | "initial_only" | "no_data" | "when_needed" | "always";
+}
+
+export interface CdcArgs {
+    /** The platform's Postgres: every connector without `connection` gets its database from it. */
+    readonly postgres?: Postgres;
+    /** Default: none. */
+    readonly connectors: readonly CdcConnectorSpec[];
+    /** Where the Connect image is pushed. Required when there is a connector. */
+    readonly image: ConnectImageOutput;
+}
+
+/** Memory and CPU of a Flink JobManager or TaskManager. */
+export interface FlinkResource {
+    readonly cpu: number;
+    /** Flink memory string, e.g. `1024m`, `2g`. */
+    readonly memory: string;
+}
+
+/**
+ * A Flink application (a FlinkDeployment in application mode).
+ *
+ * @example
+ * {
+ *   name: "orders-to-bronze",
+ *   image: "europe-west1-docker.pkg.dev/acme/ml/orders-to-bronze:1.4.2",
+ *   flinkVersion: "v2_2",
+ *   jarURI: "local:///opt/flink/usrlib/orders-to-bronze.jar",
+ *   entryClass: "com.acme.OrdersToBronze",
+ *   args: ["--topic", "cdc.source.public.orders"],
+ *   parallelism: 2,
+ *   stateDir: "gs://acme-ml-prod-flink/orders-to-bronze",
+ *   kafkaUser: "flink",
+ * }
+ */
+export interface FlinkJobSpec {
+    /** FlinkDeployment name: lowercase letters, digits, `-`. */
+    readonly name: string;
+    /** Job image with an exact tag (or digest); never `latest`. */
+    readonly image: string;
+    readonly flinkVersion: "v1_20" | "v2_0" | "v2_1" | "v2_2";
+    /** e.g. `local:///opt/flink/usrlib/job.jar`. */
+    readonly jarURI: string;
+    readonly entryClass?: string;
+    readonly args?: readonly string[];
+    /** Default 1 in dev, 2 in prod. */
+    readonly parallelism?: number;
+    /**
+     * Checkpoints, savepoints and (prod) JobManager HA metadata, e.g. `s3://bucket/flink/<job>`. Required in prod.
+     * Without it (dev only) the job runs `stateless`.
+     */
+    readonly stateDir?: string;
+    /** Default: `last-state` with a stateDir, `stateless` without. */
+    readonly upgradeMode?: "stateless" | "last-state" | "savepoint";
+    /** Default 0.5 CPU / 1024m in dev, 1 CPU / 2048m in prod. */
+    readonly jobManager?: FlinkResource;
+    /** Default 0.5 CPU / 1024m in dev, 1 CPU / 4096m in prod. */
+    readonly taskManager?: FlinkResource & { readonly replicas?: number };
+    /** Extra Flink configuration. */
+    readonly flinkConfiguration?: Readonly<Record<string, string>>;
+    /** Kafka client whose credentials the pods get as env (`KAFKA_*`). Default: none. */
+    readonly kafkaUser?: string;
+    /** ServiceAccount of the job pods (e.g. one with object-store workload identity). Default `flink` (created by the operator chart). */
+    readonly serviceAccountName?: string;
+    /** Extra pod labels (e.g. `azure.workload.identity/use: "true"`). */
+    readonly podLabels?: Readonly<Record<string, string>>;
+}
+
+/** Node-port access from the laptop to a kind cluster's brokers (see README of the component). */
+export interface KafkaExternalAccess {
+    readonly type: "nodeport";
+    /** Host the brokers advertise. Default `127.0.0.1`. */
+    readonly advertisedHost?: string;
+    /** Bootstrap NodePort; broker N uses the next ports in node-ID order. Default 30094. */
+    readonly bootstrapNodePort?: number;
+}
+
+export interface StreamingArgs {
+    readonly environment: StreamingEnvironment;
+    /** Namespace of Kafka, Kafka Connect, the operators and Flink jobs. Default `ml-streaming`. */
+    readonly namespace?: string;
+    /** Further namespaces the Strimzi operator watches (they must exist). Default none. */
+    readonly watchNamespaces?: readonly string[];
+    /** Name of the Kafka cluster (Strimzi resource names derive from it). Default `platform`. */
+    readonly clusterName?: string;
+    /** Default: `plaintext` in dev, `scram-tls` in prod. */
+    readonly security?: KafkaSecurity;
+    /** Spread brokers and controllers over zones and make Kafka rack-aware. Default: false in dev, true in prod. */
+    readonly rackAware?: boolean;
+    /** StorageClass of the Kafka volumes. Default: the cluster's default class. */
+    readonly storageClassName?: string;
+    /** Broker volume size. Default `5Gi` in dev, `100Gi` in prod. */
+    readonly brokerStorageSize?: string;
+    /** Topics as code. Default none. */
+    readonly topics?: readonly KafkaTopicSpec[];
+    /**
+     * Kafka clients (KafkaUsers with ACLs when security is `scram-tls`). Default: `flink` (reads CDC topics and
+     * declared topics, writes declared topics, groups `flink-*`) and `airflow` (reads and writes declared topics,
+     * groups `airflow-*`). The Kafka Connect user is always added when there are connectors.
+     */
+    readonly clients?: readonly KafkaClientSpec[];
+    /** Laptop access to the brokers (kind). Default none. */
+    readonly externalAccess?: KafkaExternalAccess;
+    /** Change data capture with Debezium. Default: none (no Kafka Connect). */
+    readonly cdc?: CdcArgs;
+    /** Install the Flink Kubernetes Operator. Default true. */
+    readonly flinkOperator?: boolean;
+    /**
+     * Run the Flink operator's admission webhook (validates FlinkDeployments at admission). Needs cert-manager:
+     * pass it in `dependsOn`. Default false: the jobs are generated from typed args, and the operator reports an
+     * invalid spec in the resource status anyway.
+     */
+    readonly flinkWebhook?: boolean;
+    /** Flink applications. Default none. */
+    readonly flinkJobs?: readonly FlinkJobSpec[];
+    /** PodMonitors for the Prometheus Operator (its CRDs must exist: pass the monitoring stack in `dependsOn`). Default false. */
+    readonly podMonitors?: boolean;
+    readonly mirror?: Mirror;
+}
+
+/** How a client connects, as the other components read it. */
+export interface KafkaClientConnection {
+    readonly bootstrapServers: string;
+    readonly securityProtocol: "PLAINTEXT" | "SASL_SSL";
+    readonly saslMechanism?: "SCRAM-SHA-512";
+    /** Secret (streaming namespace) with the cluster CA certificate `ca.crt` (scram-tls). */
+    readonly caSecretName?: string;
+    /** Per client: the Secret (streaming namespace) with `password` and `sasl.jaas.config` (scram-tls). */
+    readonly users: Readonly<Record<string, { readonly username: string; readonly secretName: string }>>;
+}
