@@ -96,5 +96,5 @@ export function provisionDatabase(
         { parent, dependsOn: [job] },
     );
 
-    return { host: p.host, port: p.port, database, username: database, secretName: secret.metadata.name };
+    return { host: p.host, port: p.port, database, username: database, secretName: secret.metadata.name, uri: pulumi.secret(uri) };
 }

@@ -24,6 +24,11 @@ export interface DatabaseConnection {
     readonly username: string;
     /** Secret in the consumer's namespace with the keys of {@link databaseSecretKeys}. */
     readonly secretName: pulumi.Output<string>;
+    /**
+     * The Secret's `uri` value, as a Pulumi secret: for consumers that must write it under another key (the
+     * Airflow chart reads `connection`) or derive from it (PgBouncer's user list). Prefer `secretName`.
+     */
+    readonly uri: pulumi.Output<string>;
 }
 
 export interface DatabaseRequest {

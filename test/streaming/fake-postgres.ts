@@ -34,6 +34,6 @@ export class FakePostgres implements Postgres {
             },
             { parent },
         );
-        return { host: this.host, port: this.port, database: request.database, username: request.database, secretName: secret.metadata.name };
+        return { host: this.host, port: this.port, database: request.database, username: request.database, secretName: secret.metadata.name, uri: pulumi.secret(`postgresql://${request.database}@fake/${request.database}`) };
     }
 }

@@ -111,7 +111,7 @@ export function fakePostgres(flavor: PostgresFlavor): FakePostgres {
                 },
                 { parent },
             );
-            return { host, port: 5432, database: db, username: db, secretName: secret.metadata.name };
+            return { host, port: 5432, database: db, username: db, secretName: secret.metadata.name, uri: pulumi.secret(pulumi.interpolate`postgresql://${db}:${password.result}@${host}:5432/${db}?sslmode=require`) };
         },
     };
 }

@@ -1,0 +1,203 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { createNamespace, platformLabels } from "../common/kubernetes";
+import { Postgres } from "../postgres/types";
+import { ObjectStore } from "../storage/types";
+import { chartSource, charts, imageRef, images, Mirror } from "../versions";
+import { CATALOGS, trinoCatalogs } from "./catalogs";
+import { MAVEN_CENTRAL } from "./jars";
+import { createMetastore, METASTORE_NAME } from "./metastore";
+import { hadoopOptionalTools, metastoreArtifacts, metastoreSiteXml } from "./metastore-config";
+import { LakehouseSizing, LakehouseSizingOverrides, resolveSizing } from "./sizing";
+import { MINIO_REGION, StorageSpec, Zone, zoneLocation, ZONES } from "./storage";
+import { TRINO_HTTP_PORT, TRINO_RELEASE, TRINO_SERVICE_ACCOUNT, trinoValues, trinoWorkerSelector } from "./trino-values";
+import { createZoneSchemas } from "./zones";
+
+export { defaultSizing as defaultLakehouseSizing, JvmResources as LakehouseJvmResources, LakehouseSizing, LakehouseSizingOverrides } from "./sizing";
+export { Zone as LakehouseZone } from "./storage";
+
+export interface LakehouseArgs {
+    /**
+     * `dev`: one metastore, one Trino coordinator doing all the work, small heaps. `prod`: two metastores, a
+     * coordinator plus 2-10 CPU-autoscaled workers with graceful shutdown, PDBs, zone spreading.
+     */
+    readonly environment: "dev" | "prod";
+    /** Namespace created for the lakehouse. Default `ml-lakehouse`. */
+    readonly namespace?: string;
+    /** The platform's object store; the zone buckets must be among its `buckets`. */
+    readonly objectStore: ObjectStore;
+    /** The platform's Postgres; the metastore gets its own `metastore` database and user from it. */
+    readonly postgres: Postgres;
+    /**
+     * Logical bucket (key of `objectStore.buckets`) of each zone. Default `{ bronze: "bronze", silver: "silver",
+     * gold: "gold" }`. Zones are whole buckets, not prefixes: each can get its own retention, access and
+     * lifecycle rules at the store, and a grant can name exactly the zones a consumer may touch.
+     */
+    readonly zones?: Partial<Record<Zone, string>>;
+    /** Per-field overrides of the environment's sizing (`defaultLakehouseSizing(environment)`). Default: none. */
+    readonly sizing?: LakehouseSizingOverrides;
+    /** Air-gapped image registry and chart repository. Default: the upstreams in `versions.ts`. */
+    readonly mirror?: Mirror;
+    /** Maven repository the metastore fetches its checksum-pinned jars from. Default Maven Central. */
+    readonly mavenRepository?: string;
+    /** Create `lakehouse.bronze|silver|gold` schemas at the zone buckets after deploy. Default true. */
+    readonly createZoneSchemas?: boolean;
+}
+
+/** The logical bucket of each zone, checked against the object store's buckets. */
+function resolveZoneBuckets(args: LakehouseArgs): Record<Zone, string> {
+    const store = args.objectStore;
+    const zoneBuckets = Object.fromEntries(ZONES.map((z) => [z, args.zones?.[z] ?? z])) as Record<Zone, string>;
+    const missing = ZONES.filter((z) => !(zoneBuckets[z] in store.buckets));
+    if (missing.length > 0) {
+        throw new Error(
+            `lakehouse: zone bucket(s) ${missing.map((z) => `${z}="${zoneBuckets[z]}"`).join(", ")} are not buckets of the ` +
+                `object store (it has ${Object.keys(store.buckets).join(", ") || "none"}); add them to the ObjectStore's buckets or set args.zones`,
+        );
+    }
+    if (store.flavor === "minio" && !store.s3Endpoint) throw new Error("lakehouse: a MinIO object store must expose s3Endpoint");
+    return zoneBuckets;
+}
+
+/**
+ * The lakehouse: bronze/silver/gold zones in the object store, a Hive Metastore on its own Postgres database,
+ * and Trino (official chart) with an Iceberg catalog `lakehouse` (default for new tables) and a Hive catalog
+ * `hive` for raw files, both on Trino's native file systems.
+ */
+export class Lakehouse extends pulumi.ComponentResource {
+    public readonly namespace: pulumi.Output<string>;
+    /** In-cluster Trino HTTP endpoint (coordinator Service). */
+    public readonly trinoUrl: pulumi.Output<string>;
+    /** In-cluster JDBC URL with `lakehouse` as default catalog, so unqualified new tables are Iceberg tables. */
+    public readonly trinoJdbcUrl: pulumi.Output<string>;
+    /** `thrift://` URI of the metastore, for Spark, Flink or any other engine in the cluster. */
+    public readonly metastoreUri: pulumi.Output<string>;
+    /** Root URI of each zone (`s3://`, `gs://` or `abfss://`), with a trailing slash. */
+    public readonly zoneUris: Record<Zone, pulumi.Output<string>>;
+    /** The in-cluster S3 endpoint (MinIO on kind only). */
+    public readonly s3Endpoint?: pulumi.Output<string>;
+    /** Rendered Trino catalog files, by catalog name. */
+    public readonly catalogs: pulumi.Output<Record<string, string>>;
+    public readonly sizing: LakehouseSizing;
+
+    constructor(name: string, args: LakehouseArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Argument errors surface before anything is registered.
+        const sizing = resolveSizing(args.environment, args.sizing);
+        const zoneBuckets = resolveZoneBuckets(args);
+        super("mlplatform:lakehouse:Lakehouse", name, {}, opts);
+        const store = args.objectStore;
+        this.sizing = sizing;
+
+        const ns = createNamespace(`${name}-ns`, { namespace: args.namespace ?? "ml-lakehouse", component: "lakehouse" }, { parent: this });
+        this.namespace = ns.metadata.name;
+
+        this.zoneUris = Object.fromEntries(ZONES.map((z) => [z, store.uri(zoneBuckets[z]).apply(zoneLocation)])) as Record<Zone, pulumi.Output<string>>;
+        const allZones = ZONES.map((z) => zoneBuckets[z]);
+        const storage: pulumi.Output<StorageSpec> =
+            store.flavor === "minio"
+                ? store.s3Endpoint!.apply((s3Endpoint): StorageSpec => ({ flavor: "minio", s3Endpoint, region: MINIO_REGION }))
+                : pulumi.output<StorageSpec>(store.flavor === "gcs" ? { flavor: "gcs" } : { flavor: "adls" });
+
+        // Both need the zones read-write: the metastore creates and drops schema/table directories, Trino the data.
+        const metastoreAccess = store.grantAccess(
+            `${name}-metastore`,
+            { namespace: this.namespace, serviceAccountName: METASTORE_NAME, buckets: allZones, access: "readwrite" },
+            this,
+        );
+        const trinoAccess = store.grantAccess(
+            `${name}-trino`,
+            { namespace: this.namespace, serviceAccountName: TRINO_SERVICE_ACCOUNT, buckets: allZones, access: "readwrite" },
+            this,
+        );
+        const database = args.postgres.database(`${name}-metastore-db`, { namespace: this.namespace, database: "metastore" }, this);
+
+        const siteXml = pulumi.all([storage, this.zoneUris.silver, this.zoneUris.bronze]).apply(([s, silver, bronze]) =>
+            metastoreSiteXml({ storage: s, warehouseDir: `${silver}warehouse/`, externalWarehouseDir: `${bronze}external/` }),
+        );
+        const metastore = createMetastore(
+            name,
+            {
+                environment: args.environment,
+                namespace: this.namespace,
+                sizing: sizing.metastore,
+                hiveImage: imageRef(images.hive, args.mirror),
+                curlImage: imageRef(images.curl, args.mirror),
+                siteXml,
+                artifacts: metastoreArtifacts(store.flavor),
+                mavenRepository: args.mavenRepository ?? MAVEN_CENTRAL,
+                hadoopOptionalTools: hadoopOptionalTools(store.flavor),
+                database,
+                access: metastoreAccess,
+            },
+            this,
+        );
+        this.metastoreUri = metastore.uri;
+
+        this.catalogs = pulumi.all([storage, metastore.uri]).apply(([s, metastoreUri]) => trinoCatalogs({ storage: s, metastoreUri }));
+        const values = pulumi
+            .all([this.catalogs, trinoAccess.serviceAccountAnnotations, trinoAccess.credentialsSecret])
+            .apply(([catalogs, serviceAccountAnnotations, credentialsSecret]) =>
+                trinoValues({
+                    environment: args.environment,
+                    sizing,
+                    image: imageRef(images.trino, args.mirror),
+                    catalogs,
+                    serviceAccountAnnotations,
+                    podLabels: trinoAccess.podLabels,
+                    credentialsSecret,
+                }),
+            );
+        const trino = new k8s.helm.v3.Release(
+            `${name}-trino`,
+            {
+                name: TRINO_RELEASE,
+                namespace: this.namespace,
+                ...chartSource(charts.trino, args.mirror),
+                values,
+                // The coordinator's first start (plugin loading, JIT) takes minutes on a laptop.
+                timeout: 900,
+                maxHistory: 5,
+            },
+            { parent: this },
+        );
+        if (sizing.workers.minReplicas > 0) {
+            // At most one worker drained at a time by voluntary disruptions (node upgrades, scale-in of nodes).
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-trino-workers`,
+                {
+                    metadata: { name: "trino-worker", namespace: this.namespace, labels: platformLabels("lakehouse") },
+                    spec: { maxUnavailable: 1, selector: { matchLabels: { ...trinoWorkerSelector } } },
+                },
+                { parent: this, dependsOn: [trino] },
+            );
+        }
+
+        const host = pulumi.interpolate`${TRINO_RELEASE}.${this.namespace}.svc.cluster.local:${TRINO_HTTP_PORT}`;
+        this.trinoUrl = pulumi.interpolate`http://${host}`;
+        this.trinoJdbcUrl = pulumi.interpolate`jdbc:trino://${host}/${CATALOGS.iceberg}`;
+        this.s3Endpoint = store.flavor === "minio" ? store.s3Endpoint : undefined;
+
+        if (args.createZoneSchemas ?? true) {
+            createZoneSchemas(
+                name,
+                {
+                    namespace: this.namespace,
+                    trinoImage: imageRef(images.trino, args.mirror),
+                    trinoUrl: this.trinoUrl,
+                    locations: pulumi.all(this.zoneUris) as pulumi.Output<Record<Zone, string>>,
+                    dependsOn: [trino, metastore.deployment],
+                },
+                this,
+            );
+        }
+
+        this.registerOutputs({
+            namespace: this.namespace,
+            trinoUrl: this.trinoUrl,
+            trinoJdbcUrl: this.trinoJdbcUrl,
+            metastoreUri: this.metastoreUri,
+            zoneUris: this.zoneUris,
+            s3Endpoint: this.s3Endpoint,
+        });
+    }
+}

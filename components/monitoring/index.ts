@@ -1,0 +1,265 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { databaseSecretKeys, Postgres } from "../postgres/types";
+import { chartSource, charts, imageRef, images, Mirror } from "../versions";
+import { AlertThresholds, defaultAlertThresholds, platformAlertGroups, prometheusRuleManifest } from "./alerts";
+import { DEFAULT_CDC_TOPIC_PATTERN, MonitoredPlatform, platformScrapeTargets, TRINO_SCRAPE_SECRET, TRINO_SCRAPE_USER } from "./catalog";
+import { platformDashboards } from "./dashboards";
+import { postgresExporterDeployment, postgresExporterResources, postgresExporterService } from "./postgresExporter";
+import { monitorManifest, ScrapeFlow, scrapeFlows, ScrapeTarget } from "./scrape";
+import {
+    ALERTMANAGER_SERVICE,
+    Environment,
+    GRAFANA_SERVICE,
+    GrafanaDatabase,
+    kubePrometheusStackValues,
+    monitoringSizing,
+    PrometheusSizing,
+    PROMETHEUS_SERVICE,
+    prometheusSizingProblems,
+    RELEASE_NAME,
+} from "./values";
+
+// Named re-exports only: generic names (Resources, Environment, ...) would clash in the library's index.
+export { defaultAlertThresholds, platformAlertGroups } from "./alerts";
+export type { AlertThresholds } from "./alerts";
+export { platformScrapeTargets } from "./catalog";
+export type {
+    LakehouseScrape,
+    MonitoredPlatform,
+    OrchestratorScrape,
+    ServingScrape,
+    StorageScrape,
+    StreamingScrape,
+    TrackingScrape,
+} from "./catalog";
+export { platformDashboards } from "./dashboards";
+export { monitorManifest, scrapeFlows } from "./scrape";
+export type { ScrapeFlow, ScrapeTarget } from "./scrape";
+export { kubePrometheusStackValues, monitoringSizing } from "./values";
+
+const COMPONENT = "monitoring";
+const GRAFANA_ADMIN_USER = "admin";
+const grafanaAdminKeys = { user: "admin-user", password: "admin-password" } as const;
+
+export interface MonitoringArgs {
+    /** dev: one small Prometheus without persistence; prod: 2 Prometheus and 2 Alertmanager replicas on PVCs, PDBs, zone spread. */
+    readonly environment: Environment;
+    /** Namespace of Prometheus, Alertmanager, Grafana and every monitor. Default `ml-monitoring`. */
+    readonly namespace?: string;
+    /**
+     * Namespace of node-exporter, the one workload that needs the host's network, PID namespace and filesystem; it
+     * is `privileged` so the main namespace stays `restricted`. Default `<namespace>-node`.
+     */
+    readonly nodeExporterNamespace?: string;
+    /** The enabled platform components and where their metrics are (see `platformScrapeTargets`). Default: none. */
+    readonly platform?: Omit<MonitoredPlatform, "postgres">;
+    /**
+     * The platform's Postgres. In-cluster flavor: a postgres-exporter (own database user) scrapes it. In prod, any
+     * flavor: Grafana keeps its state in its own database there and runs 2 replicas; without it, 1 replica on a PVC.
+     */
+    readonly postgres?: Postgres;
+    /** Prometheus retention and volume, overriding the environment's sizing (e.g. `{ retention: "30d", retentionSize: "90GB", storageSize: "100Gi" }`). */
+    readonly prometheus?: Partial<Pick<PrometheusSizing, "retention" | "retentionSize" | "storageSize">>;
+    /** Alert thresholds; defaults in `defaultAlertThresholds`. */
+    readonly alertThresholds?: Partial<AlertThresholds>;
+    /** StorageClass of the Prometheus, Alertmanager and Grafana PVCs. Default: the cluster's default class. */
+    readonly storageClassName?: string;
+    /** Air-gapped registry and chart repository. Default: the upstreams. */
+    readonly mirror?: Mirror;
+}
+
+/**
+ * kube-prometheus-stack (Prometheus operator, Prometheus, Alertmanager, Grafana, kube-state-metrics,
+ * node-exporter) plus this platform's monitors, alert rules and dashboards for every enabled component.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+    public readonly namespace: pulumi.Output<string>;
+    /** The chart release. Its CRDs (ServiceMonitor, PodMonitor, PrometheusRule) exist once it is ready: `dependsOn` it. */
+    public readonly release: k8s.helm.v3.Release;
+    /** Resources to `dependsOn` before creating monitoring CRs elsewhere. */
+    public readonly ready: pulumi.Resource[];
+    /** In-cluster Grafana URL. */
+    public readonly grafanaUrl: pulumi.Output<string>;
+    /** In-cluster Prometheus URL (query API and UI). */
+    public readonly prometheusUrl: pulumi.Output<string>;
+    /** In-cluster Alertmanager URL. */
+    public readonly alertmanagerUrl: pulumi.Output<string>;
+    public readonly grafanaAdminUser: pulumi.Output<string>;
+    /** Always a Pulumi secret. */
+    public readonly grafanaAdminPassword: pulumi.Output<string>;
+    /** What is scraped. */
+    public readonly scrapeTargets: ScrapeTarget[];
+    /** Connections from the monitoring namespace the NetworkPolicies must allow. */
+    public readonly networkFlows: ScrapeFlow[];
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mlplatform:monitoring:Monitoring", name, {}, opts);
+        const namespaceName = args.namespace ?? "ml-monitoring";
+        const nodeNamespaceName = args.nodeExporterNamespace ?? `${namespaceName}-node`;
+        const labels = platformLabels(COMPONENT);
+        const base = monitoringSizing[args.environment];
+        const overrides = Object.fromEntries(Object.entries(args.prometheus ?? {}).filter(([, v]) => v !== undefined));
+        const sizing = { ...base, prometheus: { ...base.prometheus, ...overrides } };
+        const problems = prometheusSizingProblems(sizing.prometheus);
+        if (args.environment === "prod" && !sizing.prometheus.storageSize) problems.push("prometheus.storageSize: required in prod (Prometheus must be persistent)");
+        if (problems.length) throw new Error(`monitoring "${name}": ${problems.join("; ")}`);
+        const thresholds = { ...defaultAlertThresholds, ...args.alertThresholds };
+
+        const prod = args.environment === "prod";
+        // Deleting the namespace would take the Prometheus and Alertmanager volumes (metrics history) with it.
+        const namespace = createNamespace(`${name}-ns`, { namespace: namespaceName, component: COMPONENT }, { parent: this, protect: prod });
+        // node-exporter reads the host's /proc, /sys and / over host networking: only `privileged` admits that.
+        const nodeNamespace = new k8s.core.v1.Namespace(
+            `${name}-node-ns`,
+            {
+                metadata: {
+                    name: nodeNamespaceName,
+                    labels: { ...labels, "pod-security.kubernetes.io/enforce": "privileged", "pod-security.kubernetes.io/warn": "privileged" },
+                },
+            },
+            { parent: this },
+        );
+        this.namespace = namespace.metadata.name;
+
+        // Grafana stores the admin password in its database at first start: a new one would no longer match it.
+        const adminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this, protect: prod });
+        const adminSecret = createSecret(
+            `${name}-grafana-admin`,
+            {
+                name: "grafana-admin",
+                namespace: this.namespace,
+                component: COMPONENT,
+                data: { [grafanaAdminKeys.user]: GRAFANA_ADMIN_USER, [grafanaAdminKeys.password]: adminPassword.result },
+            },
+            { parent: this },
+        );
+
+        const inCluster = args.postgres?.flavor === "in-cluster";
+        const exporterLabels = { ...labels, "app.kubernetes.io/name": "postgres-exporter" };
+        const monitored: MonitoredPlatform = {
+            ...args.platform,
+            ...(inCluster ? { postgres: { namespace: namespaceName, selector: { matchLabels: exporterLabels } } } : {}),
+        };
+        this.scrapeTargets = platformScrapeTargets(monitored);
+        this.networkFlows = scrapeFlows(this.scrapeTargets, namespaceName);
+
+        const grafanaDb =
+            prod && args.postgres
+                ? args.postgres.database(`${name}-grafana-db`, { namespace: this.namespace, database: "grafana" }, this)
+                : undefined;
+        const valuesFor = (database?: GrafanaDatabase) =>
+            kubePrometheusStackValues({
+                environment: args.environment,
+                sizing,
+                grafanaAdminSecret: { name: "grafana-admin", userKey: grafanaAdminKeys.user, passwordKey: grafanaAdminKeys.password },
+                grafanaDatabase: database,
+                nodeExporterNamespace: nodeNamespaceName,
+                storageClassName: args.storageClassName,
+                imageRegistry: args.mirror?.imageRegistry,
+            });
+        const values = grafanaDb
+            ? pulumi.all([grafanaDb.host, grafanaDb.secretName]).apply(([host, secretName]) =>
+                  valuesFor({
+                      host,
+                      port: grafanaDb.port,
+                      database: grafanaDb.database,
+                      secretName,
+                      usernameKey: databaseSecretKeys.username,
+                      passwordKey: databaseSecretKeys.password,
+                      sslMode: args.postgres!.flavor === "in-cluster" ? "disable" : "require",
+                  }),
+              )
+            : valuesFor();
+
+        this.release = new k8s.helm.v3.Release(
+            `${name}-kps`,
+            {
+                name: RELEASE_NAME,
+                namespace: this.namespace,
+                ...chartSource(charts.kubePrometheusStack, args.mirror),
+                values,
+                // PVC binding and the admission webhook's certificate job take a while on a fresh cluster.
+                timeout: prod ? 900 : 600,
+                maxHistory: 10,
+            },
+            { parent: this, dependsOn: [namespace, nodeNamespace, adminSecret] },
+        );
+        this.ready = [this.release];
+        const afterCrds = { parent: this, dependsOn: [this.release] };
+
+        if (this.scrapeTargets.some((t) => t.name === "trino")) {
+            // Trino's insecure authenticator takes the user from Basic auth and refuses a password over plain HTTP.
+            createSecret(
+                `${name}-trino-scrape`,
+                { name: TRINO_SCRAPE_SECRET, namespace: this.namespace, component: COMPONENT, data: { username: TRINO_SCRAPE_USER, password: "" } },
+                { parent: this },
+            );
+        }
+
+        if (inCluster) {
+            const conn = args.postgres!.database(`${name}-pg-exporter`, { namespace: this.namespace, database: "postgres_exporter" }, this);
+            const spec = {
+                namespace: namespaceName,
+                image: imageRef(images.postgresExporter, args.mirror),
+                labels: exporterLabels,
+                uriKey: databaseSecretKeys.uri,
+                resources: postgresExporterResources,
+            };
+            new k8s.apps.v1.Deployment(
+                `${name}-pg-exporter`,
+                conn.secretName.apply((secretName) => postgresExporterDeployment({ ...spec, secretName })),
+                { parent: this, dependsOn: [namespace] },
+            );
+            new k8s.core.v1.Service(`${name}-pg-exporter`, postgresExporterService(spec), { parent: this, dependsOn: [namespace] });
+        }
+
+        for (const target of this.scrapeTargets) {
+            const manifest = monitorManifest(target, { namespace: namespaceName, labels });
+            new k8s.apiextensions.CustomResource(`${name}-${target.name}`, manifest, afterCrds);
+        }
+
+        const cdcTopicPattern = args.platform?.streaming?.cdcTopicPattern ?? DEFAULT_CDC_TOPIC_PATTERN;
+        const groups = platformAlertGroups({ targets: this.scrapeTargets, cdcTopicPattern, thresholds });
+        new k8s.apiextensions.CustomResource(
+            `${name}-rules`,
+            prometheusRuleManifest(groups, { name: "ml-platform", namespace: namespaceName, labels }),
+            afterCrds,
+        );
+
+        const namespaces = [namespaceName, ...this.scrapeTargets.map((t) => t.namespace)];
+        for (const dashboard of platformDashboards({ targets: this.scrapeTargets, namespaces, cdcTopicPattern })) {
+            new k8s.core.v1.ConfigMap(
+                `${name}-dashboard-${dashboard.name}`,
+                {
+                    metadata: {
+                        name: `dashboard-${dashboard.name}`,
+                        namespace: this.namespace,
+                        labels: { ...labels, grafana_dashboard: "1" },
+                        annotations: { grafana_folder: "ML platform" },
+                    },
+                    data: { [`${dashboard.name}.json`]: JSON.stringify(dashboard.json) },
+                },
+                { parent: this, dependsOn: [namespace] },
+            );
+        }
+
+        const svc = (service: string, port: number) => pulumi.output(`http://${service}.${namespaceName}.svc.cluster.local:${port}`);
+        this.grafanaUrl = svc(GRAFANA_SERVICE, 80);
+        this.prometheusUrl = svc(PROMETHEUS_SERVICE, 9090);
+        this.alertmanagerUrl = svc(ALERTMANAGER_SERVICE, 9093);
+        this.grafanaAdminUser = pulumi.output(GRAFANA_ADMIN_USER);
+        this.grafanaAdminPassword = pulumi.secret(adminPassword.result);
+
+        this.registerOutputs({
+            namespace: this.namespace,
+            grafanaUrl: this.grafanaUrl,
+            prometheusUrl: this.prometheusUrl,
+            alertmanagerUrl: this.alertmanagerUrl,
+            grafanaAdminUser: this.grafanaAdminUser,
+            grafanaAdminPassword: this.grafanaAdminPassword,
+        });
+    }
+}

@@ -1,0 +1,95 @@
+import * as pulumi from "@pulumi/pulumi";
+import { Postgres } from "../postgres/types";
+import { ObjectStore } from "../storage/types";
+import { Mirror } from "../versions";
+import { KafkaEndpoint, MlflowEndpoint, TrinoEndpoint } from "./connections";
+import { Environment } from "./sizing";
+
+/** How Airflow runs tasks: one pod per task, or a pool of Celery workers fed through Redis. */
+export type AirflowExecutor = "KubernetesExecutor" | "CeleryExecutor";
+
+/** Credentials for a private DAG repository, as an existing Secret in the orchestrator namespace. */
+export type GitCredentials =
+    | {
+          /** HTTPS with a user and a token. */
+          readonly kind: "https";
+          /** Secret with keys `GITSYNC_USERNAME`, `GITSYNC_PASSWORD`, `GIT_SYNC_USERNAME`, `GIT_SYNC_PASSWORD` (the chart reads all four). */
+          readonly secretName: string;
+      }
+    | {
+          /** SSH with a deploy key; the repository URL must then be `git@host:org/repo.git`. */
+          readonly kind: "ssh";
+          /** Secret with key `gitSshKey` holding the private key. */
+          readonly secretName: string;
+          /** `known_hosts` lines for the Git host; without them the host key is not checked. */
+          readonly knownHosts?: string;
+      };
+
+/** Where DAG files come from: a Git repository that git-sync keeps checked out next to every Airflow process. */
+export interface DagSource {
+    /** Clone URL (`https://...` or `git@...`). */
+    readonly repo: string;
+    /** Branch, tag or commit to check out. */
+    readonly ref: string;
+    /** Directory inside the repository that holds the DAG files (`""` for the root). */
+    readonly subPath: string;
+    /** Omit for a public repository. */
+    readonly credentials?: GitCredentials;
+    /** How often git-sync polls, as a Go duration. Default `30s` in dev, `60s` in prod. */
+    readonly period?: string;
+}
+
+/** Platform endpoints Airflow gets connections for (`trino_default`, `kafka_default`, `mlflow_default`). */
+export interface OrchestratorConnectionsArgs {
+    readonly trino?: TrinoEndpoint;
+    readonly kafka?: KafkaEndpoint;
+    readonly mlflow?: MlflowEndpoint;
+}
+
+export interface OrchestratorArgs {
+    /** `dev`: one of each, small requests. `prod`: HA (2 schedulers, API servers, triggerers), PDBs, PgBouncer. */
+    readonly environment: Environment;
+    /** The platform Postgres; Airflow gets its own `airflow` database and user from it. Never the chart's own Postgres. */
+    readonly postgres: Postgres;
+    /** The platform object store; task logs go to {@link OrchestratorArgs.logBucket}. */
+    readonly objectStore: ObjectStore;
+    /** Logical bucket (a key of `objectStore.buckets`) for task logs. Default `airflow-logs`. */
+    readonly logBucket?: string;
+    /** Namespace created for Airflow. Default `ml-orchestrator`. */
+    readonly namespace?: string;
+    /** Default `KubernetesExecutor`. */
+    readonly executor?: AirflowExecutor;
+    /**
+     * DAG repository. Default: Airflow's own example DAGs at the tag of the deployed Airflow version
+     * (`https://github.com/apache/airflow.git`, ref `3.2.2`, sub-path `airflow-core/src/airflow/example_dags`).
+     */
+    readonly dags?: DagSource;
+    /** Platform services Airflow gets connections for; each one left out gets no connection. */
+    readonly connections?: OrchestratorConnectionsArgs;
+    /** PgBouncer between Airflow and Postgres. Default: on in prod, off in dev. */
+    readonly pgbouncer?: boolean;
+    /** Admin user created at install. Default `admin`. */
+    readonly adminUsername?: string;
+    /** The admin user's e-mail (required by Airflow's user model). Default `admin@example.com`. */
+    readonly adminEmail?: string;
+    /** Days of metadata (DAG runs, task instances, logs table) the weekly cleanup keeps. Default 90. */
+    readonly databaseRetentionDays?: number;
+    /**
+     * An Airflow image built FROM the pinned one with extra providers (e.g. `apache-airflow-providers-trino`,
+     * `apache-airflow-providers-apache-kafka`, which the official image does not carry). Default: the pinned
+     * official image. Its Airflow version must equal the pinned one.
+     */
+    readonly image?: { readonly repository: string; readonly tag: string };
+    /** Registry and chart repository for air-gapped clusters. */
+    readonly mirror?: Mirror;
+}
+
+/** What the stack composition reads from the component. */
+export interface OrchestratorOutputs {
+    readonly namespace: pulumi.Output<string>;
+    /** In-cluster URL of the Airflow UI and REST API (the api-server Service). */
+    readonly uiUrl: pulumi.Output<string>;
+    readonly adminUsername: pulumi.Output<string>;
+    /** Always a Pulumi secret. */
+    readonly adminPassword: pulumi.Output<string>;
+}
