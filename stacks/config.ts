@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { defaultClusterName, Environment, environmentDefaults } from "./defaults";
+import { clusterDependentDefaults, defaultClusterName, Environment, environmentDefaults } from "./defaults";
 import { NAMESPACE, PlatformConfig, platformConfigSchema, SECRET_KEYS } from "./schema";
 
 /** Every problem with a stack's config, reported at once before any resource is registered. */
@@ -91,13 +91,13 @@ export function parsePlatformConfig(raw: Raw, ctx: { project: string; stack: str
     }
     const plain: Raw = Object.fromEntries(Object.entries(raw).filter(([k]) => !(SECRET_KEYS as readonly string[]).includes(k)));
 
-    const environment = plain.environment as Environment;
+    // An invalid environment is reported on its own; dev defaults keep it from cascading into more errors.
+    const defaults = environmentDefaults[plain.environment as Environment] ?? environmentDefaults.dev;
     const cluster = plain.cluster;
-    const withDefaults: Raw = { ...plain };
-    if (isObject(cluster) && typeof cluster.provider === "string") {
-        // An invalid environment is reported on its own; dev defaults keep it from cascading into more errors.
-        const defaults = (environmentDefaults[environment] ?? environmentDefaults.dev).cluster[cluster.provider];
-        withDefaults.cluster = mergeDefaults({ name: defaultClusterName(ctx.project, ctx.stack), ...defaults }, cluster);
+    const provider = isObject(cluster) ? cluster.provider : undefined;
+    const withDefaults = mergeDefaults(mergeDefaults(defaults.sections, clusterDependentDefaults(provider)), plain) as Raw;
+    if (isObject(cluster) && typeof provider === "string") {
+        withDefaults.cluster = mergeDefaults({ name: defaultClusterName(ctx.project, ctx.stack), ...defaults.cluster[provider] }, cluster);
     }
 
     const result = platformConfigSchema.safeParse(withDefaults);

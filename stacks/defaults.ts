@@ -7,11 +7,29 @@ export type Environment = "dev" | "prod";
 
 const network = {
     gke: { nodesCidr: "10.10.0.0/20", podsCidr: "10.20.0.0/14", servicesCidr: "10.24.0.0/20", masterCidr: "172.16.0.0/28" },
-    aks: { vnetCidr: "10.30.0.0/16", nodesCidr: "10.30.0.0/20", podsCidr: "10.244.0.0/16", servicesCidr: "10.31.0.0/16", dnsServiceIp: "10.31.0.10" },
+    aks: { vnetCidr: "10.30.0.0/16", nodesCidr: "10.30.0.0/20", podsCidr: "10.244.0.0/16", servicesCidr: "10.31.0.0/16", dnsServiceIp: "10.31.0.10", databaseCidr: "10.30.16.0/24" },
 };
 
-export const environmentDefaults: Record<Environment, { cluster: Record<string, Record<string, unknown>> }> = {
+/** Every component on; what each needs set explicitly is named by the validation errors. */
+const allComponents = { lakehouse: true, streaming: true, orchestrator: true, tracking: true, serving: true, monitoring: true };
+
+export interface Defaults {
+    /** Per cluster provider. */
+    readonly cluster: Record<string, Record<string, unknown>>;
+    /** Every other top-level key. */
+    readonly sections: Record<string, unknown>;
+}
+
+export const environmentDefaults: Record<Environment, Defaults> = {
     dev: {
+        sections: {
+            components: allComponents,
+            lakehouse: {},
+            streaming: { topics: [], cdc: { tables: [] } },
+            orchestrator: { executor: "KubernetesExecutor" },
+            serving: { models: [{ name: "sklearn-iris", modelFormat: "sklearn", storageUri: "gs://kfserving-examples/models/sklearn/1.0/model" }] },
+            monitoring: {},
+        },
         cluster: {
             kind: { workers: 0, httpPort: 80, httpsPort: 443 },
             gke: {
@@ -33,6 +51,14 @@ export const environmentDefaults: Record<Environment, { cluster: Record<string, 
         },
     },
     prod: {
+        sections: {
+            components: allComponents,
+            lakehouse: {},
+            streaming: { topics: [], cdc: { tables: [] } },
+            orchestrator: { executor: "KubernetesExecutor" },
+            serving: { models: [] },
+            monitoring: {},
+        },
         cluster: {
             kind: { workers: 0, httpPort: 80, httpsPort: 443 },
             gke: {
@@ -55,6 +81,19 @@ export const environmentDefaults: Record<Environment, { cluster: Record<string, 
         },
     },
 };
+
+/**
+ * Defaults that follow the cluster rather than the environment: only a kind node maps host ports to the laptop,
+ * and only kind has an in-cluster registry for the CDC Connect image (a cloud stack names its own registry).
+ */
+export function clusterDependentDefaults(clusterProvider: unknown): Record<string, unknown> {
+    if (clusterProvider !== "kind") return { ingress: { exposure: "public" } };
+    return {
+        ingress: { exposure: "kind", domain: "localtest.me" },
+        // Declared but idle until the table exists: create public.orders in the `source` database.
+        streaming: { cdc: { tables: ["public.orders"] } },
+    };
+}
 
 /** The cluster name a stack gets when its file sets none. */
 export function defaultClusterName(project: string, stack: string): string {

@@ -78,11 +78,57 @@ function podSpecFootprint(spec: any): Pick<WorkloadFootprint, "requests" | "limi
     };
 }
 
+/**
+ * What a generic walk of chart values cannot know, per chart: one-shot Jobs and pod templates that are not
+ * steady-state workloads, replica counts kept elsewhere in the values, and sections switched off elsewhere.
+ */
+interface ChartHints {
+    /** Values paths of Jobs, hooks and templates (not running all the time). */
+    readonly transient?: readonly string[];
+    /** Values path of a workload -> values path of its replica count. */
+    readonly replicasAt?: Readonly<Record<string, string>>;
+    /** Values path of a workload -> values path of the boolean that enables it. */
+    readonly enabledBy?: Readonly<Record<string, string>>;
+    /** Values path of a workload -> how many pods run it (sidecars in several pods). */
+    readonly copies?: Readonly<Record<string, number>>;
+}
+
+export const chartHints: Readonly<Record<string, ChartHints>> = {
+    airflow: {
+        // `workers` is the KubernetesExecutor's task-pod template; with Celery it is a StatefulSet.
+        transient: ["cleanup", "createUserJob", "databaseCleanup", "migrateDatabaseJob"],
+        copies: { "dags.gitSync": 2 },
+    },
+    trino: { replicasAt: { worker: "server.workers" } },
+    "cert-manager": { transient: ["startupapicheck"] },
+    "kube-prometheus-stack": { transient: ["prometheusOperator.admissionWebhooks.patch"] },
+    "flink-kubernetes-operator": { enabledBy: { "operatorPod.webhook": "webhook.create" } },
+};
+
+const at = (values: any, dotted: string) => dotted.split(".").reduce((v, k) => v?.[k], values);
+
+/** Steady-state workloads of one chart's values. */
+export function chartFootprint(chart: string, values: any): { workload: string; replicas: number; resources: any }[] {
+    const name = chart.split("/").pop()!;
+    const hints = chartHints[name] ?? {};
+    const kubernetesExecutor = name === "airflow" && (values.executor ?? "CeleryExecutor") === "KubernetesExecutor";
+    return chartWorkloads(values)
+        .filter((w) => !(hints.transient ?? []).includes(w.workload) && !(kubernetesExecutor && w.workload === "workers"))
+        .filter((w) => !hints.enabledBy?.[w.workload] || at(values, hints.enabledBy[w.workload]) === true)
+        .map((w) => {
+            const replicasPath = hints.replicasAt?.[w.workload];
+            const replicas = replicasPath ? Number(at(values, replicasPath) ?? 0) : w.replicas * (hints.copies?.[w.workload] ?? 1);
+            return { ...w, replicas };
+        })
+        .filter((w) => w.replicas > 0);
+}
+
 /** Values paths that carry `resources`, with the replica count found beside them (skipping `enabled: false`). */
 export function chartWorkloads(values: any, path: string[] = []): { workload: string; replicas: number; resources: any }[] {
     if (!values || typeof values !== "object" || Array.isArray(values) || values.enabled === false) return [];
-    const here =
-        values.resources && typeof values.resources === "object" && (values.resources.requests || values.resources.limits)
+    // A PVC template's `resources` asks for storage, not CPU or memory: not a workload.
+    const computeResources = ["requests", "limits"].some((k) => values.resources?.[k]?.cpu !== undefined || values.resources?.[k]?.memory !== undefined);
+    const here = computeResources
             ? [{ workload: path.join(".") || "(root)", replicas: Number(values.replicas ?? values.replicaCount ?? 1), resources: values.resources }]
             : [];
     return [
@@ -138,7 +184,7 @@ export function workloadsOf(r: Registered): WorkloadFootprint[] {
             return one(name, Number(predictor.minReplicas ?? 1), fromResources(container.resources, "predictor"));
         }
         case r.type === "kubernetes:helm.sh/v3:Release":
-            return chartWorkloads(r.inputs.values ?? {}).map((w) => ({
+            return chartFootprint(String(r.inputs.chart), r.inputs.values ?? {}).map((w) => ({
                 component,
                 source: `chart:${r.inputs.chart}`,
                 workload: w.workload,

@@ -1,7 +1,26 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Cluster, ClusterArgs } from "../components";
+import {
+    CertManager,
+    Cluster,
+    ClusterArgs,
+    Ingress,
+    kindRegistryContainerdConfig,
+    Lakehouse,
+    Monitoring,
+    NetworkPolicies,
+    ObjectStorage,
+    Orchestrator,
+    PostgresServer,
+    RetainStorageClass,
+    Serving,
+    Streaming,
+    Tracking,
+} from "../components";
+import { GRAFANA_SERVICE, PROMETHEUS_SERVICE } from "../components/monitoring/values";
 import { StackConfig } from "./config";
-import { ClusterConfig } from "./schema";
+import { objectStorageArgs, postgresArgs, requiredBuckets } from "./data";
+import { namespaces, platformFlows } from "./flows";
+import { PlatformConfig } from "./schema";
 
 /** A URL pair for one platform endpoint; `external` is absent where nothing is exposed. */
 export interface Endpoint {
@@ -12,20 +31,182 @@ export interface Endpoint {
 export interface Platform {
     readonly cluster: Cluster;
     readonly kubeconfig: pulumi.Output<string>;
-    /** Filled by each platform component as it is enabled: `{ airflow: { internal, external }, ... }`. */
+    /** `{ airflow: { internal, external }, ... }` for every enabled component. */
     readonly endpoints: Record<string, Endpoint>;
+    /** Logins of every UI, by UI; passwords are Pulumi secrets. */
+    readonly credentials: Record<string, { username: pulumi.Input<string>; password: pulumi.Output<string> }>;
 }
 
+/** Kafka's external NodePort on kind, mapped to 127.0.0.1 so a laptop client reaches the brokers. */
+const KAFKA_NODE_PORTS = [30094, 30095];
+
 /** Maps the validated cluster config onto the Cluster component's args (secrets join here). */
-export function clusterArgs(cluster: ClusterConfig, secrets: StackConfig["secrets"]): ClusterArgs {
-    if (cluster.provider !== "existing") return cluster;
-    const { kubeconfigPath: _path, ...rest } = cluster;
-    return { ...rest, kubeconfig: secrets.kubeconfig! };
+export function clusterArgs(config: PlatformConfig, secrets: StackConfig["secrets"]): ClusterArgs {
+    const cluster = config.cluster;
+    if (cluster.provider === "existing") {
+        const { kubeconfigPath: _path, ...rest } = cluster;
+        return { ...rest, kubeconfig: secrets.kubeconfig! };
+    }
+    if (cluster.provider === "kind" && config.components.streaming) {
+        // Strimzi pushes the Connect image to an in-cluster registry the nodes' containerd must resolve.
+        const registry = kindRegistryContainerdConfig();
+        return { ...cluster, registryHosts: { [registry.host]: registry.hostsToml }, extraPorts: KAFKA_NODE_PORTS };
+    }
+    return cluster;
 }
 
 /** Builds the platform of one stack from its validated config. */
 export function buildPlatform({ config, secrets }: StackConfig): Platform {
-    const cluster = new Cluster("cluster", clusterArgs(config.cluster, secrets));
+    const { environment, mirror } = config;
+    const on = config.components;
+    const onKind = config.cluster.provider === "kind";
+
+    const cluster = new Cluster("cluster", clusterArgs(config, secrets));
+    const k8s = { providers: [cluster.provider] };
+
+    // Data services first: cloud buckets and databases start in parallel with the cluster.
+    const storage = new ObjectStorage("storage", objectStorageArgs(config, cluster, requiredBuckets(on)), k8s);
+    const postgres = new PostgresServer("postgres", postgresArgs(config, cluster), k8s);
+    const retain = environment === "prod" && (config.cluster.provider === "gke" || config.cluster.provider === "aks")
+        ? new RetainStorageClass("retain", { provider: config.cluster.provider }, k8s)
+        : undefined;
+    const dataPvcs = retain ? { storageClassName: "ml-retain", opts: { ...k8s, dependsOn: [retain] } } : { storageClassName: undefined, opts: k8s };
+
+    const certs = new CertManager("cert-manager", { environment, issuer: config.ingress.tls, mirror }, k8s);
+    const ingress = new Ingress(
+        "ingress",
+        { environment, exposure: config.ingress.exposure, domain: config.ingress.domain, clusterIssuer: certs.clusterIssuer, mirror },
+        { ...k8s, dependsOn: [certs] },
+    );
+
+    const lakehouse = on.lakehouse
+        ? new Lakehouse(
+              "lakehouse",
+              {
+                  environment,
+                  objectStore: storage,
+                  postgres,
+                  mirror,
+                  sizing: config.lakehouse.workers && { workers: { minReplicas: config.lakehouse.workers.min, maxReplicas: config.lakehouse.workers.max } },
+              },
+              k8s,
+          )
+        : undefined;
+    const streaming = on.streaming
+        ? new Streaming(
+              "streaming",
+              {
+                  environment,
+                  mirror,
+                  topics: config.streaming.topics,
+                  storageClassName: dataPvcs.storageClassName,
+                  externalAccess: onKind ? { type: "nodeport", advertisedHost: "127.0.0.1", bootstrapNodePort: KAFKA_NODE_PORTS[0] } : undefined,
+                  cdc: config.streaming.cdc.tables.length
+                      ? {
+                            postgres,
+                            connectors: [{ name: "source", tables: config.streaming.cdc.tables }],
+                            image: config.streaming.cdc.imageRepository
+                                ? { type: "registry", repository: config.streaming.cdc.imageRepository, pushSecretName: config.streaming.cdc.pushSecretName }
+                                : { type: "in-cluster-registry" },
+                        }
+                      : undefined,
+              },
+              dataPvcs.opts,
+          )
+        : undefined;
+    const tracking = on.tracking
+        ? new Tracking("tracking", { environment, objectStore: storage, postgres, mirror, externalHosts: [`mlflow.${ingress.domain}`] }, k8s)
+        : undefined;
+    const orchestrator = on.orchestrator
+        ? new Orchestrator(
+              "orchestrator",
+              {
+                  environment,
+                  postgres,
+                  objectStore: storage,
+                  mirror,
+                  executor: config.orchestrator.executor,
+                  dags: config.orchestrator.dags,
+                  adminEmail: config.orchestrator.adminEmail,
+                  connections: {
+                      trino: lakehouse && { host: `trino.${namespaces.lakehouse}.svc.cluster.local` },
+                      kafka: streaming && { bootstrapServers: streaming.plan.bootstrapServers },
+                      mlflow: tracking && { url: tracking.trackingUri },
+                  },
+              },
+              k8s,
+          )
+        : undefined;
+    const serving = on.serving
+        ? new Serving(
+              "serving",
+              { environment, certManager: certs.release, objectStore: storage, mirror, models: config.serving.models, metricsServer: onKind },
+              k8s,
+          )
+        : undefined;
+    const monitoring = on.monitoring
+        ? new Monitoring(
+              "monitoring",
+              {
+                  environment,
+                  postgres,
+                  mirror,
+                  storageClassName: dataPvcs.storageClassName,
+                  prometheus: config.monitoring,
+                  platform: {
+                      storage: onKind || config.cluster.provider === "existing" ? { namespace: namespaces.storage } : undefined,
+                      lakehouse: lakehouse && { namespace: namespaces.lakehouse },
+                      streaming: streaming && { namespace: namespaces.streaming },
+                      orchestrator: orchestrator && { namespace: namespaces.orchestrator },
+                      tracking: tracking && { namespace: namespaces.tracking },
+                      serving: serving && { namespace: namespaces.serving },
+                  },
+              },
+              dataPvcs.opts,
+          )
+        : undefined;
+
+    // Every UI behind the ingress, each with a login: its own, or basic auth where it has none.
     const endpoints: Record<string, Endpoint> = {};
-    return { cluster, kubeconfig: cluster.kubeconfig, endpoints };
+    const credentials: Platform["credentials"] = {};
+    const route = (ui: string, owner: pulumi.Resource, namespace: string, service: string, port: number, internal: pulumi.Input<string>, auth: "own" | "basic") => {
+        const r = ingress.expose(`route-${ui}`, { subdomain: ui, namespace, service, port, auth, after: [owner] }, ingress);
+        endpoints[ui] = { internal, external: r.url };
+        if (r.basicAuth) credentials[ui] = r.basicAuth;
+    };
+    if (onKind || config.cluster.provider === "existing") {
+        route("minio", storage, namespaces.storage, "minio-console", 9001, storage.consoleEndpoint!, "own");
+    }
+    if (lakehouse) {
+        route("trino", lakehouse, namespaces.lakehouse, "trino", 8080, lakehouse.trinoUrl, "basic");
+        endpoints["trino-jdbc"] = { internal: lakehouse.trinoJdbcUrl };
+        endpoints.metastore = { internal: lakehouse.metastoreUri };
+    }
+    if (streaming) {
+        endpoints.kafka = { internal: streaming.bootstrapServers, external: streaming.externalBootstrapServers };
+        if (streaming.connectUrl) endpoints["kafka-connect"] = { internal: streaming.connectUrl };
+    }
+    if (tracking) {
+        route("mlflow", tracking, namespaces.tracking, tracking.serviceName, 5000, tracking.uiUrl, "own");
+        credentials.mlflow = { username: tracking.adminUsername, password: tracking.adminPassword };
+    }
+    if (orchestrator) {
+        route("airflow", orchestrator, namespaces.orchestrator, "airflow-api-server", 8080, orchestrator.uiUrl, "own");
+        credentials.airflow = { username: orchestrator.adminUsername, password: orchestrator.adminPassword };
+    }
+    if (serving) {
+        for (const [model, url] of Object.entries(serving.inferenceUrls)) endpoints[`model-${model}`] = { internal: url };
+    }
+    if (monitoring) {
+        route("grafana", monitoring, namespaces.monitoring, GRAFANA_SERVICE, 80, monitoring.grafanaUrl, "own");
+        route("prometheus", monitoring, namespaces.monitoring, PROMETHEUS_SERVICE, 9090, monitoring.prometheusUrl, "basic");
+        credentials.grafana = { username: monitoring.grafanaAdminUser, password: monitoring.grafanaAdminPassword };
+    }
+
+    const lockdown = platformFlows(config, monitoring?.networkFlows);
+    // After every component: a policy needs its namespace, and nothing should start half-locked.
+    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, monitoring];
+    new NetworkPolicies("network-policies", lockdown, { ...k8s, dependsOn: components.filter((c): c is NonNullable<typeof c> => !!c) });
+
+    return { cluster, kubeconfig: cluster.kubeconfig, endpoints, credentials };
 }

@@ -1,4 +1,13 @@
 import { z } from "zod";
+import {
+    componentSwitchesSchema,
+    ingressSchema,
+    lakehouseSchema,
+    monitoringSchema,
+    orchestratorSchema,
+    servingSchema,
+    streamingSchema,
+} from "./components-schema";
 
 /** The Pulumi config namespace of every key below (`ml-platform:<key>`). */
 export const NAMESPACE = "ml-platform";
@@ -88,6 +97,8 @@ export const aksClusterSchema = z
             podsCidr: cidr,
             servicesCidr: cidr,
             dnsServiceIp: z.string().regex(ipv4Re, { error: 'expected an IPv4 address such as "10.2.0.10"' }),
+            /** Subnet delegated to the Postgres Flexible Server, inside `vnetCidr`. */
+            databaseCidr: cidr,
         }),
         adminGroupObjectIds: z
             .array(z.uuid({ error: "expected an Entra ID group object ID (a UUID)" }))
@@ -102,6 +113,10 @@ export const aksClusterSchema = z
     .refine((c) => ipInCidr(c.network.dnsServiceIp, c.network.servicesCidr), {
         error: "expected an address inside network.servicesCidr",
         path: ["network", "dnsServiceIp"],
+    })
+    .refine((c) => ipInCidr(c.network.databaseCidr.split("/")[0], c.network.vnetCidr) && !ipInCidr(c.network.databaseCidr.split("/")[0], c.network.nodesCidr), {
+        error: "expected a subnet inside network.vnetCidr and outside network.nodesCidr",
+        path: ["network", "databaseCidr"],
     });
 
 export const existingClusterSchema = z.strictObject({
@@ -119,16 +134,53 @@ export const clusterSchema = z.discriminatedUnion("provider", [
     existingClusterSchema,
 ]);
 
-export const platformConfigSchema = z.strictObject({
-    environment: z.enum(["dev", "prod"]),
-    cluster: clusterSchema,
-    mirror: z
-        .strictObject({
-            imageRegistry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[\w.-]+)*$/, { error: 'expected a registry host with an optional path, such as "registry.corp:5000/mirror"' }).optional(),
-            chartRepository: z.url({ error: 'expected a chart repository URL such as "https://charts.corp/mirror"' }).optional(),
-        })
-        .optional(),
-});
+export const platformConfigSchema = z
+    .strictObject({
+        environment: z.enum(["dev", "prod"]),
+        cluster: clusterSchema,
+        mirror: z
+            .strictObject({
+                imageRegistry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[\w.-]+)*$/, { error: 'expected a registry host with an optional path, such as "registry.corp:5000/mirror"' }).optional(),
+                chartRepository: z.url({ error: 'expected a chart repository URL such as "https://charts.corp/mirror"' }).optional(),
+            })
+            .optional(),
+        components: componentSwitchesSchema,
+        ingress: ingressSchema,
+        lakehouse: lakehouseSchema,
+        streaming: streamingSchema,
+        orchestrator: orchestratorSchema,
+        serving: servingSchema,
+        monitoring: monitoringSchema,
+    })
+    .superRefine((c, ctx) => {
+        const onKind = c.cluster.provider === "kind";
+        if ((c.ingress.exposure === "kind") !== onKind) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["ingress", "exposure"],
+                message: onKind ? 'expected "kind" on a kind cluster' : 'expected "public" or "internal": "kind" binds host ports only a kind node maps',
+            });
+        }
+        if (c.environment === "prod" && (c.cluster.provider === "kind" || c.cluster.provider === "existing")) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["environment"],
+                message: `expected "dev" with cluster.provider "${c.cluster.provider}": prod needs managed Postgres and object storage (gke or aks)`,
+            });
+        }
+        const cdc = c.streaming.cdc;
+        if (c.components.streaming && cdc.tables.length > 0 && !onKind && c.cluster.provider !== "existing") {
+            for (const key of ["imageRepository", "pushSecretName"] as const) {
+                if (!cdc[key]) {
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["streaming", "cdc", key],
+                        message: "expected a value when CDC tables are set on a cloud cluster (Strimzi pushes the Connect image with the Debezium plugin there)",
+                    });
+                }
+            }
+        }
+    });
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type ClusterConfig = z.infer<typeof clusterSchema>;

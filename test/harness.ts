@@ -70,6 +70,7 @@ const defaultOutputs: Record<string, (inputs: any, name: string) => Record<strin
     "command:local:Command": () => ({ stdout: fakeKubeconfig("https://127.0.0.1:6443") }),
     // Distinct, recognisable values so tests can scan other resources' inputs for leaks.
     "random:index/randomPassword:RandomPassword": (_i, name) => ({ result: `mock-password-${name}`, bcryptHash: `$2a$10$mock-bcrypt-${name}` }),
+    "random:index/randomBytes:RandomBytes": (i) => ({ base64: Buffer.alloc(i.length ?? 32, 7).toString("base64"), hex: Buffer.alloc(i.length ?? 32, 7).toString("hex") }),
     "gcp:container/cluster:Cluster": () => ({ endpoint: "203.0.113.10", masterAuth: { clusterCaCertificate: "Q0EtQ0VSVA==" } }),
     "gcp:serviceaccount/account:Account": (i) => ({ email: `${i.accountId}@${i.project}.iam.gserviceaccount.com` }),
     "gcp:compute/network:Network": (i) => ({ selfLink: `https://www.googleapis.com/compute/v1/projects/${i.project}/global/networks/${i.name}` }),
@@ -78,6 +79,16 @@ const defaultOutputs: Record<string, (inputs: any, name: string) => Record<strin
     }),
     "azure-native:resources:ResourceGroup": (i) => ({ name: i.resourceGroupName }),
     "azure-native:network:VirtualNetwork": (i) => ({ name: i.virtualNetworkName }),
+    "gcp:sql/databaseInstance:DatabaseInstance": () => ({ privateIpAddress: "10.60.0.5" }),
+    "azure-native:storage:StorageAccount": (i) => ({ name: i.accountName }),
+    "azure-native:storage:BlobContainer": (i) => ({ name: i.containerName }),
+    "azure-native:managedidentity:UserAssignedIdentity": (i) => ({
+        name: i.resourceName,
+        clientId: `client-id-of-${i.resourceName}`,
+        principalId: `principal-id-of-${i.resourceName}`,
+    }),
+    "azure-native:privatedns:PrivateZone": (i) => ({ name: i.privateZoneName }),
+    "azure-native:dbforpostgresql:Server": (i) => ({ name: i.serverName, fullyQualifiedDomainName: `${i.serverName}.postgres.database.azure.com` }),
     "azure-native:containerservice:ManagedCluster": (i) => ({
         name: i.resourceName,
         oidcIssuerProfile: { enabled: true, issuerURL: `https://oidc.example.invalid/${i.resourceName}/` },
@@ -90,6 +101,14 @@ const invokeResults: Record<string, (args: any) => Record<string, unknown>> = {
     }),
 };
 
+export const MOCK_SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
+
+/** `<name>-id`, or an ARM-shaped ID for Azure resources (code derives subscriptions and scopes from them). */
+export function mockId(type: string, name: string): string {
+    const [pkg, module, kind] = type.split(":");
+    return pkg === "azure-native" ? `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/mock-rg/providers/Microsoft.${module}/${kind}/${name}` : `${name}-id`;
+}
+
 /** Runs `program` under Pulumi mocks and returns what it registered. */
 export async function runProgram<T>(program: () => T | Promise<T>, options: RunOptions = {}): Promise<RunResult<T>> {
     const resources: Registration[] = [];
@@ -99,7 +118,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
         {
             newResource: (args) => {
                 const extra = outputs[args.type]?.(unwrapSecrets(args.inputs), args.name) ?? {};
-                return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, ...extra } };
+                return { id: args.custom ? mockId(args.type, args.name) : undefined, state: { ...args.inputs, ...extra } };
             },
             call: (args) => {
                 const fn = invokeResults[args.token];
@@ -185,11 +204,11 @@ export function loadStackFile(
     return { config, secretKeys };
 }
 
-/** Deep-merges `patch` into the object-valued config key `key` of a loaded stack file (for tests that set org values). */
-export function withConfig(stack: string, key: string, patch: Record<string, unknown>) {
+/** Deep-merges each patch into its object-valued config key of a loaded stack file (for tests that set org values). */
+export function withConfig(stack: string, patches: Record<string, Record<string, unknown>>) {
     const file = parseYaml(fs.readFileSync(path.join(repoRoot, `Pulumi.${stack}.yaml`), "utf8"));
-    const merged = mergeDefaults(file.config?.[key] ?? {}, patch);
-    return loadStackFile(stack, { [key]: merged });
+    const merged = Object.fromEntries(Object.entries(patches).map(([key, patch]) => [key, mergeDefaults(file.config?.[key] ?? {}, patch)]));
+    return loadStackFile(stack, merged);
 }
 
 /** Kubernetes objects (not the provider itself) that do not name `providerUrn` as their provider. */
@@ -203,9 +222,16 @@ export function kubernetesResourcesWithoutProvider(resources: Registration[], pr
  * The organisation-specific values each prod stack file documents as required (see its header comment),
  * standing in for what a team sets with `pulumi config set`.
  */
-export const exampleOrgValues: Record<string, Record<string, unknown>> = {
-    prod: { project: "acme-ml-prod", masterAuthorizedNetworks: [{ cidr: "198.51.100.0/24", displayName: "office" }] },
-    "prod-aks": { adminGroupObjectIds: ["6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b"], authorizedIpRanges: ["198.51.100.0/24"] },
+const exampleIngress = { domain: "ml.acme.io", tls: { acme: { email: "platform@acme.io" } } };
+export const exampleOrgValues: Record<string, Record<string, Record<string, unknown>>> = {
+    prod: {
+        "ml-platform:cluster": { project: "acme-ml-prod", masterAuthorizedNetworks: [{ cidr: "198.51.100.0/24", displayName: "office" }] },
+        "ml-platform:ingress": exampleIngress,
+    },
+    "prod-aks": {
+        "ml-platform:cluster": { adminGroupObjectIds: ["6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b"], authorizedIpRanges: ["198.51.100.0/24"] },
+        "ml-platform:ingress": exampleIngress,
+    },
 };
 
 /** The stacks this repository ships, by name. */
@@ -214,7 +240,7 @@ export const shippedStacks = ["dev", "prod", "prod-aks"] as const;
 /** The config map of a shipped stack, completed with {@link exampleOrgValues}. */
 export function shippedStackConfig(stack: string) {
     const org = exampleOrgValues[stack];
-    return org ? withConfig(stack, "ml-platform:cluster", org) : loadStackFile(stack);
+    return org ? withConfig(stack, org) : loadStackFile(stack);
 }
 
 /** Runs the real stack program (index.ts's composition) for a shipped stack under mocks. */

@@ -33,6 +33,14 @@ export interface KindClusterArgs {
     readonly httpPort?: number;
     /** Host port mapped to the ingress controller's HTTPS port. Default 443. */
     readonly httpsPort?: number;
+    /** NodePorts also mapped to the same port on 127.0.0.1 (e.g. Kafka's external listener). */
+    readonly extraPorts?: readonly number[];
+    /**
+     * containerd registry config per registry host (the `hosts.toml` content), for registries the nodes must
+     * reach under an in-cluster name (e.g. the Kafka Connect image registry). Written under
+     * `~/.ml-platform/kind/<name>/certs.d` and mounted into every node.
+     */
+    readonly registryHosts?: Readonly<Record<string, string>>;
 }
 
 /** A private, VPC-native, regional GKE cluster in its own VPC. */

@@ -31,6 +31,8 @@ export interface ExposeArgs {
      * `basic`: it has none (Trino, Prometheus), so a generated basic-auth login guards the route.
      */
     readonly auth: "own" | "basic";
+    /** What must exist first: usually the component that creates `namespace` and the Service. */
+    readonly after?: pulumi.Resource[];
 }
 
 export interface ExposedRoute {
@@ -82,7 +84,7 @@ export class Ingress extends pulumi.ComponentResource {
     /** Routes `<subdomain>.<domain>` to a Service; `parent` owns the route (usually the stack's component). */
     expose(name: string, args: ExposeArgs, parent: pulumi.Resource): ExposedRoute {
         const host = `${args.subdomain}.${this.domain}`;
-        const opts = { parent, dependsOn: [this.controller] };
+        const opts = { parent, dependsOn: [this.controller, ...(args.after ?? [])] };
         let basicAuth: ExposedRoute["basicAuth"];
         const middlewares: pulumi.Output<string>[] = [];
         if (args.auth === "basic") {

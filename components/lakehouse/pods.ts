@@ -18,7 +18,7 @@ export const containerSecurityContext = {
 };
 
 export function jvmResources(r: JvmResources) {
-    return { requests: { cpu: r.cpuRequest, memory: r.memory }, limits: { cpu: r.cpuLimit, memory: r.memory } };
+    return { requests: { cpu: r.cpuRequest, memory: r.memoryRequest ?? r.memory }, limits: { cpu: r.cpuLimit, memory: r.memory } };
 }
 
 /** The jar-fetching init container: tiny, and bounded so a stuck download cannot starve the node. */

@@ -10,8 +10,13 @@ export interface JvmResources {
     readonly cpuRequest: string;
     /** CPU limit, e.g. `2`. */
     readonly cpuLimit: string;
-    /** Memory request and limit, in `Mi` or `Gi`, e.g. `1536Mi`. */
+    /** Memory limit (and request, unless `memoryRequest` is set), in `Mi` or `Gi`, e.g. `1536Mi`. The heap is derived from it. */
     readonly memory: string;
+    /**
+     * Dev only: a lower memory request, so the whole dev platform schedules on a laptop. The JVM still sizes
+     * its heap from the limit; on a busy node the pod may then be evicted first, which dev accepts.
+     */
+    readonly memoryRequest?: string;
 }
 
 export interface LakehouseSizing {
@@ -43,9 +48,9 @@ export interface LakehouseSizing {
 const sizing: Record<"dev" | "prod", LakehouseSizing> = {
     // dev: fits a laptop next to the rest of the platform; one coordinator does all the work.
     dev: {
-        metastore: { replicas: 1, resources: { cpuRequest: "100m", cpuLimit: "1", memory: "512Mi" } },
+        metastore: { replicas: 1, resources: { cpuRequest: "100m", cpuLimit: "1", memory: "512Mi", memoryRequest: "384Mi" } },
         // 1536Mi leaves a 896M heap, near Trino's 1G quick-start heap, after the JVM's fixed non-heap share.
-        coordinator: { cpuRequest: "250m", cpuLimit: "2", memory: "1536Mi" },
+        coordinator: { cpuRequest: "250m", cpuLimit: "2", memory: "1536Mi", memoryRequest: "896Mi" },
         workers: {
             minReplicas: 0,
             maxReplicas: 0,

@@ -42,7 +42,7 @@ export interface MonitoringSizing {
  */
 export const monitoringSizing: Record<Environment, MonitoringSizing> = {
     dev: {
-        prometheus: { replicas: 1, retention: "2d", retentionSize: "2GB", resources: res("100m", "384Mi", "1", "1Gi") },
+        prometheus: { replicas: 1, retention: "2d", retentionSize: "2GB", resources: res("100m", "256Mi", "1", "1Gi") },
         alertmanager: { replicas: 1, resources: res("10m", "32Mi", "100m", "64Mi") },
         grafana: { resources: res("50m", "128Mi", "500m", "384Mi"), sidecar: res("10m", "64Mi", "100m", "128Mi"), persistenceSize: "1Gi" },
         operator: res("20m", "64Mi", "200m", "192Mi"),

@@ -1,10 +1,15 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { platformLabels } from "../common/kubernetes";
 
-/** One allowed connection: pods in `from` may open `ports` to pods in `to` (a namespace, or addresses outside the cluster). */
+/** Addresses outside the platform's namespaces: the API server, nodes, cloud APIs, the internet. */
+export interface Cidr {
+    readonly cidr: string;
+}
+
+/** One allowed connection: `from` may open `ports` to `to`, each a platform namespace or a {@link Cidr}. */
 export interface Flow {
-    readonly from: string;
-    readonly to: string | { readonly cidr: string };
+    readonly from: string | Cidr;
+    readonly to: string | Cidr;
     readonly ports: readonly number[];
     /** Why the platform needs it; becomes an annotation on the policies. */
     readonly why: string;
@@ -25,8 +30,9 @@ export interface NetworkPolicyManifest {
 export function networkPolicies(namespaces: readonly string[], flows: readonly Flow[]): NetworkPolicyManifest[] {
     const known = new Set(namespaces);
     for (const f of flows) {
-        if (!known.has(f.from)) throw new Error(`flow "${f.why}": source namespace ${f.from} is not a platform namespace`);
+        if (typeof f.from === "string" && !known.has(f.from)) throw new Error(`flow "${f.why}": source namespace ${f.from} is not a platform namespace`);
         if (typeof f.to === "string" && !known.has(f.to)) throw new Error(`flow "${f.why}": destination namespace ${f.to} is not a platform namespace`);
+        if (typeof f.from !== "string" && typeof f.to !== "string") throw new Error(`flow "${f.why}": one end must be a platform namespace`);
     }
     const labels = platformLabels("network-policy");
     const policies: NetworkPolicyManifest[] = [];
@@ -47,18 +53,20 @@ export function networkPolicies(namespaces: readonly string[], flows: readonly F
             },
         );
     }
+    const label = (end: string | Cidr) => (typeof end === "string" ? end : `cidr-${end.cidr.replace(/[./]/g, "-")}`);
+    const peer = (end: string | Cidr) => (typeof end === "string" ? nsSelector(end) : { ipBlock: { cidr: end.cidr } });
     flows.forEach((f, i) => {
         const annotations = { "ml-platform/why": f.why };
-        const dest = typeof f.to === "string" ? f.to : `cidr-${f.to.cidr.replace(/[./]/g, "-")}`;
-        const peer = typeof f.to === "string" ? nsSelector(f.to) : { ipBlock: { cidr: f.to.cidr } };
-        policies.push({
-            metadata: { name: `egress-${dest}-${i}`, namespace: f.from, labels, annotations },
-            spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [peer], ports: tcp(f.ports) }] },
-        });
+        if (typeof f.from === "string") {
+            policies.push({
+                metadata: { name: `egress-${label(f.to)}-${i}`, namespace: f.from, labels, annotations },
+                spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [peer(f.to)], ports: tcp(f.ports) }] },
+            });
+        }
         if (typeof f.to === "string") {
             policies.push({
-                metadata: { name: `ingress-from-${f.from}-${i}`, namespace: f.to, labels, annotations },
-                spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [nsSelector(f.from)], ports: tcp(f.ports) }] },
+                metadata: { name: `ingress-from-${label(f.from)}-${i}`, namespace: f.to, labels, annotations },
+                spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [peer(f.from)], ports: tcp(f.ports) }] },
             });
         }
     });

@@ -48,10 +48,10 @@ export interface AirflowSizing {
 export const airflowSizing: Record<Environment, AirflowSizing> = {
     // Fits a laptop: every long-running container requests little and may burst to its limit.
     dev: {
-        scheduler: { replicas: 1, resources: r("100m", "256Mi", "1", "1Gi"), logGroomer: r("10m", "32Mi", "100m", "64Mi") },
-        dagProcessor: { replicas: 1, resources: r("100m", "256Mi", "1", "1Gi"), logGroomer: r("10m", "32Mi", "100m", "64Mi"), parsingProcesses: 1 },
-        triggerer: { replicas: 1, resources: r("50m", "192Mi", "500m", "768Mi"), logGroomer: r("10m", "32Mi", "100m", "64Mi") },
-        apiServer: { replicas: 1, resources: r("100m", "384Mi", "1", "1536Mi"), workers: 1 },
+        scheduler: { replicas: 1, resources: r("100m", "192Mi", "1", "1Gi"), logGroomer: r("10m", "32Mi", "100m", "64Mi") },
+        dagProcessor: { replicas: 1, resources: r("100m", "192Mi", "1", "1Gi"), logGroomer: r("10m", "32Mi", "100m", "64Mi"), parsingProcesses: 1 },
+        triggerer: { replicas: 1, resources: r("50m", "128Mi", "500m", "768Mi"), logGroomer: r("10m", "32Mi", "100m", "64Mi") },
+        apiServer: { replicas: 1, resources: r("100m", "256Mi", "1", "1536Mi"), workers: 1 },
         statsd: r("10m", "32Mi", "100m", "64Mi"),
         gitSync: r("10m", "32Mi", "200m", "256Mi"),
         workers: { replicas: 1, resources: r("100m", "256Mi", "1", "1Gi") },

@@ -18,7 +18,7 @@ export const adminSecretKeys = { username: "username", password: "password" } as
 
 /** Dev sizing of the in-cluster server. */
 export const postgresDevResources: ContainerResources = {
-    requests: { cpu: "100m", memory: "256Mi" },
+    requests: { cpu: "100m", memory: "128Mi" },
     limits: { cpu: "1", memory: "1Gi" },
 };
 

@@ -34,7 +34,7 @@ export interface MinioObjectStorageArgs {
     readonly storageSize?: string;
     /** StorageClass of the drive's PVC. Default `standard` (kind's local-path class). */
     readonly storageClassName?: string;
-    /** Server requests/limits. Default 100m/256Mi requested, 1 CPU/1Gi limit. */
+    /** Server requests/limits. Default 100m/128Mi requested, 1 CPU/1Gi limit. */
     readonly resources?: ContainerResources;
     /** Registry mirror for the MinIO and `mc` images. */
     readonly mirror?: Mirror;

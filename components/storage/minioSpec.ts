@@ -13,7 +13,7 @@ export const minioRootSecretKeys = { user: "root-user", password: "root-password
 
 /** Dev sizing: single drive, enough for sample lakehouse tables, MLflow artifacts and Airflow logs. */
 export const minioDevResources: ContainerResources = {
-    requests: { cpu: "100m", memory: "256Mi" },
+    requests: { cpu: "100m", memory: "128Mi" },
     limits: { cpu: "1", memory: "1Gi" },
 };
 

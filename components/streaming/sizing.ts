@@ -58,12 +58,12 @@ export const sizing: Record<StreamingEnvironment, StreamingSizing> = {
     dev: {
         strimziOperator: { replicas: 1, resources: res("100m", "256Mi", "500m", "384Mi") },
         nodePools: [
-            { name: "dual", roles: ["controller", "broker"], replicas: 1, resources: res("150m", "640Mi", "1"), heap: heap("256m"), storageSize: "5Gi" },
+            { name: "dual", roles: ["controller", "broker"], replicas: 1, resources: res("150m", "512Mi", "1", "640Mi"), heap: heap("256m"), storageSize: "5Gi" },
         ],
         topicOperator: res("50m", "192Mi", "250m", "256Mi"),
         userOperator: res("50m", "192Mi", "250m", "256Mi"),
         kafkaExporter: res("20m", "32Mi", "200m", "64Mi"),
-        connect: { replicas: 1, resources: res("150m", "576Mi", "1"), heap: heap("256m") },
+        connect: { replicas: 1, resources: res("150m", "448Mi", "1", "576Mi"), heap: heap("256m") },
         connectBuild: res("200m", "512Mi", "1", "1Gi"),
         registry: res("10m", "32Mi", "200m", "128Mi"),
         flinkOperator: { replicas: 1, resources: res("50m", "256Mi", "500m"), jvmArgs: "-Xms96m -Xmx128m" },

@@ -54,7 +54,7 @@ export const mlflowSizing: Record<Environment, MlflowSizing> = {
     dev: {
         replicas: 1,
         workers: 1,
-        server: res("100m", "512Mi", "1", "1Gi"),
+        server: res("100m", "384Mi", "1", "1Gi"),
         init: res("50m", "256Mi", "500m", "512Mi"),
         metrics: res("10m", "32Mi", "100m", "64Mi"),
     },

@@ -135,7 +135,7 @@ describe("kind: Cluster component under mocks", () => {
         assert.equal(cmd.inputs.create, kindCreateScript);
         assert.equal(cmd.inputs.update, kindCreateScript, "an update must reuse, never recreate");
         assert.equal(cmd.inputs.delete, kindDeleteScript);
-        assert.deepEqual(cmd.inputs.environment, { KIND_CLUSTER_NAME: "mlp-dev", KIND_CONFIG: kindConfig(args) });
+        assert.deepEqual(cmd.inputs.environment, { KIND_CLUSTER_NAME: "mlp-dev", KIND_CONFIG: kindConfig(args), KIND_PREPARE: "" });
         assert.deepEqual(cmd.inputs.triggers, ["mlp-dev"]);
         assert.equal(cmd.inputs.logging, "stderr");
         assert.deepEqual(cmd.additionalSecretOutputs, ["stdout"]);

@@ -35,7 +35,8 @@ describe("lakehouse: Trino chart values, dev", () => {
     });
 
     it("derives -Xmx and Trino's memory limits from the 1536Mi container limit", () => {
-        assert.deepEqual(dev.coordinator.resources, { requests: { cpu: "250m", memory: "1536Mi" }, limits: { cpu: "2", memory: "1536Mi" } });
+        // dev requests less than the limit (burstable) so the whole platform fits a laptop; the heap follows the limit.
+        assert.deepEqual(dev.coordinator.resources, { requests: { cpu: "250m", memory: "896Mi" }, limits: { cpu: "2", memory: "1536Mi" } });
         assert.deepEqual(dev.coordinator.jvm, { maxHeapSize: "896M" });
         assert.deepEqual(dev.coordinator.config.memory, { heapHeadroomPerNode: "269MB" });
         assert.deepEqual(dev.coordinator.config.query, { maxMemoryPerNode: "537MB" });

@@ -28,6 +28,11 @@ describe("network policies", () => {
         assert.equal(named("ml-airflow", "egress-cidr-0-0-0-0-0")[0].metadata.annotations!["ml-platform/why"], "git-sync pulls DAGs");
     });
 
+    it("lets an address range in: the API server calling a webhook", () => {
+        const [p] = networkPolicies(["kserve"], [{ from: { cidr: "0.0.0.0/0" }, to: "kserve", ports: [9443], why: "API server calls the KServe webhook" }]).filter((x) => x.metadata.name.startsWith("ingress-"));
+        assert.deepEqual((p.spec as any).ingress, [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 9443 }] }]);
+    });
+
     it("rejects a flow to a namespace the platform does not have", () => {
         assert.throws(() => networkPolicies(["a"], [{ from: "a", to: "b", ports: [1], why: "typo" }]), /destination namespace b is not a platform namespace/);
     });

@@ -114,11 +114,11 @@ describe("data foundations per environment", async () => {
         }
     });
 
-    it("measured: the dev data services request 200m CPU and 512Mi memory (limits 2 CPU, 2Gi)", () => {
+    it("measured: the dev data services request 200m CPU and 256Mi memory (limits 2 CPU, 2Gi)", () => {
         const longRunning = dev.byType("kubernetes:apps/v1:StatefulSet").flatMap(containersOf);
         const sum = (pick: (c: any) => number) => longRunning.reduce((acc, c) => acc + pick(c), 0);
         assert.equal(sum((c) => millicores(c.resources.requests.cpu)), 200);
-        assert.equal(sum((c) => mebibytes(c.resources.requests.memory)), 512);
+        assert.equal(sum((c) => mebibytes(c.resources.requests.memory)), 256);
         assert.equal(sum((c) => millicores(c.resources.limits.cpu)), 2000);
         assert.equal(sum((c) => mebibytes(c.resources.limits.memory)), 2048);
         // Run-to-completion setup Jobs add 50m/64Mi each while they run.

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PostgresServer } from "../../components";
 import { flexibleServerSettings } from "../../components/postgres/flexible";
-import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
+import { kubernetesResourcesWithoutProvider, runProgram, unwrap, mockId } from "../harness";
 import { azureInfo, Consumer, containersOf, newProvider, outputs, VNET_ID } from "../storage/fixtures";
 
 function program(environment: "dev" | "prod", extra: { geoRedundantBackup?: boolean } = {}) {
@@ -38,9 +38,8 @@ describe("flexible: PostgresServer under mocks", async () => {
         assert.equal(link.inputs.registrationEnabled, false);
         assert.equal(server.inputs.network.publicNetworkAccess, "Disabled");
         assert.equal(subnet.subnetName, "mlp-prod-postgres");
-        // The mocks give every resource the ID `<name>-id`.
-        assert.equal(server.inputs.network.delegatedSubnetResourceId, "postgres-subnet-id");
-        assert.equal(server.inputs.network.privateDnsZoneArmResourceId, "postgres-dns-id");
+        assert.equal(server.inputs.network.delegatedSubnetResourceId, mockId("azure-native:network:Subnet", "postgres-subnet"));
+        assert.equal(server.inputs.network.privateDnsZoneArmResourceId, mockId("azure-native:privatedns:PrivateZone", "postgres-dns"));
         assert.ok(server.dependencies.includes(link.urn), "the zone is linked before the server is created");
         assert.match(run.result.host, /^mlp-prod-pg-[0-9a-f]{8}\.postgres\.database\.azure\.com$/);
     });

@@ -50,7 +50,7 @@ describe("postgres manifests (pure)", () => {
     it("has pg_isready probes, requests and limits, and a PVC retained on delete and scale-down", () => {
         assert.deepEqual(container.readinessProbe.exec.command, ["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]);
         assert.ok(container.livenessProbe.initialDelaySeconds >= 30);
-        assert.deepEqual(container.resources, { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } });
+        assert.deepEqual(container.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "1Gi" } });
         assert.deepEqual(sts.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
         assert.equal(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "10Gi");
         assert.equal(sts.spec.replicas, 1);

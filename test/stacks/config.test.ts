@@ -4,6 +4,8 @@ import { ConfigError, parsePlatformConfig } from "../../stacks/config";
 import { ipInCidr } from "../../stacks/schema";
 
 const ctx = { project: "ml-platform", stack: "test" };
+/** What every prod stack must add: the UIs' domain and a certificate issuer. */
+const prodIngress = { domain: "ml.acme.io", tls: { acme: { email: "ops@acme.io" } } };
 const gke = { provider: "gke", project: "acme-ml-prod", region: "europe-west1" };
 const aks = {
     provider: "aks",
@@ -29,8 +31,8 @@ describe("stack config: defaults per environment", () => {
     });
 
     it("prod gke: deletion protection and larger autoscaled pools; dev gke: small and deletable", () => {
-        const prod = parsePlatformConfig({ environment: "prod", cluster: gke }, ctx).cluster;
-        const dev = parsePlatformConfig({ environment: "dev", cluster: gke }, ctx).cluster;
+        const prod = parsePlatformConfig({ environment: "prod", cluster: gke, ingress: prodIngress }, ctx).cluster;
+        const dev = parsePlatformConfig({ environment: "dev", cluster: gke, ingress: prodIngress }, ctx).cluster;
         assert.equal(prod.provider, "gke");
         assert.equal(dev.provider, "gke");
         if (prod.provider !== "gke" || dev.provider !== "gke") return;
@@ -41,7 +43,7 @@ describe("stack config: defaults per environment", () => {
     });
 
     it("prod aks: Standard tier and a 3-node system pool; a stack value overrides one field only", () => {
-        const c = parsePlatformConfig({ environment: "prod", cluster: { ...aks, systemPool: { maxNodes: 7 } } }, ctx).cluster;
+        const c = parsePlatformConfig({ environment: "prod", cluster: { ...aks, systemPool: { maxNodes: 7 } }, ingress: prodIngress }, ctx).cluster;
         assert.equal(c.provider, "aks");
         if (c.provider !== "aks") return;
         assert.equal(c.skuTier, "Standard");
@@ -89,7 +91,7 @@ describe("stack config: every bad value is named with its key, value and expecta
 
     it("reports every problem at once, in one message", () => {
         try {
-            parsePlatformConfig({ environment: "prod", cluster: { ...gke, region: "mars", releaseChannel: "FAST", workers: 2 } }, ctx);
+            parsePlatformConfig({ environment: "prod", cluster: { ...gke, region: "mars", releaseChannel: "FAST", workers: 2 }, ingress: prodIngress }, ctx);
             assert.fail("expected a ConfigError");
         } catch (e) {
             assert.ok(e instanceof ConfigError);

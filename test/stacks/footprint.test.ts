@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { chartWorkloads, componentOf, footprint, parseCpu, parseMemory, workloadsOf } from "../../stacks/footprint";
+import { chartFootprint, chartWorkloads, componentOf, footprint, parseCpu, parseMemory, workloadsOf } from "../../stacks/footprint";
 
 const urn = (chain: string, name: string) => `urn:pulumi:dev::ml-platform::${chain}::${name}`;
 
@@ -67,6 +67,16 @@ describe("footprint: workloads", () => {
             found.map((w) => [w.workload, w.replicas]),
             [["scheduler", 2], ["grafana.sidecar", 1]],
         );
+    });
+
+    it("leaves out charts' one-shot Jobs and task templates, and reads replica counts kept elsewhere", () => {
+        const res = { resources: { requests: { cpu: "100m", memory: "256Mi" } } };
+        const airflow = chartFootprint("airflow", { executor: "KubernetesExecutor", scheduler: res, workers: res, migrateDatabaseJob: res, dags: { gitSync: res } });
+        assert.deepEqual(airflow.map((w) => [w.workload, w.replicas]), [["scheduler", 1], ["dags.gitSync", 2]]);
+        const celery = chartFootprint("airflow", { executor: "CeleryExecutor", workers: { ...res, replicas: 2 } });
+        assert.deepEqual(celery.map((w) => [w.workload, w.replicas]), [["workers", 2]]);
+        assert.deepEqual(chartFootprint("trino", { server: { workers: 0 }, coordinator: res, worker: res }).map((w) => w.workload), ["coordinator"]);
+        assert.deepEqual(chartFootprint("oci://x/flink-kubernetes-operator", { webhook: { create: false }, operatorPod: { ...res, webhook: res } }).map((w) => w.workload), ["operatorPod"]);
     });
 
     it("counts Strimzi node pools, Kafka operators and KServe predictors", () => {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ObjectStorage } from "../../components";
 import { adlsBlobServiceProtection, azureRoleDefinitionId, blobDataRoles } from "../../components/storage/adls";
 import { storageAccountName } from "../../components/storage/names";
-import { runProgram, unwrap } from "../harness";
+import { runProgram, unwrap, mockId } from "../harness";
 import { azureInfo, Consumer, outputs, SUBSCRIPTION, VNET_ID } from "./fixtures";
 
 const buckets = ["bronze", "silver", "gold"];
@@ -92,8 +92,7 @@ describe("adls: ObjectStorage under mocks", async () => {
 
     it("the identity gets Storage Blob Data Contributor on the granted containers only", () => {
         const assignments = run.byType("azure-native:authorization:RoleAssignment").map((a) => a.inputs);
-        // The mocks give every resource the ID `<name>-id`.
-        const base = "storage-account-id";
+        const base = mockId("azure-native:storage:StorageAccount", "storage-account");
         assert.deepEqual(
             assignments.map((a) => a.scope),
             [`${base}/blobServices/default/containers/silver`, `${base}/blobServices/default/containers/gold`],

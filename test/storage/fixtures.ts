@@ -30,20 +30,9 @@ export function azureInfo(): AzureClusterInfo {
     };
 }
 
-/** Mock outputs by type token, for `runProgram(..., { outputs })`. */
+/** Mock outputs by type token, for `runProgram(..., { outputs })`; cloud outputs come from the harness. */
 export const outputs: Record<string, (inputs: any, name: string) => Record<string, unknown>> = {
     "random:index/randomPassword:RandomPassword": (_i, name) => ({ result: `generated-${name}` }),
-    "gcp:sql/databaseInstance:DatabaseInstance": () => ({ privateIpAddress: "10.60.0.5" }),
-    // Resource IDs come from the harness (`<name>-id`); only names and computed properties are mocked here.
-    "azure-native:storage:StorageAccount": (i) => ({ name: i.accountName }),
-    "azure-native:storage:BlobContainer": (i) => ({ name: i.containerName }),
-    "azure-native:managedidentity:UserAssignedIdentity": (i) => ({
-        name: i.resourceName,
-        clientId: `client-id-of-${i.resourceName}`,
-        principalId: `principal-id-of-${i.resourceName}`,
-    }),
-    "azure-native:privatedns:PrivateZone": (i) => ({ name: i.privateZoneName }),
-    "azure-native:dbforpostgresql:Server": (i) => ({ name: i.serverName, fullyQualifiedDomainName: `${i.serverName}.postgres.database.azure.com` }),
 };
 
 export const newProvider = () => new k8s.Provider("k8s", { kubeconfig: "{}" });

@@ -72,7 +72,7 @@ describe("MinIO specs (pure)", () => {
             resources: { requests: { storage: "20Gi" } },
         });
         assert.deepEqual(container.resources, {
-            requests: { cpu: "100m", memory: "256Mi" },
+            requests: { cpu: "100m", memory: "128Mi" },
             limits: { cpu: "1", memory: "1Gi" },
         });
     });

@@ -46,13 +46,13 @@ describe("streaming component, dev (kind)", async () => {
         console.log(`streaming dev requests: ${f.cpuMillis}m CPU, ${f.memoryMi}Mi memory`, f.parts);
         assert.deepEqual(f, {
             cpuMillis: 530,
-            memoryMi: 1984,
+            memoryMi: 1728,
             parts: {
                 "strimzi-operator": [100, 256],
-                "kafka dual x1": [150, 640],
+                "kafka dual x1": [150, 512],
                 "topic-operator": [50, 192],
                 "kafka-exporter": [20, 32],
-                "connect x1": [150, 576],
+                "connect x1": [150, 448],
                 "registry": [10, 32],
                 "flink-operator": [50, 256],
             },

@@ -268,8 +268,8 @@ describe("tracking: footprint", () => {
         const { run } = await deploy("dev", minio);
         const report = footprint(run.resources);
         const t = report.byComponent.tracking;
-        // Server 100m/512Mi + metrics sidecar 10m/32Mi (init containers run before, not alongside).
-        assert.deepEqual(t.requests, { cpu: 0.11, memory: 544 * 2 ** 20 });
+        // Server 100m/384Mi + metrics sidecar 10m/32Mi (init containers run before, not alongside).
+        assert.deepEqual(t.requests, { cpu: 0.11, memory: 416 * 2 ** 20 });
         assert.deepEqual(report.workloads.map((w) => w.missingRequests), [[]]);
         const sized = mlflowDeployment({
             environment: "dev", namespace: "ns", image: "i", sizing: mlflowSizing.dev, args: [], serviceAccountName: "sa",

@@ -1,0 +1,102 @@
+import { z } from "zod";
+
+/** Config sections of the platform components (the cluster's are in schema.ts). */
+
+const dnsLabel = z.string().regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "expected a DNS label: lowercase letters, digits and hyphens" });
+const whole = (min: number, max: number) =>
+    z.number({ error: `expected a whole number from ${min} to ${max}` }).int({ error: `expected a whole number from ${min} to ${max}` })
+        .min(min, { error: `expected a whole number from ${min} to ${max}` })
+        .max(max, { error: `expected a whole number from ${min} to ${max}` });
+
+export const componentSwitchesSchema = z.strictObject({
+    lakehouse: z.boolean(),
+    streaming: z.boolean(),
+    orchestrator: z.boolean(),
+    tracking: z.boolean(),
+    serving: z.boolean(),
+    monitoring: z.boolean(),
+});
+
+export const ingressSchema = z
+    .strictObject({
+        exposure: z.enum(["kind", "public", "internal"]),
+        domain: z.string().regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'expected a DNS domain such as "ml.acme.io"' }).optional(),
+        tls: z
+            .union(
+                [
+                    z.strictObject({ acme: z.strictObject({ email: z.email({ error: "expected an email address" }), server: z.url().optional() }) }),
+                    z.strictObject({ ca: z.strictObject({ secretName: dnsLabel }) }),
+                ],
+                { error: 'expected { acme: { email } } (Let\'s Encrypt) or { ca: { secretName } } (your own CA, a Secret in cert-manager\'s namespace)' },
+            )
+            .optional(),
+    })
+    .refine((i) => i.exposure === "kind" || i.tls !== undefined, { error: 'expected a certificate issuer: every prod route is HTTPS', path: ["tls"] })
+    .refine((i) => i.exposure === "kind" || i.domain !== undefined, { error: "expected the DNS domain of the UIs (<ui>.<domain>)", path: ["domain"] });
+
+export const lakehouseSchema = z.strictObject({
+    workers: z
+        .strictObject({ min: whole(0, 100), max: whole(0, 200) })
+        .refine((w) => w.min <= w.max, { error: "expected min <= max", path: ["max"] })
+        .optional(),
+});
+
+export const streamingSchema = z.strictObject({
+    topics: z.array(
+        z.strictObject({
+            name: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, { error: "expected a Kafka topic name (letters, digits, . _ -)" }),
+            partitions: whole(1, 1000).optional(),
+            replicas: whole(1, 5).optional(),
+            retentionMs: z.number().int().min(-1, { error: "expected milliseconds, or -1 to keep forever" }).optional(),
+        }),
+    ),
+    cdc: z.strictObject({
+        /** `schema.table` names captured from the platform Postgres's `source` database. Empty: no CDC. */
+        tables: z.array(z.string().regex(/^\w+\.\w+$/, { error: 'expected "schema.table"' })),
+        /** Where Strimzi pushes the Connect image with the Debezium plugin (Artifact Registry / ACR); prod only. */
+        imageRepository: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[\w.-]+)+$/, { error: "expected an image repository without tag" }).optional(),
+        /** A kubernetes.io/dockerconfigjson Secret in the streaming namespace that may push there. */
+        pushSecretName: dnsLabel.optional(),
+    }),
+});
+
+export const orchestratorSchema = z.strictObject({
+    executor: z.enum(["KubernetesExecutor", "CeleryExecutor"]),
+    dags: z
+        .strictObject({
+            repo: z.string().regex(/^(https:\/\/|git@|ssh:\/\/)/, { error: "expected a git URL (https://, ssh:// or git@)" }),
+            ref: z.string().min(1),
+            subPath: z.string(),
+            credentials: z
+                .discriminatedUnion("kind", [
+                    z.strictObject({ kind: z.literal("https"), secretName: dnsLabel }),
+                    z.strictObject({ kind: z.literal("ssh"), secretName: dnsLabel, knownHosts: z.string().optional() }),
+                ])
+                .optional(),
+        })
+        .optional(),
+    adminEmail: z.email({ error: "expected an email address" }).optional(),
+});
+
+export const modelFormats = ["sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "pmml", "paddle", "huggingface", "mlflow"] as const;
+
+export const servingSchema = z.strictObject({
+    models: z.array(
+        z
+            .strictObject({
+                name: z.string().regex(/^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$/, { error: "expected 1-45 lowercase letters, digits or hyphens" }),
+                modelFormat: z.enum(modelFormats),
+                storageUri: z.string().regex(/^(s3|gs|https|pvc|mlflow-artifacts):\/?\/?/, { error: "expected a storage URI (s3://, gs://, https://, mlflow-artifacts:/...)" }),
+                runtime: z.string().optional(),
+                minReplicas: whole(1, 100).optional(),
+                maxReplicas: whole(1, 500).optional(),
+            })
+            .refine((m) => (m.minReplicas ?? 1) <= (m.maxReplicas ?? Infinity), { error: "expected minReplicas <= maxReplicas", path: ["maxReplicas"] }),
+    ),
+});
+
+export const monitoringSchema = z.strictObject({
+    retention: z.string().regex(/^\d+[smhdwy]$/, { error: 'expected a Prometheus duration such as "15d"' }).optional(),
+    retentionSize: z.string().regex(/^\d+(KB|MB|GB|TB)$/, { error: 'expected a size such as "45GB"' }).optional(),
+    storageSize: z.string().regex(/^\d+(Mi|Gi|Ti)$/, { error: 'expected a volume size such as "50Gi"' }).optional(),
+});
