@@ -1,0 +1,4 @@
+import { gkeCases } from "./cases/gke";
+import { testCases } from "./cases/types";
+
+testCases("gke", gkeCases);
