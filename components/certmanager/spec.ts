@@ -1,14 +1,11 @@
+import { containerResources as res } from "../common/kubernetes";
+
 /** Where certificates come from: Let's Encrypt (ACME HTTP-01 through the platform's ingress) or your own CA. */
 export type IssuerSpec =
     | { readonly acme: { readonly email: string; readonly server?: string } }
     | { readonly ca: { readonly secretName: string } };
 
 export const letsEncryptProduction = "https://acme-v02.api.letsencrypt.org/directory";
-
-const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
-    requests: { cpu, memory },
-    limits: { cpu: cpuLimit, memory: memoryLimit },
-});
 
 /** Values for the cert-manager chart: CRDs installed and kept on uninstall, HA in prod. */
 export function certManagerValues(environment: "dev" | "prod"): Record<string, unknown> {

@@ -1,6 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 
+/** Requests and limits of one container. */
+export interface ContainerResources {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** Requests and limits; the memory limit defaults to the request (JVMs and other processes that never give memory back). */
+export function containerResources(cpu: string, memory: string, cpuLimit: string, memoryLimit = memory): ContainerResources {
+    return { requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } };
+}
+
 /** Labels every platform object carries, so policies, NetworkPolicies and dashboards can select by component. */
 export function platformLabels(component: string): Record<string, string> {
     return { "app.kubernetes.io/part-of": "ml-platform", "app.kubernetes.io/component": component };

@@ -1,3 +1,5 @@
+import { containerResources as res } from "../common/kubernetes";
+
 /**
  * kube-prometheus-stack values and the sizing table behind them. Pure: plain data in, the values document out.
  */
@@ -8,11 +10,6 @@ export interface Resources {
     readonly requests: { readonly cpu: string; readonly memory: string };
     readonly limits: { readonly cpu: string; readonly memory: string };
 }
-
-const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Resources => ({
-    requests: { cpu, memory },
-    limits: { cpu: cpuLimit, memory: memoryLimit },
-});
 
 export interface PrometheusSizing {
     readonly replicas: number;

@@ -1,3 +1,5 @@
+import { containerResources as r } from "../common/kubernetes";
+
 /**
  * Replicas and container resources for every container the Airflow chart runs, per environment. Data, not
  * logic: the values builder copies these into the chart's `resources` keys, and tests sum them.
@@ -14,11 +16,6 @@ export interface Resources {
     readonly requests: Quantity;
     readonly limits: Quantity;
 }
-
-const r = (reqCpu: string, reqMem: string, limCpu: string, limMem: string): Resources => ({
-    requests: { cpu: reqCpu, memory: reqMem },
-    limits: { cpu: limCpu, memory: limMem },
-});
 
 export interface AirflowSizing {
     readonly scheduler: { readonly replicas: number; readonly resources: Resources; readonly logGroomer: Resources };

@@ -3,6 +3,7 @@
  * Images the charts pull are pinned by the chart versions; with a mirror, their registries are rewritten.
  */
 import { ChartPin, chartSource, imageRef, images, Mirror } from "../versions";
+import { containerResources as res } from "../common/kubernetes";
 
 type Environment = "dev" | "prod";
 
@@ -26,11 +27,6 @@ export function mirroredImageRepository(repository: string, mirror?: Mirror): st
     const hasRegistry = rest.length > 0 && (first.includes(".") || first.includes(":") || first === "localhost");
     return `${mirror.imageRegistry.replace(/\/+$/, "")}/${hasRegistry ? rest.join("/") : repository}`;
 }
-
-const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string) => ({
-    requests: { cpu, memory },
-    limits: { cpu: cpuLimit, memory: memoryLimit },
-});
 
 /** Controller sizes: the chart asks 100m/300Mi for each of its two containers, more than a laptop should spend. */
 export const kserveControllerSizing: Record<Environment, { manager: ReturnType<typeof res>; rbacProxy: ReturnType<typeof res> }> = {

@@ -3,7 +3,7 @@
  * registered in MLflow) and the InferenceService manifests KServe receives. No resources are created here.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { platformLabels } from "../common/kubernetes";
+import { platformLabels, containerResources as res } from "../common/kubernetes";
 import { ObjectStoreFlavor } from "../storage/types";
 
 type Environment = "dev" | "prod";
@@ -79,11 +79,6 @@ export interface InferenceServiceSpec {
     /** Model server container resources; default per environment (see {@link modelDefaults}). */
     readonly resources?: ModelResources;
 }
-
-const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): ModelResources => ({
-    requests: { cpu, memory },
-    limits: { cpu: cpuLimit, memory: memoryLimit },
-});
 
 export const modelDefaults: Record<Environment, { minReplicas: number; maxReplicas: number; targetCpuUtilization: number; resources: ModelResources }> = {
     dev: { minReplicas: 1, maxReplicas: 2, targetCpuUtilization: 70, resources: res("100m", "256Mi", "1", "1Gi") },

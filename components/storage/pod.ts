@@ -1,13 +1,11 @@
+import type { ContainerResources } from "../common/kubernetes";
 /**
  * Pod and container settings every workload of the data foundations shares (MinIO, in-cluster Postgres and the
  * provisioning Jobs): Pod Security `restricted`, explicit requests and limits.
  */
 
 /** CPU and memory requests and limits of one container. */
-export interface ContainerResources {
-    readonly requests: { readonly cpu: string; readonly memory: string };
-    readonly limits: { readonly cpu: string; readonly memory: string };
-}
+export type { ContainerResources } from "../common/kubernetes";
 
 /** A container environment variable: a literal, or a reference to one key of a Secret. */
 export interface EnvVar {

@@ -1,4 +1,5 @@
 import { StreamingEnvironment } from "./types";
+import { containerResources as res } from "../common/kubernetes";
 
 /** Requests and limits of one container. Memory requests equal limits for the JVMs: heap + off-heap are sized to it. */
 export interface Resources {
@@ -10,11 +11,6 @@ export interface JvmHeap {
     readonly "-Xms": string;
     readonly "-Xmx": string;
 }
-
-const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit = memory): Resources => ({
-    requests: { cpu, memory },
-    limits: { cpu: cpuLimit, memory: memoryLimit },
-});
 
 const heap = (size: string): JvmHeap => ({ "-Xms": size, "-Xmx": size });
 

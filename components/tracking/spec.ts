@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { platformLabels } from "../common/kubernetes";
+import { platformLabels, containerResources as res } from "../common/kubernetes";
 import { databaseSecretKeys } from "../postgres/types";
 import { ObjectStoreFlavor } from "../storage/types";
 
@@ -30,11 +30,6 @@ export interface MlflowResources {
     readonly requests: { readonly cpu: string; readonly memory: string };
     readonly limits: { readonly cpu: string; readonly memory: string };
 }
-
-const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): MlflowResources => ({
-    requests: { cpu, memory },
-    limits: { cpu: cpuLimit, memory: memoryLimit },
-});
 
 export interface MlflowSizing {
     readonly replicas: number;
