@@ -37,6 +37,18 @@ export const metastoreJars = {
         classifier: "shaded",
         sha256: "9eaeb8452af54c2a0feaa60bd570eb36b695d8666736979fec0f8d60e578e9c0",
     },
+    /**
+     * Prometheus JMX exporter Java agent, serving the metastore's metrics to Monitoring's PodMonitor. 1.0.1 is the
+     * last release on Maven Central (later ones are published on GitHub Releases only, which a Maven mirror does
+     * not proxy); Java 8+ bytecode. Its JVM metric names (`jvm_memory_used_bytes`, `jvm_threads_current`,
+     * `jvm_gc_collection_seconds`) are the ones monitoring/metrics.ts expects.
+     */
+    jmxPrometheusJavaagent: {
+        group: "io.prometheus.jmx",
+        artifact: "jmx_prometheus_javaagent",
+        version: "1.0.1",
+        sha256: "7d61f737fd661610ccc14aea79764faa1ea94a340cbc8f0029b3d2edea3d80c1",
+    },
 } as const satisfies Record<string, MavenArtifact>;
 
 /** Maven Central; override with an internal mirror (Nexus, Artifactory) on air-gapped clusters. */

@@ -17,6 +17,32 @@ import { AZURE_WORKLOAD_IDENTITY_ENV, StorageSpec } from "./storage";
 /** Thrift port of the metastore. */
 export const METASTORE_PORT = 9083;
 
+/** Port of the Prometheus JMX exporter agent (HTTP, `/metrics`), named `metrics` on the pod for Monitoring's PodMonitor. */
+export const METASTORE_METRICS_PORT = 9404;
+
+/**
+ * Prometheus JMX exporter agent configuration (the agent's JVM metrics are always exported, independent of it).
+ * Only the `metrics` domain is collected: the Dropwizard JmxReporter's default domain, under which the metastore
+ * registers its own metrics (API call timers, open connections, object counts) once `metastore.metrics.enabled`
+ * is set. Everything else (Hadoop metrics2, DataNucleus, Catalina) stays out, which keeps cardinality small.
+ * Dropwizard counters go up and down (`open_connections`), so every value is a gauge. No secrets: the agent
+ * reads MBeans in-process and needs no credentials.
+ */
+export const JMX_EXPORTER_CONFIG = `lowercaseOutputName: true
+lowercaseOutputLabelNames: true
+includeObjectNames: ["metrics:*"]
+rules:
+  # name= is matched wherever it sits: metrics 3.x names have no type=, 4.x puts type= after it.
+  - pattern: 'metrics<.*name=([^,>]+).*><>(?:Count|Value):'
+    name: hive_metastore_$1
+    type: GAUGE
+`;
+
+/** The JVM flag that starts the exporter agent on `port` with the given configuration file. */
+export function jmxExporterAgentOption(agentJar: string, configFile: string, port: number = METASTORE_METRICS_PORT): string {
+    return `-javaagent:${agentJar}=${port}:${configFile}`;
+}
+
 /** Environment variables the site file references, and the database Secret key each comes from. */
 export const METASTORE_DB_ENV = {
     url: "METASTORE_DB_URL",
@@ -81,6 +107,10 @@ export function metastoreProperties(input: MetastoreConfigInput): Record<string,
         "metastore.thrift.port": String(METASTORE_PORT),
         "metastore.warehouse.dir": input.warehouseDir,
         "metastore.warehouse.external.dir": input.externalWarehouseDir,
+        // Registers the metastore's own metrics as MBeans for the JMX exporter agent; the default reporters
+        // also include `json`, which rewrites /tmp/report.json every minute for nobody.
+        "metastore.metrics.enabled": "true",
+        "metastore.metrics.reporters": "jmx",
         ...metastoreFileSystemProperties(input.storage),
     };
 }

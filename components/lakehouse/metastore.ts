@@ -14,14 +14,17 @@ import * as k8s from "@pulumi/kubernetes";
 import { platformLabels } from "../common/kubernetes";
 import { DatabaseConnection, databaseSecretKeys } from "../postgres/types";
 import { ObjectStoreAccess } from "../storage/types";
-import { fetchJarsScript, jarList, MavenArtifact, metastoreJars } from "./jars";
-import { METASTORE_DB_ENV, METASTORE_PORT } from "./metastore-config";
+import { artifactFileName, fetchJarsScript, jarList, MavenArtifact, metastoreJars } from "./jars";
+import { JMX_EXPORTER_CONFIG, jmxExporterAgentOption, METASTORE_DB_ENV, METASTORE_METRICS_PORT, METASTORE_PORT } from "./metastore-config";
 import { containerSecurityContext, fetchJarsResources, jvmResources, podSecurityContext } from "./pods";
 import { jvmHeapMiB, LakehouseSizing } from "./sizing";
 
 export const METASTORE_NAME = "hive-metastore";
 const AUX_JARS = "/opt/hive/aux-jars";
 const SITE_FILE = "hive-site.xml";
+const EXPORTER_FILE = "jmx-exporter.yaml";
+const EXPORTER_CONFIG_PATH = `/opt/hive/conf/${EXPORTER_FILE}`;
+const EXPORTER_AGENT = metastoreJars.jmxPrometheusJavaagent;
 
 export interface MetastoreArgs {
     readonly environment: "dev" | "prod";
@@ -70,7 +73,10 @@ export function createMetastore(name: string, args: MetastoreArgs, parent: pulum
 
     const config = new k8s.core.v1.ConfigMap(
         `${name}-metastore`,
-        { metadata: { name: `${METASTORE_NAME}-config`, namespace: args.namespace, labels }, data: { [SITE_FILE]: args.siteXml } },
+        {
+            metadata: { name: `${METASTORE_NAME}-config`, namespace: args.namespace, labels },
+            data: { [SITE_FILE]: args.siteXml, [EXPORTER_FILE]: JMX_EXPORTER_CONFIG },
+        },
         opts,
     );
 
@@ -165,15 +171,18 @@ export function createMetastore(name: string, args: MetastoreArgs, parent: pulum
                 template: {
                     metadata: {
                         labels: podLabels,
-                        // The site file is mounted with subPath, which never updates in place: roll on change.
-                        annotations: { "checksum/config": args.siteXml.apply((x) => createHash("sha256").update(x).digest("hex")) },
+                        // Both files are mounted with subPath, which never updates in place: roll on change.
+                        annotations: {
+                            "checksum/config": args.siteXml.apply((x) => createHash("sha256").update(x).update(JMX_EXPORTER_CONFIG).digest("hex")),
+                        },
                     },
                     spec: {
                         serviceAccountName: serviceAccount.metadata.name,
                         automountServiceAccountToken: false,
                         securityContext: podSecurityContext,
                         topologySpreadConstraints: spread,
-                        initContainers: [fetchJars(args.artifacts)],
+                        // The exporter agent is fetched and verified like the other jars; the flag below needs it.
+                        initContainers: [fetchJars([...args.artifacts, EXPORTER_AGENT])],
                         containers: [
                             {
                                 name: "metastore",
@@ -183,17 +192,31 @@ export function createMetastore(name: string, args: MetastoreArgs, parent: pulum
                                     // The image entrypoint's switch to skip schematool: the schema Job owns the schema.
                                     { name: "IS_RESUME", value: "true" },
                                     { name: "DB_DRIVER", value: "postgres" },
-                                    // The entrypoint appends SERVICE_OPTS after its own -Xmx1G, so this heap wins.
-                                    { name: "SERVICE_OPTS", value: `-Xmx${heap}m -XX:+ExitOnOutOfMemoryError` },
+                                    // The entrypoint appends SERVICE_OPTS after its own -Xmx1G, so this heap wins. Only
+                                    // the server gets the exporter agent: the schema Job's JVM would bind the same port.
+                                    {
+                                        name: "SERVICE_OPTS",
+                                        value: `-Xmx${heap}m -XX:+ExitOnOutOfMemoryError ${jmxExporterAgentOption(
+                                            `${AUX_JARS}/${artifactFileName(EXPORTER_AGENT)}`,
+                                            EXPORTER_CONFIG_PATH,
+                                        )}`,
+                                    },
                                     ...commonEnv,
                                 ],
                                 envFrom,
-                                ports: [{ name: "thrift", containerPort: METASTORE_PORT, protocol: "TCP" }],
+                                ports: [
+                                    { name: "thrift", containerPort: METASTORE_PORT, protocol: "TCP" },
+                                    // Scraped by Monitoring's PodMonitor (port name `metrics`); not on the Service.
+                                    { name: "metrics", containerPort: METASTORE_METRICS_PORT, protocol: "TCP" },
+                                ],
                                 startupProbe: probe({ periodSeconds: 5, failureThreshold: 60 }),
                                 readinessProbe: probe({ periodSeconds: 10, failureThreshold: 3 }),
                                 livenessProbe: probe({ periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 }),
                                 resources: jvmResources(args.sizing.resources),
-                                volumeMounts: mounts,
+                                volumeMounts: [
+                                    ...mounts,
+                                    { name: "config", mountPath: EXPORTER_CONFIG_PATH, subPath: EXPORTER_FILE, readOnly: true },
+                                ],
                                 securityContext: containerSecurityContext,
                             },
                         ],

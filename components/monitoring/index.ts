@@ -200,7 +200,12 @@ export class Monitoring extends pulumi.ComponentResource {
         }
 
         if (inCluster) {
-            const conn = args.postgres!.database(`${name}-pg-exporter`, { namespace: this.namespace, database: "postgres_exporter" }, this);
+            // pg_monitor: the exporter reads pg_stat_* of every database and the server's settings, never their data.
+            const conn = args.postgres!.database(
+                `${name}-pg-exporter`,
+                { namespace: this.namespace, database: "postgres_exporter", monitoring: true },
+                this,
+            );
             const spec = {
                 namespace: namespaceName,
                 image: imageRef(images.postgresExporter, args.mirror),

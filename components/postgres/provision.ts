@@ -42,6 +42,7 @@ export function provisionDatabase(
     const opts = { parent };
     const database = request.database;
     const replication = request.replication ?? false;
+    const monitoring = request.monitoring ?? false;
     const component = "postgres";
 
     const cloudDatabase = p.createDatabase?.(name, database, parent);
@@ -66,7 +67,7 @@ export function provisionDatabase(
             sslMode: p.sslMode,
             adminSecretName: p.adminSecretName,
             roleSecretName,
-            script: provisionDatabaseSql({ database, replication, admin: p.admin, walLevelAdvice: p.walLevelAdvice }),
+            script: provisionDatabaseSql({ database, replication, monitoring, admin: p.admin, walLevelAdvice: p.walLevelAdvice }),
             // A rotated password changes the checksum, which replaces (re-runs) the Job.
             annotations: { "ml-platform/password-checksum": pulumi.unsecret(password.result.apply(sha256)) },
             resources: jobResources,

@@ -24,6 +24,8 @@ export interface ProvisionSqlSpec {
     readonly database: string;
     /** The role may stream logical replication (CDC source). */
     readonly replication: boolean;
+    /** The role joins `pg_monitor` (metrics exporters). Superuser admins only. Default false. */
+    readonly monitoring?: boolean;
     readonly admin: AdminKind;
     /** What to do when CDC is requested but `wal_level` is not `logical` (flavor-specific advice). */
     readonly walLevelAdvice: string;
@@ -38,6 +40,12 @@ const literal = (s: string) => `'${s.replace(/'/g, "''")}'`;
  */
 export function provisionDatabaseSql(spec: ProvisionSqlSpec): string {
     validateDatabaseName(spec.database);
+    if (spec.monitoring && spec.admin !== "superuser") {
+        throw new Error(
+            `database "${spec.database}": monitoring (GRANT pg_monitor) is provisioned on the in-cluster Postgres only; ` +
+                "a managed server is monitored by its cloud",
+        );
+    }
     const id = `"${spec.database}"`;
     const lit = literal(spec.database);
     const lines = [
@@ -49,6 +57,8 @@ export function provisionDatabaseSql(spec: ProvisionSqlSpec): string {
     ];
     if (spec.admin === "superuser") {
         lines.push(`ALTER ROLE ${id} WITH NOSUPERUSER NOCREATEDB NOCREATEROLE ${spec.replication ? "REPLICATION" : "NOREPLICATION"};`);
+        // Statistics views and settings of every database, no table data. Granting again is a no-op notice.
+        if (spec.monitoring) lines.push(`GRANT pg_monitor TO ${id};`);
     } else {
         // Managed admins are not superusers: since Postgres 16 only a role holding REPLICATION may grant it (the
         // Azure-documented first step), and changing a database's owner needs membership in the new owner role.

@@ -38,6 +38,12 @@ export interface DatabaseRequest {
     readonly database: string;
     /** CDC sources: the user may replicate (logical decoding) from this database. */
     readonly replication?: boolean;
+    /**
+     * Metrics exporters: the user joins `pg_monitor` (read every statistics view and setting, no data). Default
+     * false. In-cluster Postgres only: managed services are monitored by their cloud, and their admin roles
+     * are not documented to hold `pg_monitor` with ADMIN OPTION, so provisioning refuses the request there.
+     */
+    readonly monitoring?: boolean;
 }
 
 /** The platform's Postgres, as every consumer (metastore, Airflow, MLflow, CDC source) sees it. */

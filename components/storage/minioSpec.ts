@@ -63,6 +63,11 @@ export function minioStatefulSet(spec: MinioStatefulSetSpec) {
                             env: [
                                 secretEnv("MINIO_ROOT_USER", minioRootSecretKeys.user),
                                 secretEnv("MINIO_ROOT_PASSWORD", minioRootSecretKeys.password),
+                                // Monitoring scrapes /minio/v2/metrics/cluster without a token. The endpoint serves
+                                // metrics only (capacity, request counts), never objects or credentials; the
+                                // alternative, a bearer token (`mc admin prometheus generate`), would need the root
+                                // credentials at deploy time and a token Secret to keep in step with them.
+                                { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" },
                             ],
                             ports: [
                                 { name: "s3", containerPort: MINIO_API_PORT },

@@ -119,7 +119,12 @@ for (const layout of LAYOUTS) {
             assert.equal(env.DB_DRIVER, "postgres");
             assert.equal(env.HIVE_AUX_JARS_PATH, "/opt/hive/aux-jars");
             const heap = jvmHeapMiB(deployment.inputs.spec.template.spec.containers[0].resources.limits.memory);
-            assert.equal(env.SERVICE_OPTS, `-Xmx${heap}m -XX:+ExitOnOutOfMemoryError`);
+            assert.equal(
+                env.SERVICE_OPTS,
+                `-Xmx${heap}m -XX:+ExitOnOutOfMemoryError -javaagent:/opt/hive/aux-jars/jmx_prometheus_javaagent-1.0.1.jar=9404:/opt/hive/conf/jmx-exporter.yaml`,
+            );
+            const jobEnv = job.inputs.spec.template.spec.containers[0].env;
+            assert.equal(JSON.stringify(jobEnv).includes("-javaagent"), false, "the schema Job's JVM runs no exporter");
             assert.equal(deployment.inputs.spec.template.spec.containers[0].image, "docker.io/apache/hive:4.1.0");
         });
 
@@ -130,7 +135,14 @@ for (const layout of LAYOUTS) {
             assert.equal(init.image, "docker.io/curlimages/curl:8.16.0");
             const env = Object.fromEntries(init.env.map((e: any) => [e.name, e.value]));
             const lines = env.JARS.split("\n");
-            assert.equal(lines.length, layout.store === "gcs" ? 2 : 1);
+            assert.equal(lines.length, layout.store === "gcs" ? 3 : 2);
+            assert.ok(
+                lines.includes(
+                    "jmx_prometheus_javaagent-1.0.1.jar 7d61f737fd661610ccc14aea79764faa1ea94a340cbc8f0029b3d2edea3d80c1 " +
+                        "https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar",
+                ),
+                "the exporter agent is fetched and checksum-verified like the other jars",
+            );
             for (const line of lines) assert.match(line, /^\S+\.jar [0-9a-f]{64} https:\/\/repo1\.maven\.org\/maven2\/\S+\.jar$/);
             const jobInit = schemaJob(r).inputs.spec.template.spec.initContainers[0];
             const jobJars = jobInit.env.find((e: any) => e.name === "JARS").value;
@@ -147,10 +159,32 @@ for (const layout of LAYOUTS) {
             assert.equal(svc.inputs.spec.type, "ClusterIP");
             assert.deepEqual(svc.inputs.spec.ports, [{ name: "thrift", port: 9083, targetPort: "thrift", protocol: "TCP" }]);
             const cm = r.one("kubernetes:core/v1:ConfigMap");
-            assert.deepEqual(Object.keys(cm.inputs.data), ["hive-site.xml"]);
+            assert.deepEqual(Object.keys(cm.inputs.data), ["hive-site.xml", "jmx-exporter.yaml"]);
             assert.match(cm.inputs.data["hive-site.xml"], /<name>javax\.jdo\.option\.ConnectionPassword<\/name>\n {4}<value>\$\{env\.METASTORE_DB_PASSWORD\}<\/value>/);
             const warehouse = { minio: "s3://silver/warehouse/", gcs: "gs://mlp-test-silver/warehouse/", adls: "abfss://mlp-test-silver@mlpprodlake.dfs.core.windows.net/warehouse/" }[layout.store];
             assert.match(cm.inputs.data["hive-site.xml"], new RegExp(`<value>${warehouse.replace(/[.]/g, "\\.")}</value>`));
+        });
+
+        it("exposes Prometheus metrics on a container port named `metrics` (9404) of pods Monitoring's PodMonitor selects", async () => {
+            const r = await deploy(layout);
+            const deployment = metastoreDeployment(r);
+            const pod = deployment.inputs.spec.template;
+            const [main] = pod.spec.containers;
+            assert.deepEqual(main.ports, [
+                { name: "thrift", containerPort: 9083, protocol: "TCP" },
+                { name: "metrics", containerPort: 9404, protocol: "TCP" },
+            ]);
+            // Monitoring's default hive-metastore target selects on this label and scrapes port `metrics`.
+            assert.equal(pod.metadata.labels["app.kubernetes.io/name"], "hive-metastore");
+            assert.deepEqual(
+                main.volumeMounts.find((m: any) => m.subPath === "jmx-exporter.yaml"),
+                { name: "config", mountPath: "/opt/hive/conf/jmx-exporter.yaml", subPath: "jmx-exporter.yaml", readOnly: true },
+            );
+            const cm = r.one("kubernetes:core/v1:ConfigMap");
+            assert.match(cm.inputs.data["jmx-exporter.yaml"], /includeObjectNames: \["metrics:\*"\]/);
+            assert.match(cm.inputs.data["hive-site.xml"], /<name>metastore\.metrics\.enabled<\/name>\n {4}<value>true<\/value>/);
+            // The Service stays Thrift-only: metrics are scraped per pod.
+            assert.deepEqual(r.one("kubernetes:core/v1:Service").inputs.spec.ports.map((p: any) => p.name), ["thrift"]);
         });
 
         it("grants the metastore and Trino ServiceAccounts read-write access to exactly the three zones", async () => {

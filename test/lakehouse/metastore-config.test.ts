@@ -5,11 +5,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
+import { parse as parseYaml } from "yaml";
 import { artifactFileName, artifactUrl, fetchJarsScript, jarList, MAVEN_CENTRAL, metastoreJars } from "../../components/lakehouse/jars";
 import {
     hadoopOptionalTools,
     hadoopXml,
+    JMX_EXPORTER_CONFIG,
+    jmxExporterAgentOption,
     METASTORE_DB_ENV,
+    METASTORE_METRICS_PORT,
     metastoreArtifacts,
     metastoreFileSystemProperties,
     metastoreProperties,
@@ -100,12 +104,63 @@ describe("lakehouse: metastore site file", () => {
     });
 });
 
+describe("lakehouse: metastore metrics", () => {
+    it("turns on the metastore's own metrics, reported as MBeans only", () => {
+        const props = metastoreProperties({ storage: minio, ...dirs });
+        assert.equal(props["metastore.metrics.enabled"], "true");
+        assert.equal(props["metastore.metrics.reporters"], "jmx");
+    });
+
+    it("starts the JMX exporter agent on port 9404 with its configuration file", () => {
+        assert.equal(METASTORE_METRICS_PORT, 9404);
+        assert.equal(
+            jmxExporterAgentOption("/opt/hive/aux-jars/jmx_prometheus_javaagent-1.0.1.jar", "/opt/hive/conf/jmx-exporter.yaml"),
+            "-javaagent:/opt/hive/aux-jars/jmx_prometheus_javaagent-1.0.1.jar=9404:/opt/hive/conf/jmx-exporter.yaml",
+        );
+    });
+
+    it("exports only the Dropwizard `metrics` domain, as hive_metastore_* gauges", () => {
+        const config = parseYaml(JMX_EXPORTER_CONFIG);
+        assert.deepEqual(config.includeObjectNames, ["metrics:*"]);
+        assert.equal(config.lowercaseOutputName, true);
+        assert.equal(config.rules.length, 1);
+        const [rule] = config.rules;
+        assert.equal(rule.name, "hive_metastore_$1");
+        assert.equal(rule.type, "GAUGE");
+        // The agent anchors each rule as ^.*(?:pattern).*$ and matches `domain<properties><keys>attribute: value`.
+        const re = new RegExp(`^.*(?:${rule.pattern}).*$`);
+        const name = (line: string) => re.exec(line)?.[1];
+        assert.equal(name("metrics<name=open_connections, type=counters><>Count: 3"), "open_connections");
+        assert.equal(name("metrics<type=gauges, name=total_count_tables><>Value: 12"), "total_count_tables");
+        assert.equal(name("metrics<name=api_get_table><>Count: 40"), "api_get_table");
+        assert.equal(name("metrics<name=api_get_table, type=timers><>Mean: 1.5"), undefined, "timer statistics are left out");
+        assert.equal(name("metrics<name=api_get_table, type=timers><>MeanRate: 0.2"), undefined);
+    });
+
+    it("keeps credentials out of the exporter configuration", () => {
+        assert.doesNotMatch(JMX_EXPORTER_CONFIG, /password|username|ssl|authentication|\$\{env\./i);
+    });
+});
+
 describe("lakehouse: checksum-pinned jars", () => {
     it("pins every jar to an exact version and a SHA-256", () => {
         for (const a of Object.values(metastoreJars)) {
             assert.match(a.version, /^\d+\.\d+\.\d+$/);
             assert.match(a.sha256, /^[0-9a-f]{64}$/);
         }
+    });
+
+    it("pins the JMX exporter agent to 1.0.1, the last release on Maven Central, by its SHA-256", () => {
+        assert.deepEqual(metastoreJars.jmxPrometheusJavaagent, {
+            group: "io.prometheus.jmx",
+            artifact: "jmx_prometheus_javaagent",
+            version: "1.0.1",
+            sha256: "7d61f737fd661610ccc14aea79764faa1ea94a340cbc8f0029b3d2edea3d80c1",
+        });
+        assert.equal(
+            artifactUrl(metastoreJars.jmxPrometheusJavaagent),
+            "https://repo1.maven.org/maven2/io/prometheus/jmx/jmx_prometheus_javaagent/1.0.1/jmx_prometheus_javaagent-1.0.1.jar",
+        );
     });
 
     it("builds Maven layout URLs, honouring a mirror repository", () => {

@@ -114,6 +114,7 @@ describe("Monitoring: dev with every component", () => {
     it("runs a hardened postgres-exporter for the in-cluster Postgres with its own database user, by Secret reference", async () => {
         const r = await run;
         assert.deepEqual(postgres.requests.map((q) => q.request.database), ["postgres_exporter"], "dev Grafana needs no database");
+        assert.equal(postgres.requests[0].request.monitoring, true, "the exporter's user joins pg_monitor");
         const deployment = r.one("kubernetes:apps/v1:Deployment");
         const pod = deployment.inputs.spec.template.spec;
         const [c] = pod.containers;

@@ -37,6 +37,20 @@ describe("postgres provisioning SQL (pure)", () => {
         assert.match(superuser, /NOCREATEROLE REPLICATION;/);
     });
 
+    it("metrics exporters join pg_monitor on the in-cluster server; nothing else does", () => {
+        const exporter = provisionDatabaseSql({ database: "postgres_exporter", replication: false, monitoring: true, admin: "superuser", walLevelAdvice: "x" });
+        assert.match(exporter, /NOREPLICATION;\nGRANT pg_monitor TO "postgres_exporter";\nSELECT 'CREATE DATABASE/);
+        assert.equal(exporter.match(/pg_monitor/g)?.length, 1);
+        for (const monitoring of [false, undefined]) {
+            const plain = provisionDatabaseSql({ database: "metastore", replication: false, monitoring, admin: "superuser", walLevelAdvice: "x" });
+            assert.doesNotMatch(plain, /pg_monitor/);
+        }
+        assert.throws(
+            () => provisionDatabaseSql({ database: "postgres_exporter", replication: false, monitoring: true, admin: "managed", walLevelAdvice: "x" }),
+            /monitoring \(GRANT pg_monitor\) is provisioned on the in-cluster Postgres only/,
+        );
+    });
+
     it("never embeds a password", () => {
         const sql = provisionDatabaseSql({ database: "mlflow", replication: true, admin: "managed", walLevelAdvice: "x" });
         assert.doesNotMatch(sql, /PASSWORD '/);

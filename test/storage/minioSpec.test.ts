@@ -61,7 +61,14 @@ describe("MinIO specs (pure)", () => {
         assert.deepEqual(container.env, [
             { name: "MINIO_ROOT_USER", valueFrom: { secretKeyRef: { name: "minio-root", key: "root-user" } } },
             { name: "MINIO_ROOT_PASSWORD", valueFrom: { secretKeyRef: { name: "minio-root", key: "root-password" } } },
+            { name: "MINIO_PROMETHEUS_AUTH_TYPE", value: "public" },
         ]);
+    });
+
+    it("serves Prometheus metrics without a token, as Monitoring scrapes them", () => {
+        assert.ok(container.env.some((e: any) => e.name === "MINIO_PROMETHEUS_AUTH_TYPE" && e.value === "public"));
+        // The public setting is for metrics only: no credential is ever a literal env value.
+        assert.ok(container.env.filter((e: any) => e.name.startsWith("MINIO_ROOT_")).every((e: any) => e.value === undefined && e.valueFrom));
     });
 
     it("keeps data on a PVC that survives deletion and scale-down of the StatefulSet", () => {
