@@ -43,6 +43,23 @@ export function createNamespace(
     );
 }
 
+/**
+ * The two Services of a single-server StatefulSet: a headless one that gives the pod its stable DNS name
+ * (`serviceName` of the StatefulSet, `<service>-headless`) and a ClusterIP one that clients use (`<service>`).
+ */
+export function statefulServerServices(
+    name: string,
+    args: { service: string; namespace: pulumi.Input<string>; labels: Record<string, string>; port: { name: string; number: number } },
+    opts: pulumi.CustomResourceOptions,
+): { headless: k8s.core.v1.Service; service: k8s.core.v1.Service } {
+    const ports = [{ name: args.port.name, port: args.port.number, targetPort: args.port.name }];
+    const metadata = (svc: string) => ({ name: svc, namespace: args.namespace, labels: args.labels });
+    return {
+        headless: new k8s.core.v1.Service(`${name}-headless`, { metadata: metadata(`${args.service}-headless`), spec: { clusterIP: "None", selector: args.labels, ports } }, opts),
+        service: new k8s.core.v1.Service(`${name}-service`, { metadata: metadata(args.service), spec: { type: "ClusterIP", selector: args.labels, ports } }, opts),
+    };
+}
+
 /** A Secret whose every value is a Pulumi secret (encrypted in state, masked in output). */
 export function createSecret(
     name: string,

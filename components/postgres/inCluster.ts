@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { platformLabels } from "../common/kubernetes";
+import { platformLabels, statefulServerServices } from "../common/kubernetes";
 import { ContainerResources } from "../storage/pod";
 import { imageRef, images, Mirror } from "../versions";
 import { createAdminPlumbing, PostgresParts } from "./common";
@@ -35,22 +35,7 @@ export function createInClusterPostgres(name: string, args: InClusterPostgresArg
     const ns = namespace.metadata.name;
     const opts = { parent };
 
-    const headless = new k8s.core.v1.Service(
-        `${name}-headless`,
-        {
-            metadata: { name: "postgres-headless", namespace: ns, labels },
-            spec: { clusterIP: "None", selector: labels, ports: [{ name: "postgres", port: POSTGRES_PORT, targetPort: "postgres" }] },
-        },
-        opts,
-    );
-    new k8s.core.v1.Service(
-        `${name}-service`,
-        {
-            metadata: { name: "postgres", namespace: ns, labels },
-            spec: { type: "ClusterIP", selector: labels, ports: [{ name: "postgres", port: POSTGRES_PORT, targetPort: "postgres" }] },
-        },
-        opts,
-    );
+    const { headless } = statefulServerServices(name, { service: "postgres", namespace: ns, labels, port: { name: "postgres", number: POSTGRES_PORT } }, opts);
     const image = imageRef(images.postgres, args.mirror);
     const statefulSet = new k8s.apps.v1.StatefulSet(
         `${name}-postgres`,

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { createNamespace, createSecret, platformLabels, statefulServerServices } from "../common/kubernetes";
 import { imageRef, images, Mirror } from "../versions";
 import { joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
 import {
@@ -74,22 +74,7 @@ export function createMinio(name: string, args: MinioObjectStorageArgs, parent: 
         opts,
     );
 
-    const headless = new k8s.core.v1.Service(
-        `${name}-headless`,
-        {
-            metadata: { name: "minio-headless", namespace: ns, labels },
-            spec: { clusterIP: "None", selector: labels, ports: [{ name: "s3", port: MINIO_API_PORT, targetPort: "s3" }] },
-        },
-        opts,
-    );
-    new k8s.core.v1.Service(
-        `${name}-api`,
-        {
-            metadata: { name: "minio", namespace: ns, labels },
-            spec: { type: "ClusterIP", selector: labels, ports: [{ name: "s3", port: MINIO_API_PORT, targetPort: "s3" }] },
-        },
-        opts,
-    );
+    const { headless } = statefulServerServices(name, { service: "minio", namespace: ns, labels, port: { name: "s3", number: MINIO_API_PORT } }, opts);
     // The console gets its own Service so an Ingress or port-forward can expose it without exposing the S3 API.
     new k8s.core.v1.Service(
         `${name}-console`,
