@@ -33,6 +33,9 @@ export function platformFlows(config: PlatformConfig, extra: readonly Flow[] = [
     const on = config.components;
     const ns = namespaces;
     const inCluster = config.cluster.provider === "kind" || config.cluster.provider === "existing";
+    // ACME HTTP-01: cert-manager's solver pod answers in the route's own namespace, behind the same ingress.
+    const acmeSolver = config.ingress.tls && "acme" in config.ingress.tls ? [8089] : [];
+    const toUi = (to: string, ports: number[], why: string): Flow => ({ from: ns.ingress, to, ports: [...ports, ...acmeSolver], why });
     const present = new Set<string>([ns.ingress, ns.certManager, ns.postgres, ...(inCluster ? [ns.storage] : [])]);
     const flows: Flow[] = [
         { from: anywhere, to: ns.ingress, ports: [8000, 8443], why: "users reach the UIs through Traefik" },
@@ -49,14 +52,14 @@ export function platformFlows(config: PlatformConfig, extra: readonly Flow[] = [
         else flows.push(...cloudApis(from, why), { from, to: anywhere, ports: [5432], why: `${why} reaches the managed Postgres on its private IP` });
     };
     if (!inCluster) flows.push({ from: ns.postgres, to: anywhere, ports: [5432], why: "provisioning Jobs create consumer roles on the managed Postgres" });
-    if (inCluster) flows.push({ from: ns.ingress, to: ns.storage, ports: [9001], why: "users reach the MinIO console" });
+    if (inCluster) flows.push(toUi(ns.storage, [9001], "users reach the MinIO console"));
 
     if (on.lakehouse) {
         present.add(ns.lakehouse);
         dataConsumer(ns.lakehouse, "the Hive Metastore and Trino");
         flows.push(
             { from: ns.lakehouse, to: anywhere, ports: [443], why: "the metastore fetches its pinned, checksum-verified JDBC driver from Maven" },
-            { from: ns.ingress, to: ns.lakehouse, ports: [8080], why: "users reach the Trino UI" },
+            toUi(ns.lakehouse, [8080], "users reach the Trino UI"),
         );
     }
     if (on.streaming) {
@@ -70,7 +73,7 @@ export function platformFlows(config: PlatformConfig, extra: readonly Flow[] = [
     if (on.tracking) {
         present.add(ns.tracking);
         dataConsumer(ns.tracking, "MLflow");
-        flows.push({ from: ns.ingress, to: ns.tracking, ports: [5000], why: "users reach the MLflow UI" });
+        flows.push(toUi(ns.tracking, [5000], "users reach the MLflow UI"));
     }
     if (on.orchestrator) {
         present.add(ns.orchestrator);
@@ -78,7 +81,7 @@ export function platformFlows(config: PlatformConfig, extra: readonly Flow[] = [
         flows.push(
             apiServer(ns.orchestrator, "Airflow's KubernetesExecutor"),
             { from: ns.orchestrator, to: anywhere, ports: [443, 22], why: "git-sync pulls the DAG repository" },
-            { from: ns.ingress, to: ns.orchestrator, ports: [8080], why: "users reach the Airflow UI" },
+            toUi(ns.orchestrator, [8080], "users reach the Airflow UI"),
             ...(on.lakehouse ? [{ from: ns.orchestrator, to: ns.lakehouse, ports: [8080], why: "DAGs query Trino" }] : []),
             ...(on.streaming ? [{ from: ns.orchestrator, to: ns.streaming, ports: [9092, 9093], why: "DAGs produce to and consume from Kafka" }] : []),
             ...(on.tracking ? [{ from: ns.orchestrator, to: ns.tracking, ports: [5000], why: "training DAGs log to MLflow" }] : []),
@@ -103,7 +106,7 @@ export function platformFlows(config: PlatformConfig, extra: readonly Flow[] = [
             { from: anywhere, to: ns.monitoring, ports: [10250], why: "the API server calls the Prometheus operator's webhook" },
             { from: ns.monitoring, to: anywhere, ports: [10250, 9100], why: "Prometheus scrapes kubelets and node-exporter on the nodes" },
             { from: ns.monitoring, to: inCluster ? ns.postgres : anywhere, ports: [5432], why: "the Postgres exporter and Grafana's database" },
-            { from: ns.ingress, to: ns.monitoring, ports: [3000, 9090], why: "users reach Grafana and Prometheus" },
+            toUi(ns.monitoring, [3000, 9090], "users reach Grafana and Prometheus"),
             ...extra,
         );
     }

@@ -73,6 +73,15 @@ for (const stack of ["dev", "prod", "prod-aks"]) {
             }
         });
 
+        it("lets the ingress reach each UI namespace, and ACME's HTTP-01 solver there in prod", () => {
+            for (const ns of ["ml-lakehouse", "ml-tracking", "ml-orchestrator", "ml-monitoring"]) {
+                const fromIngress = policiesIn(run.resources, ns).filter((p) => p.inputs.metadata.name.startsWith("ingress-from-ml-ingress"));
+                const ports = fromIngress.flatMap((p) => p.inputs.spec.ingress[0].ports.map((x: any) => x.port));
+                assert.ok(ports.length > 0, ns);
+                assert.equal(ports.includes(8089), stack !== "dev", `${ns}: ${ports}`);
+            }
+        });
+
         it("routes every UI over the ingress class, HTTPS with a certificate in prod, basic auth where the UI has no login", () => {
             const routes = run.byType("kubernetes:networking.k8s.io/v1:Ingress");
             assert.ok(routes.length >= 5);
