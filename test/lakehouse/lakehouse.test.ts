@@ -4,13 +4,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { Lakehouse, LakehouseArgs } from "../../components/lakehouse";
 import { cpuMillis, jvmHeapMiB, memoryMiB } from "../../components/lakehouse/sizing";
 import { kubernetesResourcesWithoutProvider, Registration, runProgram, unwrap } from "../harness";
-import { FAKE_S3_ENDPOINT, FAKE_SECRETS, FakeObjectStore, FakePostgres, LAYOUTS } from "./fakes";
+import { FAKE_S3_ENDPOINT, FAKE_SECRETS, fakeObjectStore, fakePostgres, LAYOUTS } from "./fakes";
 
 type Layout = (typeof LAYOUTS)[number];
 
 async function deploy(layout: Layout, extra: Partial<LakehouseArgs> = {}) {
-    const store = new FakeObjectStore(layout.store);
-    const postgres = new FakePostgres(layout.postgres);
+    const store = fakeObjectStore(layout.store);
+    const postgres = fakePostgres(layout.postgres);
     const run = await runProgram(() => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
         const lakehouse = new Lakehouse("lakehouse", { environment: layout.environment, objectStore: store, postgres, ...extra }, { providers: [provider] });
@@ -312,12 +312,12 @@ describe("lakehouse: options", () => {
     });
 
     it("maps zones to other logical buckets", async () => {
-        const store = new FakeObjectStore("gcs", ["raw", "curated", "features"]);
+        const store = fakeObjectStore("gcs", ["raw", "curated", "features"]);
         const r = await runProgram(() => {
             const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
             return new Lakehouse(
                 "lh",
-                { environment: "dev", objectStore: store, postgres: new FakePostgres("cloudsql"), zones: { bronze: "raw", silver: "curated", gold: "features" } },
+                { environment: "dev", objectStore: store, postgres: fakePostgres("cloudsql"), zones: { bronze: "raw", silver: "curated", gold: "features" } },
                 { providers: [provider] },
             );
         });
@@ -326,7 +326,7 @@ describe("lakehouse: options", () => {
 
     it("fails fast, naming the zones, when the object store lacks a zone bucket, before registering anything", () => {
         assert.throws(
-            () => new Lakehouse("lh", { environment: "dev", objectStore: new FakeObjectStore("minio", ["bronze"]), postgres: new FakePostgres("in-cluster") }),
+            () => new Lakehouse("lh", { environment: "dev", objectStore: fakeObjectStore("minio", ["bronze"]), postgres: fakePostgres("in-cluster") }),
             /zone bucket\(s\) silver="silver", gold="gold" are not buckets of the object store \(it has bronze\)/,
         );
     });

@@ -1,10 +1,11 @@
-import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
 import { MonitoredPlatform } from "../../components/monitoring/catalog";
 import { kubernetesMetrics, syntheticMetrics } from "../../components/monitoring/metrics";
 import { ScrapeTarget } from "../../components/monitoring/scrape";
 import { analyzePromql } from "./promql";
-import { DatabaseConnection, DatabaseRequest, Postgres, PostgresFlavor } from "../../components/postgres/types";
+import { PostgresFlavor } from "../../components/postgres/types";
+import { fakePostgres as sharedFakePostgres, FakePostgres } from "../fakes";
+
+export type { FakePostgres };
 
 /** Every component enabled, with the namespaces the stack composition uses. */
 export const fullPlatform: Omit<MonitoredPlatform, "postgres"> = {
@@ -39,20 +40,7 @@ export function unscopedSelectors(expr: string, targets: readonly ScrapeTarget[]
         .map((s) => s.metric);
 }
 
-/** A Postgres contract double: records the databases asked for and hands back a connection per request. */
-export class FakePostgres implements Postgres {
-    readonly requests: { name: string; request: DatabaseRequest }[] = [];
-    readonly host = pulumi.output("postgres.ml-postgres.svc.cluster.local");
-    readonly port = 5432;
-    constructor(readonly flavor: PostgresFlavor) {}
-    database(name: string, request: DatabaseRequest, parent: pulumi.Resource): DatabaseConnection {
-        this.requests.push({ name, request });
-        // The real implementations create the consumer's Secret; a stand-in Secret keeps the dependency visible.
-        const secret = new k8s.core.v1.Secret(
-            `${name}-db`,
-            { metadata: { name: `${request.database}-db`, namespace: request.namespace }, stringData: { uri: "postgresql://x" } },
-            { parent },
-        );
-        return { host: this.host, port: this.port, database: request.database, username: request.database, secretName: secret.metadata.name, uri: pulumi.secret(`postgresql://${request.database}@fake/${request.database}`) };
-    }
+/** The shared Postgres fake (test/fakes.ts): records the databases asked for and hands back a connection per request. */
+export function fakePostgres(flavor: PostgresFlavor): FakePostgres {
+    return sharedFakePostgres(flavor, { host: "postgres.ml-postgres.svc.cluster.local", secretName: (db) => `${db}-db` });
 }

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Monitoring, MonitoringArgs } from "../../components/monitoring";
 import { charts } from "../../components/versions";
 import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
-import { FakePostgres, fullPlatform } from "./fixtures";
+import { fakePostgres, fullPlatform } from "./fixtures";
 
 const MONITOR_TYPES = ["kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "kubernetes:monitoring.coreos.com/v1:PodMonitor"];
 
@@ -30,7 +30,7 @@ async function deploy(args: MonitoringArgs) {
 }
 
 describe("Monitoring: dev with every component", () => {
-    const postgres = new FakePostgres("in-cluster");
+    const postgres = fakePostgres("in-cluster");
     const run = deploy({ environment: "dev", platform: fullPlatform, postgres });
 
     it("names the explicit provider on every Kubernetes object", async () => {
@@ -141,7 +141,7 @@ describe("Monitoring: dev with every component", () => {
 
 describe("Monitoring: prod", () => {
     it("stores Grafana's state in its own Postgres database and runs 2 replicas", async () => {
-        const postgres = new FakePostgres("cloudsql");
+        const postgres = fakePostgres("cloudsql");
         const r = await deploy({ environment: "prod", platform: { orchestrator: { namespace: "ml-orchestrator" } }, postgres, storageClassName: "premium-rwo" });
         assert.deepEqual(postgres.requests.map((q) => q.request.database), ["grafana"], "no exporter for a managed database");
         assert.equal(r.byType("kubernetes:apps/v1:Deployment").length, 0);

@@ -1,12 +1,10 @@
 /**
- * Small stand-ins for the ObjectStore and Postgres contracts, one per flavor, for the orchestrator tests.
- * They create what the real components hand a consumer (a credentials Secret on MinIO, a connection Secret
- * per database) as children of the consumer, so the provider and parenting rules apply to them too.
+ * The shared ObjectStore and Postgres fakes (test/fakes.ts) with the orchestrator suite's constants: every
+ * secret value contains {@link MOCK_SECRET}, and the recorded grants and requests are the bare contract values.
  */
-import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
-import { DatabaseConnection, DatabaseRequest, Postgres, PostgresFlavor } from "../../components/postgres/types";
-import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "../../components/storage/types";
+import { DatabaseRequest, Postgres, PostgresFlavor } from "../../components/postgres/types";
+import { ObjectStore, ObjectStoreFlavor, ObjectStoreGrant } from "../../components/storage/types";
+import * as shared from "../fakes";
 
 /** Every secret value the fakes and the random mocks produce contains this, so a scan can find leaks. */
 export const MOCK_SECRET = "MOCKSECRET";
@@ -23,96 +21,43 @@ export const mockOutputs: Record<string, (inputs: any, name: string) => Record<s
 
 export const fernetMockUrlSafe = "TU9DS1NFQ1JFVC1mZXJuZXQ-a2V5Pz8_Pz8-Pj4-Pj4=";
 
-const annotations = (a: Record<string, string>): pulumi.Output<Record<string, string>> => pulumi.output(a) as pulumi.Output<Record<string, string>>;
-
 export interface FakeObjectStore extends ObjectStore {
+    /** The grants asked for, in order. */
     readonly grants: ObjectStoreGrant[];
 }
 
 export function fakeObjectStore(flavor: ObjectStoreFlavor, bucketNames: string[] = ["airflow-logs", "bronze"]): FakeObjectStore {
-    const real = (b: string) => `mlp-test-${b}`;
-    const buckets = Object.fromEntries(bucketNames.map((b) => [b, pulumi.output(real(b))]));
-    const grants: ObjectStoreGrant[] = [];
-    const uri = (bucket: string, path?: string) => {
-        const p = path ? `/${path}` : "";
-        switch (flavor) {
-            case "minio":
-                return pulumi.output(`s3://${real(bucket)}${p}`);
-            case "gcs":
-                return pulumi.output(`gs://${real(bucket)}${p}`);
-            case "adls":
-                return pulumi.output(`abfss://${real(bucket)}@mlptestacct.dfs.core.windows.net${p}`);
-        }
-    };
+    const store = shared.fakeObjectStore(flavor, bucketNames, {
+        bucketName: (b) => `mlp-test-${b}`,
+        adlsAccount: "mlptestacct",
+        gcpProject: "acme-ml-prod",
+        azureClientId: (grant) => `client-${grant.serviceAccountName}`,
+        minioSecretName: (_name, grant) => `${grant.serviceAccountName}-minio`,
+        minioCredentials: () => ({ AWS_ACCESS_KEY_ID: `${MOCK_SECRET}minioid`, AWS_SECRET_ACCESS_KEY: `${MOCK_SECRET}miniokey` }),
+    });
     return {
-        flavor,
-        buckets,
-        uri,
-        grants,
-        ...(flavor === "minio" ? { s3Endpoint: pulumi.output("http://minio.ml-storage.svc.cluster.local:9000") } : {}),
-        ...(flavor === "adls" ? { accountName: pulumi.output("mlptestacct") } : {}),
-        grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): ObjectStoreAccess {
-            grants.push(grant);
-            switch (flavor) {
-                case "minio": {
-                    const secret = new k8s.core.v1.Secret(
-                        `${name}-credentials`,
-                        {
-                            metadata: { name: `${grant.serviceAccountName}-minio`, namespace: grant.namespace },
-                            stringData: pulumi.secret({ AWS_ACCESS_KEY_ID: `${MOCK_SECRET}minioid`, AWS_SECRET_ACCESS_KEY: `${MOCK_SECRET}miniokey` }),
-                        },
-                        { parent },
-                    );
-                    return { serviceAccountAnnotations: annotations({}), podLabels: {}, credentialsSecret: secret.metadata.name };
-                }
-                case "gcs":
-                    return {
-                        serviceAccountAnnotations: annotations({ "iam.gke.io/gcp-service-account": `${grant.serviceAccountName}@acme-ml-prod.iam.gserviceaccount.com` }),
-                        podLabels: {},
-                    };
-                case "adls":
-                    return {
-                        serviceAccountAnnotations: annotations({ "azure.workload.identity/client-id": `client-${grant.serviceAccountName}` }),
-                        podLabels: { "azure.workload.identity/use": "true" },
-                    };
-            }
+        ...store,
+        get grants() {
+            return store.grants.map((g) => g.grant);
         },
     };
 }
 
 export interface FakePostgres extends Postgres {
+    /** The database requests, in order. */
     readonly requests: DatabaseRequest[];
 }
 
-const pgHost: Record<PostgresFlavor, string> = {
-    "in-cluster": "postgres.ml-data.svc.cluster.local",
-    cloudsql: "10.20.0.5",
-    flexible: "mlp-prod-pg.postgres.database.azure.com",
-};
-const pgSslMode: Record<PostgresFlavor, string> = { "in-cluster": "disable", cloudsql: "require", flexible: "require" };
-
 export function fakePostgres(flavor: PostgresFlavor): FakePostgres {
-    const requests: DatabaseRequest[] = [];
-    const host = pulumi.output(pgHost[flavor]);
+    const pg = shared.fakePostgres(flavor, {
+        host: { "in-cluster": "postgres.ml-data.svc.cluster.local", cloudsql: "10.20.0.5", flexible: "mlp-prod-pg.postgres.database.azure.com" },
+        secretName: (db) => `${db}-postgres`,
+        password: () => fakeDbPassword(flavor),
+    });
     return {
-        flavor,
-        host,
-        port: 5432,
-        requests,
-        database(name: string, request: DatabaseRequest, parent: pulumi.Resource): DatabaseConnection {
-            requests.push(request);
-            const password = fakeDbPassword(flavor);
-            const uri = `postgresql://${request.database}:${password}@${pgHost[flavor]}:5432/${request.database}?sslmode=${pgSslMode[flavor]}`;
-            const secret = new k8s.core.v1.Secret(
-                `${name}-connection`,
-                {
-                    metadata: { name: `${request.database}-postgres`, namespace: request.namespace },
-                    stringData: pulumi.secret({ username: request.database, password, uri }),
-                },
-                { parent },
-            );
-            const conn: DatabaseConnection = { host, port: 5432, database: request.database, username: request.database, secretName: secret.metadata.name, uri: pulumi.secret(uri) };
-            return conn;
+        ...pg,
+        get requests() {
+            return pg.requests.map((r) => r.request);
         },
     };
 }

@@ -1,13 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import { Streaming, StreamingArgs } from "../../components/streaming";
 import { runProgram, RunResult } from "../harness";
-import { FakePostgres } from "./fake-postgres";
+import { fakePostgres, FakePostgres } from "./fake-postgres";
 
 const mockPasswords = { "random:index/randomPassword:RandomPassword": (_: unknown, name: string) => ({ result: `mock-scram-${name}-9f3a` }) };
 
 /** Runs the component under mocks with an explicit provider and a fake Postgres (one run per test file). */
 export async function deploy(args: (pg: FakePostgres) => StreamingArgs) {
-    const pg = new FakePostgres();
+    const pg = fakePostgres();
     const run = await runProgram(
         () => {
             const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
