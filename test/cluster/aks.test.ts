@@ -3,20 +3,9 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { AksClusterArgs, Cluster, clusterIdentifier } from "../../components";
 import { runProgram, unwrap } from "../harness";
+import { exampleAks } from "../clusters";
 
-const args: AksClusterArgs = {
-    provider: "aks",
-    name: "mlp-prod",
-    location: "westeurope",
-    kubernetesVersion: "1.33",
-    skuTier: "Standard",
-    network: { vnetCidr: "10.30.0.0/16", nodesCidr: "10.30.0.0/20", podsCidr: "10.244.0.0/16", servicesCidr: "10.31.0.0/16", dnsServiceIp: "10.31.0.10" },
-    adminGroupObjectIds: ["6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b"],
-    authorizedIpRanges: ["198.51.100.0/24"],
-    systemPool: { machineType: "Standard_D4s_v5", minNodes: 3, maxNodes: 5 },
-    userPool: { machineType: "Standard_D8s_v5", minNodes: 3, maxNodes: 20 },
-    gpuPool: { machineType: "Standard_NC4as_T4_v3", minNodes: 0, maxNodes: 2 },
-};
+const args: AksClusterArgs = { ...exampleAks, gpuPool: { machineType: "Standard_NC4as_T4_v3", minNodes: 0, maxNodes: 2 } };
 
 describe("aks: Cluster component under mocks", async () => {
     const run = await runProgram(() => new Cluster("prod", args));

@@ -4,17 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster, clusterIdentifier, GkeClusterArgs } from "../../components";
 import { gkeNodePools, gkeNodeServiceAccountRoles } from "../../components/cluster/gke";
 import { runProgram, unwrap } from "../harness";
+import { exampleGke } from "../clusters";
 
 const args: GkeClusterArgs = {
-    provider: "gke",
-    name: "mlp-prod",
-    project: "acme-ml-prod",
-    region: "europe-west1",
-    releaseChannel: "REGULAR",
-    network: { nodesCidr: "10.10.0.0/20", podsCidr: "10.20.0.0/14", servicesCidr: "10.24.0.0/20", masterCidr: "172.16.0.0/28" },
-    masterAuthorizedNetworks: [{ cidr: "198.51.100.0/24", displayName: "office" }],
-    systemPool: { machineType: "e2-standard-4", minNodes: 1, maxNodes: 3 },
-    workloadPool: { machineType: "n2-standard-8", minNodes: 1, maxNodes: 10 },
+    ...exampleGke,
     spotPool: { machineType: "n2-standard-8", minNodes: 0, maxNodes: 5 },
     gpuPool: { machineType: "g2-standard-8", minNodes: 0, maxNodes: 2, acceleratorType: "nvidia-l4" },
 };

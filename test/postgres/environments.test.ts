@@ -4,36 +4,15 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AksClusterArgs, Cluster, GkeClusterArgs, ObjectStorage, PostgresServer, RetainStorageClass } from "../../components";
+import { Cluster, ObjectStorage, PostgresServer, RetainStorageClass } from "../../components";
 import { Registration, runProgram } from "../harness";
 import { cloudResources, containersOf, mebibytes, millicores, outputs } from "../storage/fixtures";
+import { exampleAks, exampleGke } from "../clusters";
 
 const buckets = ["bronze", "silver", "gold", "mlflow"];
 
-const gke: GkeClusterArgs = {
-    provider: "gke",
-    name: "mlp-prod",
-    project: "acme-ml-prod",
-    region: "europe-west1",
-    releaseChannel: "REGULAR",
-    network: { nodesCidr: "10.10.0.0/20", podsCidr: "10.20.0.0/14", servicesCidr: "10.24.0.0/20", masterCidr: "172.16.0.0/28" },
-    masterAuthorizedNetworks: [],
-    systemPool: { machineType: "e2-standard-4", minNodes: 1, maxNodes: 3 },
-    workloadPool: { machineType: "n2-standard-8", minNodes: 1, maxNodes: 10 },
-};
-
-const aks: AksClusterArgs = {
-    provider: "aks",
-    name: "mlp-prod",
-    location: "westeurope",
-    kubernetesVersion: "1.33",
-    skuTier: "Standard",
-    network: { vnetCidr: "10.30.0.0/16", nodesCidr: "10.30.0.0/20", podsCidr: "10.244.0.0/16", servicesCidr: "10.31.0.0/16", dnsServiceIp: "10.31.0.10" },
-    adminGroupObjectIds: ["6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b"],
-    authorizedIpRanges: ["198.51.100.0/24"],
-    systemPool: { machineType: "Standard_D4s_v5", minNodes: 3, maxNodes: 5 },
-    userPool: { machineType: "Standard_D8s_v5", minNodes: 3, maxNodes: 20 },
-};
+const gke = exampleGke;
+const aks = exampleAks;
 
 const inClusterData = (rs: Registration[]) =>
     rs.filter((r) => r.type === "kubernetes:apps/v1:StatefulSet" || r.type === "kubernetes:apps/v1:Deployment").map((r) => r.inputs.metadata.name);
