@@ -30,6 +30,8 @@ export interface Registration {
     readonly ignoreChanges: readonly string[];
     readonly additionalSecretOutputs: readonly string[];
     readonly dependencies: readonly string[];
+    /** URNs this resource answers to besides its own (its `aliases`, plus those inherited from its parents). */
+    readonly aliases: readonly string[];
 }
 
 export interface RunResult<T> {
@@ -132,12 +134,15 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
     );
 
     const runtime = pulumi.runtime as any;
+    const aliasesByUrn = new Map<string, string[]>();
     const monitor = runtime.getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, res: any) => void) =>
         register(req, (err: any, res: any) => {
             if (!err) {
                 const raw = pulumi.runtime.deserializeProperties(req.getObject());
+                const aliases = resolveAliases(req, res.getUrn(), aliasesByUrn);
+                aliasesByUrn.set(res.getUrn(), aliases);
                 resources.push({
                     type: req.getType(),
                     name: req.getName(),
@@ -153,6 +158,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
                     ignoreChanges: req.getIgnorechangesList?.() ?? [],
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList?.() ?? [],
                     dependencies: req.getDependenciesList?.() ?? [],
+                    aliases,
                 });
             }
             callback(err, res);
@@ -174,6 +180,38 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
             return found[0];
         },
     };
+}
+
+/** A URN as the engine builds it: the parent's qualified type prefixes the type (the root stack's does not). */
+function urnOf(name: string, type: string, parent: string, project = PROJECT, stack = pulumi.getStack()): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
+/**
+ * The alias URNs of a registration, resolved as the engine resolves the SDK's alias specs: each alias's missing
+ * name, type and parent default to the resource's own, and every alias of the parent yields one more alias of the
+ * child (with the parent's old name in place of its new one where the child's name starts with it).
+ */
+function resolveAliases(req: any, urn: string, aliasesByUrn: Map<string, string[]>): string[] {
+    const [name, type, parent] = [req.getName(), req.getType(), req.getParent()];
+    const own: string[] = (req.getAliasesList?.() ?? []).map((alias: any) => {
+        if (alias.getUrn()) return alias.getUrn();
+        const spec = alias.getSpec();
+        const aliasParent = spec.getNoparent() ? "" : spec.getParenturn() || parent;
+        return urnOf(spec.getName() || name, spec.getType() || type, aliasParent, spec.getProject() || undefined, spec.getStack() || undefined);
+    });
+    const parentName = parent ? parent.split("::")[3] : "";
+    const inherited = (aliasesByUrn.get(parent) ?? []).flatMap((parentAlias) =>
+        [urn, ...own].map((child) => {
+            const [childType, childName] = [child.split("::")[2].split("$").pop()!, child.split("::")[3]];
+            const oldParentName = parentAlias.split("::")[3];
+            const aliasName = childName.startsWith(parentName) ? oldParentName + childName.slice(parentName.length) : childName;
+            return urnOf(aliasName, childType, parentAlias);
+        }),
+    );
+    return [...new Set([...own, ...inherited])].filter((a) => a !== urn);
 }
 
 /** The value of an Output (known under mocks outside preview). */
