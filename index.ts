@@ -1,13 +1,4 @@
-import { loadStackConfig } from "./stacks/config";
-import { buildPlatform } from "./stacks/platform";
+import { main } from "./stacks/main";
 
-const platform = buildPlatform(loadStackConfig());
-
-/** Kubeconfig of the platform's cluster (secret). */
-export const kubeconfig = platform.kubeconfig;
-/** The cluster's name. */
-export const clusterName = platform.cluster.clusterName;
-/** Internal and external URLs of every enabled component: `pulumi stack output endpoints`. */
-export const endpoints = platform.endpoints;
-/** The login of every UI; passwords are secrets (`pulumi stack output credentials --show-secrets`). */
-export const credentials = platform.credentials;
+// Pulumi awaits an exported function and publishes the object it returns as the stack outputs.
+export = main;

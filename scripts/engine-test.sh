@@ -50,7 +50,35 @@ else
   passed=$((passed + 1)); echo "ok   - bad config registers no component"
 fi
 
-# 2. The dev stack: the program compiles under the engine's ts-node, validates, and builds the platform.
+# 2. A prod stack whose last deployment recorded another region: the program reads that record from the stack
+#    itself (a StackReference to its own name) and refuses the change before registering anything.
+cat > Pulumi.engine-prod.yaml <<'YAML'
+config:
+  pulumi:disable-default-providers: [kubernetes]
+  ml-platform:environment: prod
+  ml-platform:cluster: {provider: gke, project: acme-ml-prod, region: europe-west1}
+  ml-platform:ingress: {domain: ml.acme.io, tls: {acme: {email: platform@acme.io}}}
+YAML
+pulumi stack init engine-prod --non-interactive >/dev/null 2>&1
+stack_urn="urn:pulumi:engine-prod::ml-platform::pulumi:pulumi:Stack::ml-platform-engine-prod"
+cat > deployed.json <<JSON
+{"version": 3, "deployment": {"manifest": {"time": "2026-01-01T00:00:00Z", "magic": "", "version": ""}, "resources": [
+  {"urn": "$stack_urn", "custom": false, "type": "pulumi:pulumi:Stack",
+   "outputs": {"replacementTriggers": {"deployedEnvironment": "prod", "cluster.provider": "gke", "cluster.region": "europe-west4"}}}]}}
+JSON
+pulumi stack import --stack engine-prod --file deployed.json >/dev/null 2>&1
+out=$(pulumi preview --stack engine-prod --non-interactive 2>&1)
+check "prod: the engine prints the config error's header line as the program wrote it" \
+  '^ +error: Invalid configuration for stack "engine-prod" \(1 problem\); nothing was deployed:$' "$out"
+check "prod: a region other than the deployed one is refused by key, with both values" \
+  'ml-platform:cluster\.region: got "europe-west1"; expected "europe-west4" as deployed: this replaces the GKE cluster' "$out"
+if grep -q "mlplatform:cluster:Cluster" <<<"$out"; then
+  failed=$((failed + 1)); echo "FAIL - the refused change still registered the Cluster"
+else
+  passed=$((passed + 1)); echo "ok   - the refused change registers no component"
+fi
+
+# 3. The dev stack: the program compiles under the engine's ts-node, validates, and builds the platform.
 pulumi stack init dev --non-interactive >/dev/null 2>&1
 out=$(pulumi preview --stack dev --non-interactive 2>&1)
 status=$?

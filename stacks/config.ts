@@ -4,16 +4,20 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clusterDependentDefaults, defaultClusterName, Environment, environmentDefaults } from "./defaults";
+import { show } from "./messages";
 import { NAMESPACE, PlatformConfig, platformConfigSchema, SECRET_KEYS } from "./schema";
 
-/** Every problem with a stack's config, reported at once before any resource is registered. */
-export class ConfigError extends Error {
+/**
+ * Every problem with a stack's config, reported at once before any resource is registered. A RunError, so the
+ * engine prints the message alone, without a stack trace of the program's internals.
+ */
+export class ConfigError extends pulumi.RunError {
     constructor(
-        readonly stack: string,
+        readonly stackName: string,
         readonly problems: string[],
     ) {
         super(
-            `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
+            `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}); nothing was deployed:\n` +
                 problems.map((p) => `  - ${p}`).join("\n"),
         );
         this.name = "ConfigError";
@@ -47,12 +51,6 @@ function valueAt(root: unknown, keyPath: PropertyKey[]): unknown {
 function keyName(keyPath: PropertyKey[]): string {
     const [top, ...rest] = keyPath.map(String);
     return `${NAMESPACE}:${top ?? ""}${rest.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join("")}`;
-}
-
-function show(value: unknown): string {
-    if (value === undefined) return "nothing";
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function describe(issue: z.core.$ZodIssue, input: unknown): string[] {

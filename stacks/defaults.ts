@@ -29,6 +29,7 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             orchestrator: { executor: "KubernetesExecutor" },
             serving: { models: [{ name: "sklearn-iris", modelFormat: "sklearn", storageUri: "gs://kfserving-examples/models/sklearn/1.0/model" }] },
             monitoring: {},
+            upgrade: { allowReplacement: [] },
         },
         cluster: {
             kind: { workers: 0, httpPort: 80, httpsPort: 443 },
@@ -58,6 +59,7 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             orchestrator: { executor: "KubernetesExecutor" },
             serving: { models: [] },
             monitoring: {},
+            upgrade: { allowReplacement: [] },
         },
         cluster: {
             kind: { workers: 0, httpPort: 80, httpsPort: 443 },

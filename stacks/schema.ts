@@ -8,16 +8,14 @@ import {
     servingSchema,
     streamingSchema,
 } from "./components-schema";
+import { cidrRe, ipInCidr, ipv4Re } from "./cidr";
+import { TRIGGER_KEYS } from "./upgrade";
 
-/** The Pulumi config namespace of every key below (`ml-platform:<key>`). */
-export const NAMESPACE = "ml-platform";
+export { NAMESPACE } from "./messages";
 
 /** Config keys that hold secrets: read with `requireSecret`, never parsed into the object below, never printed. */
 export const SECRET_KEYS = ["kubeconfig"] as const;
 
-const ipv4 = String.raw`(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}`;
-const ipv4Re = new RegExp(`^${ipv4}$`);
-const cidrRe = new RegExp(`^${ipv4}/(3[0-2]|[12]?\\d)$`);
 
 const cidr = z.string().regex(cidrRe, { error: 'expected an IPv4 CIDR such as "10.0.0.0/16"' });
 const cidrWithPrefix = (prefix: number) =>
@@ -151,6 +149,10 @@ export const platformConfigSchema = z
         orchestrator: orchestratorSchema,
         serving: servingSchema,
         monitoring: monitoringSchema,
+        upgrade: z.strictObject({
+            /** Trigger keys whose change this update may make, replacing what they hold (see stacks/upgrade.ts). */
+            allowReplacement: z.array(z.enum(TRIGGER_KEYS as [string, ...string[]])),
+        }),
     })
     .superRefine((c, ctx) => {
         const onKind = c.cluster.provider === "kind";
@@ -184,16 +186,3 @@ export const platformConfigSchema = z
 
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type ClusterConfig = z.infer<typeof clusterSchema>;
-
-function ipToInt(ip: string): number {
-    return ip.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
-}
-
-export function ipInCidr(ip: string, cidrRange: string): boolean {
-    if (!ipv4Re.test(ip) || !cidrRe.test(cidrRange)) return false;
-    const [base, bits] = cidrRange.split("/");
-    const size = 2 ** (32 - Number(bits));
-    const start = Math.floor(ipToInt(base) / size) * size;
-    const value = ipToInt(ip);
-    return value >= start && value < start + size;
-}

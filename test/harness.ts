@@ -70,6 +70,8 @@ export const fakeKubeconfig = (server: string) =>
 /** Computed outputs the real providers would return, for the types whose outputs the program reads. */
 const defaultOutputs: Record<string, (inputs: any, name: string) => Record<string, unknown>> = {
     "command:local:Command": () => ({ stdout: fakeKubeconfig("https://127.0.0.1:6443") }),
+    // A stack reference reads a stack with no outputs: the stack's first deployment.
+    "pulumi:pulumi:StackReference": () => ({ outputs: {}, secretOutputNames: [] }),
     // Distinct, recognisable values so tests can scan other resources' inputs for leaks.
     "random:index/randomPassword:RandomPassword": (_i, name) => ({ result: `mock-password-${name}`, bcryptHash: `$2a$10$mock-bcrypt-${name}` }),
     "random:index/randomBytes:RandomBytes": (i) => ({ base64: Buffer.alloc(i.length ?? 32, 7).toString("base64"), hex: Buffer.alloc(i.length ?? 32, 7).toString("hex") }),
@@ -131,6 +133,7 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
         PROJECT,
         options.stack ?? "test",
         options.preview ?? false,
+        "organization", // what a self-managed backend reports
     );
 
     const runtime = pulumi.runtime as any;

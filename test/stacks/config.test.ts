@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, parsePlatformConfig } from "../../stacks/config";
-import { ipInCidr } from "../../stacks/schema";
+import { ipInCidr } from "../../stacks/cidr";
 
 const ctx = { project: "ml-platform", stack: "test" };
 /** What every prod stack must add: the UIs' domain and a certificate issuer. */

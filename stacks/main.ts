@@ -1,0 +1,26 @@
+/**
+ * The stack program: validate the config, refuse changes that would replace what a running prod platform holds,
+ * build the platform, and return the stack outputs.
+ */
+import { ConfigError, loadStackConfig } from "./config";
+import { buildPlatform } from "./platform";
+import { deployedTriggers, replacementProblems, replacementTriggers, TRIGGERS_OUTPUT } from "./upgrade";
+
+export async function main() {
+    const loaded = loadStackConfig();
+    const problems = replacementProblems(await deployedTriggers(), loaded.config);
+    if (problems.length) throw new ConfigError(loaded.stack, problems);
+    const platform = buildPlatform(loaded);
+    return {
+        /** Kubeconfig of the platform's cluster (secret). */
+        kubeconfig: platform.kubeconfig,
+        /** The cluster's name. */
+        clusterName: platform.cluster.clusterName,
+        /** Internal and external URLs of every enabled component: `pulumi stack output endpoints`. */
+        endpoints: platform.endpoints,
+        /** The login of every UI; passwords are secrets (`pulumi stack output credentials --show-secrets`). */
+        credentials: platform.credentials,
+        /** The values of the keys whose change replaces stateful resources; the next run compares with them. */
+        [TRIGGERS_OUTPUT]: replacementTriggers(loaded.config),
+    };
+}
