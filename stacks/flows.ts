@@ -1,4 +1,7 @@
-import { Flow } from "../components";
+import { Flow, isEntity } from "../components";
+import { CERT_MANAGER_WEBHOOK_PODS } from "../components/certmanager/spec";
+import { TRAEFIK_PODS } from "../components/ingress/spec";
+import { PROMETHEUS_PODS } from "../components/monitoring/values";
 import { PlatformConfig } from "./schema";
 
 /** Every namespace the platform creates, by component; NetworkPolicies lock each one down. */
@@ -17,12 +20,20 @@ export const namespaces = {
 } as const;
 
 const anywhere = { cidr: "0.0.0.0/0" };
-/** The API server is outside every namespace and its address differs per cluster (6443 on kind, 443 in the clouds). */
-const apiServer = (from: string, why: string): Flow => ({ from, to: anywhere, ports: [443, 6443], why: `${why} talks to the Kubernetes API` });
-/** Cloud object storage, Entra ID / Google token endpoints and the GKE metadata server. */
-const cloudApis = (from: string, why: string): Flow[] => [
+const apiServerEntity = { entity: "api-server" } as const;
+/** The API server listens on 6443 on kind and 443 in the clouds (and behind the `kubernetes` Service). */
+const apiServer = (from: string, why: string): Flow => ({ from, to: apiServerEntity, ports: [443, 6443], why: `${why} talks to the Kubernetes API` });
+/** The API server calling an admission or conversion webhook served in `to`. */
+const webhook = (to: string, port: number, what: string, toPods?: Flow["toPods"]): Flow => ({ from: apiServerEntity, to, ports: [port], why: `the API server calls ${what}`, toPods });
+/**
+ * Cloud object storage, Entra ID / Google token endpoints and the instance metadata endpoint; on GKE also the GKE
+ * metadata server, which answers workload identity's 169.254.169.254 on 169.254.169.252:987/988 (Dataplane V2
+ * checks both).
+ */
+const cloudApis = (from: string, why: string, onGke: boolean): Flow[] => [
     { from, to: anywhere, ports: [443], why: `${why} reaches cloud storage and identity endpoints over HTTPS` },
     { from, to: { cidr: "169.254.169.254/32" }, ports: [80], why: `${why} gets workload identity tokens from the metadata server` },
+    ...(onGke ? [{ from, to: { cidr: "169.254.169.252/32" }, ports: [987, 988], why: `${why} reaches the GKE metadata server behind it` }] : []),
 ];
 
 /**
@@ -33,23 +44,32 @@ export function platformFlows(config: PlatformConfig, extra: readonly Flow[] = [
     const on = config.components;
     const ns = namespaces;
     const inCluster = config.cluster.provider === "kind" || config.cluster.provider === "existing";
+    const onGke = config.cluster.provider === "gke";
     // ACME HTTP-01: cert-manager's solver pod answers in the route's own namespace, behind the same ingress.
     const acmeSolver = config.ingress.tls && "acme" in config.ingress.tls ? [8089] : [];
     const toUi = (to: string, ports: number[], why: string): Flow => ({ from: ns.ingress, to, ports: [...ports, ...acmeSolver], why });
     const present = new Set<string>([ns.ingress, ns.certManager, ns.postgres, ...(inCluster ? [ns.storage] : [])]);
     const flows: Flow[] = [
-        { from: anywhere, to: ns.ingress, ports: [8000, 8443], why: "users reach the UIs through Traefik" },
+        { from: { entity: "load-balancer" }, to: ns.ingress, ports: [8000, 8443], why: "users reach the UIs through Traefik", toPods: TRAEFIK_PODS },
         apiServer(ns.ingress, "Traefik"),
         apiServer(ns.certManager, "cert-manager"),
-        { from: anywhere, to: ns.certManager, ports: [10250], why: "the API server calls cert-manager's webhook" },
+        webhook(ns.certManager, 10250, "cert-manager's webhook", CERT_MANAGER_WEBHOOK_PODS),
         { from: ns.certManager, to: anywhere, ports: [443], why: "cert-manager talks to the ACME server" },
+        ...(acmeSolver.length
+            ? [
+                  // The HTTP-01 self-check fetches http://<host>/.well-known/... : through the public load balancer, or
+                  // straight to Traefik where the cluster short-circuits traffic to its own load balancer's address.
+                  { from: ns.certManager, to: anywhere, ports: [80], why: "cert-manager's HTTP-01 self-check reaches the ingress's public address" },
+                  { from: ns.certManager, to: ns.ingress, ports: [8000], why: "cert-manager's HTTP-01 self-check, short-circuited to Traefik", toPods: TRAEFIK_PODS },
+              ]
+            : []),
         apiServer(ns.postgres, "the database provisioning Jobs"),
     ];
     // Each consumer reaches Postgres and the object store: in the cluster on kind, cloud endpoints elsewhere.
     const dataConsumer = (from: string, why: string) => {
         flows.push({ from, to: ns.postgres, ports: [5432], why: `${why} uses its database` });
         if (inCluster) flows.push({ from, to: ns.storage, ports: [9000], why: `${why} reads and writes the object store` });
-        else flows.push(...cloudApis(from, why), { from, to: anywhere, ports: [5432], why: `${why} reaches the managed Postgres on its private IP` });
+        else flows.push(...cloudApis(from, why, onGke), { from, to: anywhere, ports: [5432], why: `${why} reaches the managed Postgres on its private IP` });
     };
     if (!inCluster) flows.push({ from: ns.postgres, to: anywhere, ports: [5432], why: "provisioning Jobs create consumer roles on the managed Postgres" });
     if (inCluster) flows.push(toUi(ns.storage, [9001], "users reach the MinIO console"));
@@ -66,7 +86,7 @@ export function platformFlows(config: PlatformConfig, extra: readonly Flow[] = [
         present.add(ns.streaming);
         flows.push(
             apiServer(ns.streaming, "the Strimzi and Flink operators"),
-            { from: ns.streaming, to: ns.postgres, ports: [5432], why: "Debezium reads the source database's change stream" },
+            { from: ns.streaming, to: inCluster ? ns.postgres : anywhere, ports: [5432], why: "Debezium reads the source database's change stream" },
             { from: ns.streaming, to: anywhere, ports: [443], why: "Strimzi's build fetches the Debezium plugin and pushes the Connect image" },
         );
     }
@@ -91,11 +111,11 @@ export function platformFlows(config: PlatformConfig, extra: readonly Flow[] = [
         present.add(ns.serving).add(ns.kserve);
         flows.push(
             apiServer(ns.kserve, "the KServe controller"),
-            { from: anywhere, to: ns.kserve, ports: [9443], why: "the API server calls KServe's webhook" },
+            webhook(ns.kserve, 9443, "KServe's webhook"),
             { from: ns.serving, to: anywhere, ports: [443], why: "the storage initializer downloads models (the example model lives in a public bucket)" },
             ...(inCluster
                 ? [{ from: ns.serving, to: ns.storage, ports: [9000], why: "the storage initializer reads models from the object store" }]
-                : cloudApis(ns.serving, "model servers")),
+                : cloudApis(ns.serving, "model servers", onGke)),
             ...(on.orchestrator ? [{ from: ns.orchestrator, to: ns.serving, ports: [8080], why: "DAGs call the models" }] : []),
         );
     }
@@ -103,12 +123,18 @@ export function platformFlows(config: PlatformConfig, extra: readonly Flow[] = [
         present.add(ns.monitoring);
         flows.push(
             apiServer(ns.monitoring, "the Prometheus operator and kube-state-metrics"),
-            { from: anywhere, to: ns.monitoring, ports: [10250], why: "the API server calls the Prometheus operator's webhook" },
-            { from: ns.monitoring, to: anywhere, ports: [10250, 9100], why: "Prometheus scrapes kubelets and node-exporter on the nodes" },
+            webhook(ns.monitoring, 10250, "the Prometheus operator's webhook"),
+            { from: ns.monitoring, to: { entity: "nodes" }, ports: [10250, 9100], why: "Prometheus scrapes kubelets and node-exporter on the nodes", fromPods: PROMETHEUS_PODS },
             { from: ns.monitoring, to: inCluster ? ns.postgres : anywhere, ports: [5432], why: "the Postgres exporter and Grafana's database" },
             toUi(ns.monitoring, [3000, 9090], "users reach Grafana and Prometheus"),
             ...extra,
         );
     }
     return { namespaces: [...present].sort(), flows: flows.filter((f) => typeof f.to !== "string" || present.has(f.to)) };
+}
+
+/** The ports on which the API server calls webhooks in the platform's namespaces. */
+export function webhookPorts(flows: readonly Flow[]): number[] {
+    const ports = flows.filter((f) => isEntity(f.from) && f.from.entity === "api-server").flatMap((f) => f.ports);
+    return [...new Set(ports)].sort((a, b) => a - b);
 }

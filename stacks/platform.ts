@@ -3,6 +3,7 @@ import {
     CertManager,
     Cluster,
     ClusterArgs,
+    Flow,
     Ingress,
     kindRegistryContainerdConfig,
     Lakehouse,
@@ -19,7 +20,7 @@ import {
 import { GRAFANA_SERVICE, PROMETHEUS_SERVICE } from "../components/monitoring/values";
 import { StackConfig } from "./config";
 import { objectStorageArgs, postgresArgs, requiredBuckets } from "./data";
-import { namespaces, platformFlows } from "./flows";
+import { namespaces, platformFlows, webhookPorts } from "./flows";
 import { PlatformConfig } from "./schema";
 
 /** A URL pair for one platform endpoint; `external` is absent where nothing is exposed. */
@@ -35,6 +36,8 @@ export interface Platform {
     readonly endpoints: Record<string, Endpoint>;
     /** Logins of every UI, by UI; passwords are Pulumi secrets. */
     readonly credentials: Record<string, { username: pulumi.Input<string>; password: pulumi.Output<string> }>;
+    /** Every connection the NetworkPolicies allow. */
+    readonly flows: readonly Flow[];
 }
 
 /** Kafka's external NodePort on kind, mapped to 127.0.0.1 so a laptop client reaches the brokers. */
@@ -46,6 +49,9 @@ export function clusterArgs(config: PlatformConfig, secrets: StackConfig["secret
     if (cluster.provider === "existing") {
         const { kubeconfigPath: _path, ...rest } = cluster;
         return { ...rest, kubeconfig: secrets.kubeconfig! };
+    }
+    if (cluster.provider === "gke") {
+        return { ...cluster, webhookPorts: webhookPorts(platformFlows(config).flows) };
     }
     if (cluster.provider === "kind" && config.components.streaming) {
         // Strimzi pushes the Connect image to an in-cluster registry the nodes' containerd must resolve.
@@ -140,7 +146,16 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     const serving = on.serving
         ? new Serving(
               "serving",
-              { environment, certManager: certs.release, objectStore: storage, mirror, models: config.serving.models, metricsServer: onKind },
+              {
+                  environment,
+                  certManager: certs.release,
+                  objectStore: storage,
+                  mirror,
+                  models: config.serving.models,
+                  // The platform's models bucket, besides MLflow's artifacts (requiredBuckets creates it for serving).
+                  modelBuckets: ["models"],
+                  metricsServer: onKind,
+              },
               k8s,
           )
         : undefined;
@@ -208,5 +223,5 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, monitoring];
     new NetworkPolicies("network-policies", lockdown, { ...k8s, dependsOn: components.filter((c): c is NonNullable<typeof c> => !!c) });
 
-    return { cluster, kubeconfig: cluster.kubeconfig, endpoints, credentials };
+    return { cluster, kubeconfig: cluster.kubeconfig, endpoints, credentials, flows: lockdown.flows };
 }

@@ -37,3 +37,6 @@ export function clusterIssuerSpec(issuer: IssuerSpec, ingressClassName: string):
         },
     };
 }
+
+/** The labels of cert-manager's webhook pods (the chart's component label), which the API server calls. */
+export const CERT_MANAGER_WEBHOOK_PODS = { "app.kubernetes.io/component": "webhook" } as const;

@@ -160,6 +160,24 @@ export function createGkeCluster(name: string, args: GkeClusterArgs, parent: pul
         );
     }
 
+    const webhookPorts = (args.webhookPorts ?? []).filter((p) => p !== 443 && p !== 10250);
+    if (webhookPorts.length) {
+        new gcp.compute.Firewall(
+            `${name}-webhooks`,
+            {
+                project,
+                name: `${args.name}-webhooks`,
+                network: network.id,
+                description: "The private control plane calls admission webhooks served on these ports",
+                direction: "INGRESS",
+                sourceRanges: [args.network.masterCidr],
+                targetServiceAccounts: [nodeSa.email],
+                allows: [{ protocol: "tcp", ports: webhookPorts.map(String) }],
+            },
+            opts,
+        );
+    }
+
     const workloadIdentityPool = `${project}.svc.id.goog`;
     const cluster = new gcp.container.Cluster(
         `${name}-gke`,

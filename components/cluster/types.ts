@@ -77,6 +77,11 @@ export interface GkeClusterArgs {
     readonly gpuPool?: GpuPoolSpec;
     /** Refuse `pulumi destroy` of the cluster at the GKE API. Default true. */
     readonly deletionProtection?: boolean;
+    /**
+     * Ports of admission webhooks served in the cluster besides 443 and 10250. A private cluster's control plane
+     * reaches the nodes only on those two; a firewall rule opens these from the control-plane range to the nodes.
+     */
+    readonly webhookPorts?: readonly number[];
 }
 
 /** An AKS cluster with Entra ID + Azure RBAC, workload identity and no local accounts. */

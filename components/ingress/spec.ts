@@ -121,3 +121,6 @@ export function routeManifest(args: RouteArgs) {
 export function routeUrl(host: string, tls: boolean): string {
     return `${tls ? "https" : "http"}://${host}`;
 }
+
+/** The labels of Traefik's pods (the chart's selector labels): the only pods load-balancer traffic may reach. */
+export const TRAEFIK_PODS = { "app.kubernetes.io/name": "traefik" } as const;

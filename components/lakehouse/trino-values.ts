@@ -100,6 +100,8 @@ export function trinoValues(input: TrinoValuesInput): Record<string, unknown> {
         catalogs: input.catalogs,
         serviceAccount: { create: true, name: TRINO_SERVICE_ACCOUNT, annotations: input.serviceAccountAnnotations },
         service: { type: "ClusterIP", port: TRINO_HTTP_PORT },
+        // Behind Traefik every request carries X-Forwarded-*; Trino answers 406 to those unless told to process them.
+        additionalConfigProperties: ["http-server.process-forwarded=true"],
         commonLabels: { "app.kubernetes.io/part-of": "ml-platform" },
         envFrom: input.credentialsSecret ? [{ secretRef: { name: input.credentialsSecret } }] : [],
         securityContext: podSecurityContext,

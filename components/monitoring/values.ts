@@ -121,6 +121,8 @@ export const RELEASE_NAME = "kps";
 export const PROMETHEUS_SERVICE = `${RELEASE_NAME}-prometheus`;
 export const ALERTMANAGER_SERVICE = `${RELEASE_NAME}-alertmanager`;
 export const GRAFANA_SERVICE = `${RELEASE_NAME}-grafana`;
+/** The labels the Prometheus operator puts on Prometheus's pods: the only pods that scrape the nodes. */
+export const PROMETHEUS_PODS = { "app.kubernetes.io/name": "prometheus" } as const;
 
 const restrictedContainer = {
     allowPrivilegeEscalation: false,
@@ -177,7 +179,7 @@ function prometheusValues(input: StackValuesInput) {
                       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
                       podAntiAffinity: "hard",
                       podAntiAffinityTopologyKey: "kubernetes.io/hostname",
-                      topologySpreadConstraints: zoneSpread({ "app.kubernetes.io/name": "prometheus", prometheus: PROMETHEUS_SERVICE }),
+                      topologySpreadConstraints: zoneSpread({ ...PROMETHEUS_PODS, prometheus: PROMETHEUS_SERVICE }),
                   }
                 : {}),
         },

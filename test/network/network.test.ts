@@ -28,9 +28,11 @@ describe("network policies", () => {
         assert.equal(named("ml-airflow", "egress-cidr-0-0-0-0-0")[0].metadata.annotations!["ml-platform/why"], "git-sync pulls DAGs");
     });
 
-    it("lets an address range in: the API server calling a webhook", () => {
-        const [p] = networkPolicies(["kserve"], [{ from: { cidr: "0.0.0.0/0" }, to: "kserve", ports: [9443], why: "API server calls the KServe webhook" }]).filter((x) => x.metadata.name.startsWith("ingress-"));
-        assert.deepEqual((p.spec as any).ingress, [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 9443 }] }]);
+    it("writes a cluster entity as a ports-only rule on the pods the flow names", () => {
+        const [p] = networkPolicies(["kserve"], [{ from: { entity: "api-server" }, to: "kserve", ports: [9443], why: "API server calls the KServe webhook", toPods: { app: "kserve" } }]).filter((x) => x.metadata.name.startsWith("ingress-"));
+        assert.equal(p.metadata.name, "ingress-from-api-server-0");
+        assert.deepEqual(p.spec.podSelector, { matchLabels: { app: "kserve" } });
+        assert.deepEqual((p.spec as any).ingress, [{ ports: [{ protocol: "TCP", port: 9443 }] }]);
     });
 
     it("rejects a flow to a namespace the platform does not have", () => {
