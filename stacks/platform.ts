@@ -137,7 +137,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                   connections: {
                       trino: lakehouse && { host: `trino.${namespaces.lakehouse}.svc.cluster.local` },
                       kafka: streaming && { bootstrapServers: streaming.plan.bootstrapServers },
-                      mlflow: tracking && { url: tracking.trackingUri },
+                      mlflow: tracking,
                   },
               },
               k8s,

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createSecret } from "../components/common/kubernetes";
 import { DatabaseConnection, DatabaseRequest, databaseSecretKeys, Postgres, PostgresFlavor } from "../components/postgres/types";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "../components/storage/types";
+import type { MlflowServer } from "../components/tracking/types";
 
 export const DEFAULT_S3_ENDPOINT = "http://minio.ml-storage.svc.cluster.local:9000";
 export const DEFAULT_ADLS_ACCOUNT = "mlpprodlake";
@@ -185,6 +186,30 @@ export function fakePostgres(flavor: PostgresFlavor, options: FakePostgresOption
                 { parent },
             );
             return { host, port, database: db, username: db, secretName: secret.metadata.name, uri: pulumi.secret(uri) };
+        },
+    };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// MLflow tracking server
+
+export const FAKE_MLFLOW_URI = "http://mlflow.ml-tracking.svc.cluster.local:5000";
+export const FAKE_MLFLOW_PASSWORD = "mock-mlflow-client-password";
+
+/** An MlflowServer whose grants create the client's connection Secret like the real one, and are recorded. */
+export function fakeMlflowServer(): MlflowServer & { readonly grants: { name: string; namespace: pulumi.Input<string>; username: string }[] } {
+    const grants: { name: string; namespace: pulumi.Input<string>; username: string }[] = [];
+    return {
+        trackingUri: FAKE_MLFLOW_URI,
+        grants,
+        grantClient(name, args, parent) {
+            grants.push({ name, ...args });
+            const secret = createSecret(
+                `${name}-connection`,
+                { name: `mlflow-${args.username}`, namespace: args.namespace, component: "tracking", data: { MLFLOW_TRACKING_PASSWORD: FAKE_MLFLOW_PASSWORD } },
+                { parent },
+            );
+            return { trackingUri: FAKE_MLFLOW_URI, username: args.username, password: pulumi.secret(FAKE_MLFLOW_PASSWORD), secretName: secret.metadata.name };
         },
     };
 }

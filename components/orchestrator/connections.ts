@@ -35,6 +35,9 @@ export interface KafkaEndpoint {
 export interface MlflowEndpoint {
     /** MLflow tracking server URL, e.g. `http://mlflow.ml-tracking.svc.cluster.local:5000`. */
     readonly url: string;
+    /** Airflow's MLflow user and password (basic auth). */
+    readonly login?: string;
+    readonly password?: string;
 }
 
 /** What the object-store connection needs per flavor (credentials never: they come from identity or env). */
@@ -106,7 +109,8 @@ export function airflowConnections(endpoints: PlatformEndpoints): Record<string,
             throw new Error(`orchestrator: the MLflow URL must be http(s)://, got ${JSON.stringify(endpoints.mlflow.url)}`);
         }
         // The HTTP hook uses a host that contains "://" as its whole base URL (scheme, port and path kept).
-        conns.push([connectionIds.mlflow, { conn_type: "http", host: url.href.replace(/\/$/, "") }]);
+        const { login, password } = endpoints.mlflow;
+        conns.push([connectionIds.mlflow, { conn_type: "http", host: url.href.replace(/\/$/, ""), ...(login ? { login, password } : {}) }]);
     }
     conns.push([connectionIds.objectStore, objectStoreConnection(endpoints.objectStore)]);
     return Object.fromEntries(conns.map(([id, c]) => [connectionEnvVar(id), JSON.stringify(c)]));

@@ -216,10 +216,14 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                 : store.flavor === "adls"
                   ? requireOutput(store.accountName, "adls").apply((accountName) => ({ flavor: "adls" as const, accountName }))
                   : pulumi.output({ flavor: "gcs" as const });
-        const connections = args.connections ?? {};
-        const connectionValues = storeEndpoint.apply((objectStore) => airflowConnections({ ...connections, objectStore }));
+        const { trino, kafka } = args.connections ?? {};
+        const mlflow = args.connections?.mlflow?.grantClient(`${name}-mlflow`, { namespace: nsName, username: "airflow" }, this);
+        const mlflowEndpoint = mlflow && { url: mlflow.trackingUri, login: mlflow.username };
+        const connectionValues = pulumi
+            .all([storeEndpoint, mlflow?.password])
+            .apply(([objectStore, password]) => airflowConnections({ trino, kafka, mlflow: mlflowEndpoint && { ...mlflowEndpoint, password }, objectStore }));
         // Which connections exist is known now; only the object-store endpoint waits for the store's outputs.
-        const connectionVars = Object.keys(airflowConnections({ ...connections, objectStore: { flavor: "gcs" } }));
+        const connectionVars = Object.keys(airflowConnections({ trino, kafka, mlflow: mlflowEndpoint, objectStore: { flavor: "gcs" } }));
         secrets.push(
             createSecret(
                 `${name}-connections`,
@@ -238,8 +242,9 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
             store.buckets[logBucket],
             store.flavor === "adls" ? pulumi.output(undefined) : store.uri(logBucket, remoteLogPrefix),
             workerAccess.credentialsSecret,
+            mlflow?.secretName,
         ]);
-        const values = logTarget.apply(([bucket, baseUri, credentialsSecret]) =>
+        const values = logTarget.apply(([bucket, baseUri, credentialsSecret, mlflowSecret]) =>
             airflowValues({
                 environment,
                 executor,
@@ -256,8 +261,9 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                 dags,
                 remoteLogging: remoteLoggingConfig({ flavor: store.flavor, baseUri, container: bucket }),
                 identityPodLabels,
-                envFromSecrets: [airflowNames.secrets.connections, ...(credentialsSecret ? [credentialsSecret] : [])],
-                env: connections.mlflow ? [{ name: "MLFLOW_TRACKING_URI", value: connections.mlflow.url }] : [],
+                // MLflow's client reads its URI, user and password from the environment.
+                envFromSecrets: [airflowNames.secrets.connections, ...(credentialsSecret ? [credentialsSecret] : []), ...(mlflowSecret ? [mlflowSecret] : [])],
+                env: [],
                 admin,
                 databaseRetentionDays: retentionDays,
                 labels: platformLabels(COMPONENT),

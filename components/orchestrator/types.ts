@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { Mirror } from "../versions";
-import { KafkaEndpoint, MlflowEndpoint, TrinoEndpoint } from "./connections";
+import type { MlflowServer } from "../tracking/types";
+import { KafkaEndpoint, TrinoEndpoint } from "./connections";
 import { Environment } from "./sizing";
 
 /** How Airflow runs tasks: one pod per task, or a pool of Celery workers fed through Redis. */
@@ -43,7 +44,8 @@ export interface DagSource {
 export interface OrchestratorConnectionsArgs {
     readonly trino?: TrinoEndpoint;
     readonly kafka?: KafkaEndpoint;
-    readonly mlflow?: MlflowEndpoint;
+    /** The tracking server (`Tracking`): Airflow gets its own MLflow user, as `mlflow_default` and MLflow's environment variables. */
+    readonly mlflow?: MlflowServer;
 }
 
 export interface OrchestratorArgs {

@@ -5,8 +5,11 @@ import { createNamespace, createSecret, platformLabels } from "../common/kuberne
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { imageRef, images, Mirror } from "../versions";
+import { MlflowClientAccess, MlflowServer } from "./types";
 import {
     adminSecretKeys,
+    clientSecretKeys,
+    clientUserJob,
     mlflowAllowedHosts,
     mlflowArtifactsDestination,
     MlflowResources,
@@ -22,6 +25,7 @@ import {
 type Environment = "dev" | "prod";
 
 export * from "./spec";
+export * from "./types";
 
 export interface TrackingArgs {
     /** dev: 1 replica, 1 worker, small requests. prod: 2 replicas spread over zones, a PDB, 2 workers each. */
@@ -56,7 +60,7 @@ export interface TrackingArgs {
  * need no storage credentials), basic auth with a generated admin, schema migrations before every rollout, and
  * Prometheus metrics on a separate port.
  */
-export class Tracking extends pulumi.ComponentResource {
+export class Tracking extends pulumi.ComponentResource implements MlflowServer {
     public readonly namespace: string;
     public readonly serviceName = "mlflow";
     /** In-cluster tracking URI (`MLFLOW_TRACKING_URI`); the UI is served at the same address. */
@@ -74,6 +78,7 @@ export class Tracking extends pulumi.ComponentResource {
     /** Scrape target for Prometheus: the Service's `metrics` port. */
     public readonly metrics = { port: METRICS_PORT, portName: "metrics", path: "/metrics" } as const;
     public readonly deployment: k8s.apps.v1.Deployment;
+    private readonly image: string;
 
     constructor(name: string, args: TrackingArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered, so a bad argument fails the program cleanly.
@@ -154,10 +159,11 @@ export class Tracking extends pulumi.ComponentResource {
             }),
         );
 
+        this.image = imageRef(images.mlflow, args.mirror);
         const spec = mlflowDeployment({
             environment: env,
             namespace,
-            image: imageRef(images.mlflow, args.mirror),
+            image: this.image,
             sizing,
             args: mlflowArgs,
             serviceAccountName,
@@ -204,5 +210,40 @@ export class Tracking extends pulumi.ComponentResource {
             adminSecretName: this.adminSecretName,
             artifactsDestination: this.artifactsDestination,
         });
+    }
+
+    /** See {@link MlflowServer.grantClient}; the resources are the client's (`parent`), named after `name`. */
+    public grantClient(name: string, args: { readonly namespace: pulumi.Input<string>; readonly username: string }, parent: pulumi.Resource): MlflowClientAccess {
+        const opts = { parent };
+        const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, opts);
+        const user = createSecret(
+            `${name}-user`,
+            { name: `mlflow-user-${args.username}`, namespace: this.namespace, component: "tracking", data: { username: args.username, password: password.result } },
+            opts,
+        );
+        new k8s.batch.v1.Job(
+            `${name}-user`,
+            clientUserJob({
+                namespace: user.metadata.namespace,
+                image: this.image,
+                trackingUri: this.trackingUri,
+                username: args.username,
+                adminSecret: this.adminSecretName,
+                clientSecret: user.metadata.name,
+            }),
+            // After the server is up, so the Job's deadline is not spent on the first rollout.
+            { ...opts, deleteBeforeReplace: true, dependsOn: [this.deployment] },
+        );
+        const connection = createSecret(
+            `${name}-connection`,
+            {
+                name: `mlflow-${args.username}`,
+                namespace: args.namespace,
+                component: "tracking",
+                data: { [clientSecretKeys.uri]: this.trackingUri, [clientSecretKeys.username]: args.username, [clientSecretKeys.password]: password.result },
+            },
+            opts,
+        );
+        return { trackingUri: this.trackingUri, username: args.username, password: pulumi.secret(password.result), secretName: connection.metadata.name };
     }
 }

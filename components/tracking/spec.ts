@@ -336,3 +336,89 @@ export function mlflowDeployment(a: MlflowDeploymentArgs): { metadata: k8s.types
         },
     };
 }
+
+/** Keys of a client's connection Secret: MLflow's own environment variables, so a pod takes it whole with `envFrom`. */
+export const clientSecretKeys = { uri: "MLFLOW_TRACKING_URI", username: "MLFLOW_TRACKING_USERNAME", password: "MLFLOW_TRACKING_PASSWORD" } as const;
+
+/**
+ * Creates a client's MLflow user as the admin, or sets its password when the user exists: idempotent, so the Job
+ * may run again. Waits for the server's unauthenticated `/health` first (the Job may start with the server).
+ */
+export const clientUserScript = `import base64, json, os, time, urllib.error, urllib.request
+uri = os.environ["MLFLOW_TRACKING_URI"].rstrip("/")
+token = base64.b64encode((os.environ["ADMIN_USERNAME"] + ":" + os.environ["ADMIN_PASSWORD"]).encode()).decode()
+user = {"username": os.environ["CLIENT_USERNAME"], "password": os.environ["CLIENT_PASSWORD"]}
+def call(method, path):
+    req = urllib.request.Request(uri + path, method=method, data=json.dumps(user).encode(),
+                                 headers={"Authorization": "Basic " + token, "Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=30).close()
+for attempt in range(60):
+    try:
+        urllib.request.urlopen(uri + "/health", timeout=5).close()
+        break
+    except Exception as e:
+        print("waiting for MLflow:", e, flush=True)
+        time.sleep(5)
+try:
+    call("POST", "/api/2.0/mlflow/users/create")
+    print("created MLflow user", user["username"])
+except urllib.error.HTTPError as e:
+    if e.code != 400 or json.load(e).get("error_code") != "RESOURCE_ALREADY_EXISTS":
+        raise
+    call("PATCH", "/api/2.0/mlflow/users/update-password")
+    print("set the password of MLflow user", user["username"])
+`;
+
+export interface ClientUserJobArgs {
+    /** The tracking server's namespace, where the Job runs next to the admin Secret. */
+    readonly namespace: In<string>;
+    readonly image: string;
+    readonly trackingUri: string;
+    readonly username: string;
+    /** Secret with the admin's `username` and `password` (see {@link adminSecretKeys}). */
+    readonly adminSecret: In<string>;
+    /** Secret with the client's `username` and `password`. */
+    readonly clientSecret: In<string>;
+}
+
+/** The Job that creates (or updates) one client's MLflow user. */
+export function clientUserJob(a: ClientUserJobArgs): { metadata: k8s.types.input.meta.v1.ObjectMeta; spec: k8s.types.input.batch.v1.JobSpec } {
+    return {
+        metadata: {
+            name: `mlflow-user-${a.username}`,
+            namespace: a.namespace,
+            labels: platformLabels("tracking"),
+            // A Job that could not finish (MLflow not up in time) is replaced on the next `pulumi up`.
+            annotations: { "pulumi.com/replaceUnready": "true" },
+        },
+        spec: {
+            backoffLimit: 6,
+            activeDeadlineSeconds: 600,
+            template: {
+                metadata: { labels: platformLabels("tracking") },
+                spec: {
+                    restartPolicy: "OnFailure",
+                    automountServiceAccountToken: false,
+                    securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } },
+                    containers: [
+                        {
+                            name: "create-user",
+                            image: a.image,
+                            command: ["python", "-c", clientUserScript],
+                            env: [
+                                { name: "HOME", value: "/tmp" },
+                                { name: "MLFLOW_TRACKING_URI", value: a.trackingUri },
+                                secretEnv("ADMIN_USERNAME", a.adminSecret, adminSecretKeys.username),
+                                secretEnv("ADMIN_PASSWORD", a.adminSecret, adminSecretKeys.password),
+                                secretEnv("CLIENT_USERNAME", a.clientSecret, "username"),
+                                secretEnv("CLIENT_PASSWORD", a.clientSecret, "password"),
+                            ],
+                            resources: res("10m", "64Mi", "200m", "128Mi"),
+                            securityContext: restricted,
+                        },
+                    ],
+                },
+            },
+        },
+    };
+}

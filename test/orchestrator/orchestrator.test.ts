@@ -5,13 +5,14 @@ import { Orchestrator, OrchestratorArgs } from "../../components";
 import { PostgresFlavor } from "../../components/postgres/types";
 import { ObjectStoreFlavor } from "../../components/storage/types";
 import { charts } from "../../components/versions";
+import { FAKE_MLFLOW_PASSWORD, fakeMlflowServer } from "../fakes";
 import { kubernetesResourcesWithoutProvider, Registration, runProgram, unwrap } from "../harness";
 import { fakeDbPassword, fakeObjectStore, fakePostgres, fernetMockUrlSafe, MOCK_SECRET, mockOutputs } from "./fakes";
 
 const connections: OrchestratorArgs["connections"] = {
     trino: { host: "trino.ml-lakehouse.svc.cluster.local" },
     kafka: { bootstrapServers: "platform-kafka-bootstrap.ml-streaming.svc:9092" },
-    mlflow: { url: "http://mlflow.ml-tracking.svc.cluster.local:5000" },
+    mlflow: fakeMlflowServer(),
 };
 
 async function deploy(opts: {
@@ -164,7 +165,20 @@ for (const c of cases) {
             if (c.store === "minio") assert.equal(store.extra.endpoint_url, "http://minio.ml-storage.svc.cluster.local:9000");
             if (c.store === "adls") assert.equal(store.host, "https://mlptestacct.blob.core.windows.net/");
             assert.match(values.extraEnvFrom, /^- secretRef:\n {4}name: 'mlp-airflow-connections'/);
-            assert.deepEqual(values.env, [{ name: "MLFLOW_TRACKING_URI", value: "http://mlflow.ml-tracking.svc.cluster.local:5000" }]);
+        });
+
+        it("logs to MLflow as its own user: a login on mlflow_default and MLflow's variables from the client Secret", () => {
+            const conns = run.secret("mlp-airflow-connections");
+            assert.deepEqual(JSON.parse(conns.inputs.stringData.AIRFLOW_CONN_MLFLOW_DEFAULT), {
+                conn_type: "http",
+                host: "http://mlflow.ml-tracking.svc.cluster.local:5000",
+                login: "airflow",
+                password: FAKE_MLFLOW_PASSWORD,
+            });
+            assert.ok(conns.secretInputs.has("stringData"));
+            assert.match(values.extraEnvFrom, /- secretRef:\n {4}name: 'mlflow-airflow'/);
+            assert.equal(run.secret("mlflow-airflow").inputs.metadata.namespace, "ml-orchestrator");
+            assert.deepEqual(values.env, []);
         });
 
         it("exposes the UI URL, the admin user and a secret admin password", async () => {

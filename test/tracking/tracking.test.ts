@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
     authConfigScript,
+    clientUserScript,
     mlflowAllowedHosts,
     mlflowArtifactsDestination,
     mlflowDeployment,
@@ -276,5 +277,92 @@ describe("tracking: footprint", () => {
             databaseSecret: "d", authDatabaseSecret: "a", adminSecret: "s", defaultPermission: "READ", store: { flavor: "gcs" }, podLabels: {},
         });
         assert.equal((sized.spec as any).replicas, 1);
+    });
+});
+
+describe("tracking: a client gets its own MLflow user and a connection Secret in its namespace", () => {
+    async function grant() {
+        const store = fakeObjectStore(minio.store);
+        const postgres = fakePostgres(minio.postgres);
+        return runProgram(() => {
+            const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+            const tracking = new Tracking("tracking", { environment: "dev", objectStore: store, postgres }, { providers: [provider] });
+            const client = new pulumi.ComponentResource("test:client:Client", "client", {}, { providers: [provider] });
+            return { tracking, access: tracking.grantClient("client-mlflow", { namespace: "ml-orchestrator", username: "airflow" }, client) };
+        });
+    }
+
+    it("the connection Secret carries MLflow's own variables, the password a Pulumi secret", async () => {
+        const run = await grant();
+        const secret = run.byType("kubernetes:core/v1:Secret").find((r) => r.inputs.metadata.name === "mlflow-airflow")!;
+        assert.equal(secret.inputs.metadata.namespace, "ml-orchestrator");
+        assert.deepEqual(Object.keys(secret.inputs.stringData).sort(), ["MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_URI", "MLFLOW_TRACKING_USERNAME"]);
+        assert.equal(secret.inputs.stringData.MLFLOW_TRACKING_USERNAME, "airflow");
+        assert.equal(secret.inputs.stringData.MLFLOW_TRACKING_PASSWORD, "mock-password-client-mlflow-password");
+        assert.ok(secret.secretInputs.has("stringData"));
+        assert.equal(await pulumi.isSecret(run.result.access.password), true);
+        assert.equal(secret.parent, run.one("test:client:Client").urn, "the client owns its grant");
+    });
+
+    it("a Job in the tracking namespace creates the user as the admin, after the server, Pod Security restricted", async () => {
+        const run = await grant();
+        const job = run.one("kubernetes:batch/v1:Job");
+        assert.equal(job.inputs.metadata.namespace, "ml-tracking");
+        assert.equal(job.deleteBeforeReplace, true);
+        assert.ok(job.dependencies.includes(run.one("kubernetes:apps/v1:Deployment").urn));
+        const pod = job.inputs.spec.template.spec;
+        const env = Object.fromEntries(pod.containers[0].env.map((e: any) => [e.name, e.value ?? `${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}`]));
+        assert.deepEqual(env, {
+            HOME: "/tmp",
+            MLFLOW_TRACKING_URI: "http://mlflow.ml-tracking.svc.cluster.local:5000",
+            ADMIN_USERNAME: "mlflow-admin/username",
+            ADMIN_PASSWORD: "mlflow-admin/password",
+            CLIENT_USERNAME: "mlflow-user-airflow/username",
+            CLIENT_PASSWORD: "mlflow-user-airflow/password",
+        });
+        assert.deepEqual(pod.containers[0].securityContext, { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
+        assert.deepEqual(pod.securityContext.seccompProfile, { type: "RuntimeDefault" });
+    });
+
+    it("the script creates the user, and sets its password when the user exists (against a stand-in MLflow)", () => {
+        // A stand-in for MLflow's auth API on 127.0.0.1: `existing` users answer 400 RESOURCE_ALREADY_EXISTS on create.
+        const server = `import base64, http.server, json, sys, threading
+existing = set(sys.argv[1].split(",")) - {""}
+calls = []
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def reply(self, code, body=b"{}"):
+        self.send_response(code); self.end_headers(); self.wfile.write(body)
+    def do_GET(self): self.reply(200, b"OK")
+    def body(self):
+        assert self.headers["Authorization"] == "Basic " + base64.b64encode(b"admin:adm1n").decode(), "admin auth"
+        return json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+    def do_POST(self):
+        u = self.body(); calls.append(("POST", self.path, u["username"], u["password"]))
+        if u["username"] in existing: self.reply(400, json.dumps({"error_code": "RESOURCE_ALREADY_EXISTS"}).encode())
+        else: self.reply(200)
+    def do_PATCH(self):
+        u = self.body(); calls.append(("PATCH", self.path, u["username"], u["password"])); self.reply(200)
+srv = http.server.HTTPServer(("127.0.0.1", 0), H)
+threading.Thread(target=srv.serve_forever, daemon=True).start()
+import os, subprocess
+env = dict(os.environ, MLFLOW_TRACKING_URI="http://127.0.0.1:%d" % srv.server_port, ADMIN_USERNAME="admin", ADMIN_PASSWORD="adm1n", CLIENT_USERNAME="airflow", CLIENT_PASSWORD="pw")
+r = subprocess.run([sys.executable, "-c", sys.argv[2]], env=env, capture_output=True, text=True, timeout=60)
+print(json.dumps({"status": r.returncode, "stderr": r.stderr, "calls": calls}))
+`;
+        const run = (existing: string) => {
+            const out = spawnSync("python3", ["-c", server, existing, clientUserScript], { encoding: "utf8", timeout: 90_000 });
+            assert.equal(out.status, 0, out.stderr);
+            return JSON.parse(out.stdout);
+        };
+        const fresh = run("");
+        assert.equal(fresh.status, 0, fresh.stderr);
+        assert.deepEqual(fresh.calls, [["POST", "/api/2.0/mlflow/users/create", "airflow", "pw"]]);
+        const again = run("airflow");
+        assert.equal(again.status, 0, again.stderr);
+        assert.deepEqual(again.calls, [
+            ["POST", "/api/2.0/mlflow/users/create", "airflow", "pw"],
+            ["PATCH", "/api/2.0/mlflow/users/update-password", "airflow", "pw"],
+        ]);
     });
 });
