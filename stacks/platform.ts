@@ -136,7 +136,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                   adminEmail: config.orchestrator.adminEmail,
                   connections: {
                       trino: lakehouse && { host: `trino.${namespaces.lakehouse}.svc.cluster.local` },
-                      kafka: streaming && { bootstrapServers: streaming.plan.bootstrapServers },
+                      kafka: streaming,
                       mlflow: tracking,
                   },
               },

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createSecret } from "../components/common/kubernetes";
 import { DatabaseConnection, DatabaseRequest, databaseSecretKeys, Postgres, PostgresFlavor } from "../components/postgres/types";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "../components/storage/types";
+import type { KafkaServer } from "../components/streaming/types";
 import type { MlflowServer } from "../components/tracking/types";
 
 export const DEFAULT_S3_ENDPOINT = "http://minio.ml-storage.svc.cluster.local:9000";
@@ -210,6 +211,32 @@ export function fakeMlflowServer(): MlflowServer & { readonly grants: { name: st
                 { parent },
             );
             return { trackingUri: FAKE_MLFLOW_URI, username: args.username, password: pulumi.secret(FAKE_MLFLOW_PASSWORD), secretName: secret.metadata.name };
+        },
+    };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Kafka
+
+export const FAKE_KAFKA_BOOTSTRAP = "platform-kafka-bootstrap.ml-streaming.svc:9093";
+export const FAKE_KAFKA_PASSWORD = "mock-kafka-client-password";
+export const FAKE_KAFKA_CA = "-----BEGIN CERTIFICATE-----\nFAKE KAFKA CA\n-----END CERTIFICATE-----\n";
+
+/** A KafkaServer with TLS + SCRAM whose grants create the client's connection Secret like the real one. */
+export function fakeKafkaServer(): KafkaServer {
+    return {
+        grantClient(name, args, parent) {
+            const secret = createSecret(`${name}-connection`, { name: `kafka-${args.client}`, namespace: args.namespace, component: "streaming", data: { password: FAKE_KAFKA_PASSWORD } }, { parent });
+            return {
+                bootstrapServers: FAKE_KAFKA_BOOTSTRAP,
+                securityProtocol: "SASL_SSL",
+                saslMechanism: "SCRAM-SHA-512",
+                username: args.client,
+                password: pulumi.secret(FAKE_KAFKA_PASSWORD),
+                caCertificate: pulumi.output(FAKE_KAFKA_CA),
+                groupId: `${args.client}-default`,
+                secretName: secret.metadata.name,
+            };
         },
     };
 }

@@ -99,6 +99,14 @@ const defaultOutputs: Record<string, (inputs: any, name: string) => Record<strin
     }),
 };
 
+/** The PEM a read Secret's `ca.crt` holds, naming the Secret read (`namespace/name`). */
+export const mockCaCertificate = (id: string) => `-----BEGIN CERTIFICATE-----\nMOCK CA of ${id}\n-----END CERTIFICATE-----\n`;
+
+/** What reading an existing object finds, by type token. */
+const readResults: Record<string, (id: string) => Record<string, unknown>> = {
+    "kubernetes:core/v1:Secret": (id) => ({ data: { "ca.crt": Buffer.from(mockCaCertificate(id)).toString("base64") } }),
+};
+
 const invokeResults: Record<string, (args: any) => Record<string, unknown>> = {
     "azure-native:containerservice:listManagedClusterUserCredentials": () => ({
         kubeconfigs: [{ name: "clusterUser", value: Buffer.from(fakeKubeconfig("https://aks.example.invalid:443")).toString("base64") }],
@@ -121,6 +129,8 @@ export async function runProgram<T>(program: () => T | Promise<T>, options: RunO
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
+                // A read (`Resource.get`) carries the ID of the object it reads.
+                if (args.id && readResults[args.type]) return { id: args.id, state: readResults[args.type](args.id) };
                 const extra = outputs[args.type]?.(unwrapSecrets(args.inputs), args.name) ?? {};
                 return { id: args.custom ? mockId(args.type, args.name) : undefined, state: { ...args.inputs, ...extra } };
             },

@@ -30,6 +30,16 @@ export interface TrinoEndpoint {
 export interface KafkaEndpoint {
     /** Comma-separated `host:port` list, e.g. `platform-kafka-bootstrap.ml-streaming.svc:9092`. */
     readonly bootstrapServers: string;
+    /** Default `PLAINTEXT`. */
+    readonly securityProtocol?: "PLAINTEXT" | "SASL_SSL";
+    readonly saslMechanism?: string;
+    /** Airflow's Kafka user and password (SASL). */
+    readonly username?: string;
+    readonly password?: string;
+    /** PEM of the CA the brokers' certificates chain to (SASL_SSL). */
+    readonly caCertificate?: string;
+    /** A consumer group Airflow's ACLs allow. Default `airflow`. */
+    readonly groupId?: string;
 }
 
 export interface MlflowEndpoint {
@@ -77,6 +87,18 @@ function objectStoreConnection(store: ObjectStoreEndpoint): Record<string, unkno
     }
 }
 
+/** librdkafka properties for the Kafka connection (the CA as PEM text, so no file has to be mounted). */
+function kafkaClientConfig(k: KafkaEndpoint): Record<string, string> {
+    const sasl = k.securityProtocol === "SASL_SSL";
+    return {
+        "bootstrap.servers": k.bootstrapServers,
+        "group.id": k.groupId ?? "airflow",
+        "security.protocol": k.securityProtocol ?? "PLAINTEXT",
+        ...(sasl ? { "sasl.mechanisms": k.saslMechanism ?? "SCRAM-SHA-512", "sasl.username": k.username ?? "", "sasl.password": k.password ?? "" } : {}),
+        ...(sasl && k.caCertificate ? { "ssl.ca.pem": k.caCertificate } : {}),
+    };
+}
+
 /** Every platform connection as `AIRFLOW_CONN_<ID>` → JSON connection, in a stable order. */
 export function airflowConnections(endpoints: PlatformEndpoints): Record<string, string> {
     const conns: [string, Record<string, unknown>][] = [];
@@ -99,7 +121,7 @@ export function airflowConnections(endpoints: PlatformEndpoints): Record<string,
             {
                 conn_type: "kafka",
                 // The Kafka provider hands `extra` to confluent-kafka as its client config.
-                extra: { "bootstrap.servers": endpoints.kafka.bootstrapServers, "group.id": "airflow", "security.protocol": "PLAINTEXT" },
+                extra: kafkaClientConfig(endpoints.kafka),
             },
         ]);
     }

@@ -216,14 +216,23 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                 : store.flavor === "adls"
                   ? requireOutput(store.accountName, "adls").apply((accountName) => ({ flavor: "adls" as const, accountName }))
                   : pulumi.output({ flavor: "gcs" as const });
-        const { trino, kafka } = args.connections ?? {};
+        const trino = args.connections?.trino;
         const mlflow = args.connections?.mlflow?.grantClient(`${name}-mlflow`, { namespace: nsName, username: "airflow" }, this);
+        const kafka = args.connections?.kafka?.grantClient(`${name}-kafka`, { namespace: nsName, client: "airflow" }, this);
         const mlflowEndpoint = mlflow && { url: mlflow.trackingUri, login: mlflow.username };
+        const kafkaEndpoint = kafka && { bootstrapServers: kafka.bootstrapServers, securityProtocol: kafka.securityProtocol, saslMechanism: kafka.saslMechanism, username: kafka.username, groupId: kafka.groupId };
         const connectionValues = pulumi
-            .all([storeEndpoint, mlflow?.password])
-            .apply(([objectStore, password]) => airflowConnections({ trino, kafka, mlflow: mlflowEndpoint && { ...mlflowEndpoint, password }, objectStore }));
+            .all([storeEndpoint, mlflow?.password, kafka?.password, kafka?.caCertificate])
+            .apply(([objectStore, mlflowPassword, kafkaPassword, caCertificate]) =>
+                airflowConnections({
+                    trino,
+                    kafka: kafkaEndpoint && { ...kafkaEndpoint, password: kafkaPassword, caCertificate },
+                    mlflow: mlflowEndpoint && { ...mlflowEndpoint, password: mlflowPassword },
+                    objectStore,
+                }),
+            );
         // Which connections exist is known now; only the object-store endpoint waits for the store's outputs.
-        const connectionVars = Object.keys(airflowConnections({ trino, kafka, mlflow: mlflowEndpoint, objectStore: { flavor: "gcs" } }));
+        const connectionVars = Object.keys(airflowConnections({ trino, kafka: kafkaEndpoint, mlflow: mlflowEndpoint, objectStore: { flavor: "gcs" } }));
         secrets.push(
             createSecret(
                 `${name}-connections`,

@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { Mirror } from "../versions";
+import type { KafkaServer } from "../streaming/types";
 import type { MlflowServer } from "../tracking/types";
-import { KafkaEndpoint, TrinoEndpoint } from "./connections";
+import { TrinoEndpoint } from "./connections";
 import { Environment } from "./sizing";
 
 /** How Airflow runs tasks: one pod per task, or a pool of Celery workers fed through Redis. */
@@ -43,7 +44,8 @@ export interface DagSource {
 /** Platform endpoints Airflow gets connections for (`trino_default`, `kafka_default`, `mlflow_default`). */
 export interface OrchestratorConnectionsArgs {
     readonly trino?: TrinoEndpoint;
-    readonly kafka?: KafkaEndpoint;
+    /** The Kafka cluster (`Streaming`): Airflow connects as its declared client `airflow` (its user, ACLs and CA in prod). */
+    readonly kafka?: KafkaServer;
     /** The tracking server (`Tracking`): Airflow gets its own MLflow user, as `mlflow_default` and MLflow's environment variables. */
     readonly mlflow?: MlflowServer;
 }

@@ -6,11 +6,11 @@ import { chartSource, charts } from "../versions";
 import { planStreaming, StreamingPlan } from "./config";
 import { createCdc } from "./cdc";
 import { flinkDeploymentSpec } from "./flink";
-import { allClients, COMPONENT, kafkaSpec, nodePoolSpec, passwordSecretName, topicSpecs, userSpec } from "./kafka";
+import { allClients, clientGroupId, COMPONENT, kafkaSpec, nodePoolSpec, passwordSecretName, topicSpecs, userSpec } from "./kafka";
 import { jmxExporterConfig, kafkaMetricsRules, METRICS_CONFIG_KEY } from "./metrics";
 import { podMonitorSpecs } from "./monitoring";
 import { FLINK_OPERATOR_SELECTOR, flinkOperatorValues, strimziValues } from "./operators";
-import { KafkaClientConnection, StreamingArgs } from "./types";
+import { KafkaClientAccess, kafkaClientSecretKeys, KafkaClientConnection, KafkaServer, StreamingArgs } from "./types";
 
 export * from "./types";
 export { planStreaming } from "./config";
@@ -28,7 +28,7 @@ function customResource(name: string, spec: Record<string, any>, opts: pulumi.Cu
  * Streaming: Kafka on Strimzi (KRaft, node pools), topics and users as code, change data capture from Postgres
  * with Debezium on Kafka Connect, and the Flink Kubernetes Operator with FlinkDeployments.
  */
-export class Streaming extends pulumi.ComponentResource {
+export class Streaming extends pulumi.ComponentResource implements KafkaServer {
     public readonly namespace: pulumi.Output<string>;
     /** In-cluster bootstrap address (`host:port`). */
     public readonly bootstrapServers: pulumi.Output<string>;
@@ -44,6 +44,8 @@ export class Streaming extends pulumi.ComponentResource {
     /** The Strimzi operator release: depend on it before creating further Strimzi resources. */
     public readonly strimzi: k8s.helm.v3.Release;
     public readonly plan: StreamingPlan;
+    private readonly kafka: k8s.apiextensions.CustomResource;
+    private readonly passwords: Record<string, pulumi.Output<string>> = {};
 
     constructor(name: string, args: StreamingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlplatform:streaming:Streaming", name, {}, opts);
@@ -89,7 +91,12 @@ export class Streaming extends pulumi.ComponentResource {
             { parent: this },
         );
         const pools = plan.nodePools.map((p) => customResource(`${name}-pool-${p.name}`, nodePoolSpec(plan, p), afterStrimzi([], { protect: prod })));
-        const kafka = customResource(`${name}-kafka`, kafkaSpec(plan), afterStrimzi([metrics, ...pools], { protect: prod }));
+        const kafka = customResource(
+            `${name}-kafka`,
+            kafkaSpec(plan),
+            afterStrimzi([metrics, ...pools], { protect: prod, ...(scram ? { customTimeouts: { create: "30m", update: "30m" } } : {}) }),
+        );
+        this.kafka = kafka;
 
         // Removing a topic from the list must not delete its data: prod KafkaTopics stay in the cluster.
         for (const topic of topicSpecs(plan)) {
@@ -107,6 +114,7 @@ export class Streaming extends pulumi.ComponentResource {
                     { parent: this },
                 );
                 userResources[client.name] = customResource(`${name}-user-${client.name}`, userSpec(plan, client), afterStrimzi([kafka, secret]));
+                this.passwords[client.name] = pulumi.secret(password.result);
                 users[client.name] = { username: client.name, secretName: client.name };
             }
         }
@@ -173,6 +181,47 @@ export class Streaming extends pulumi.ComponentResource {
             topicNames: this.topicNames,
             flinkOperatorNamespace: this.flinkOperatorNamespace,
         });
+    }
+
+    /** See {@link KafkaServer.grantClient}; the resources are the client's (`parent`), named after `name`. */
+    public grantClient(name: string, args: { readonly namespace: pulumi.Input<string>; readonly client: string }, parent: pulumi.Resource): KafkaClientAccess {
+        const client = this.plan.clients.find((c) => c.name === args.client);
+        if (!client) throw new Error(`Streaming: no Kafka client "${args.client}" is declared (known: ${this.plan.clients.map((c) => c.name).join(", ")})`);
+        const groupId = clientGroupId(client);
+        const base = { bootstrapServers: this.plan.bootstrapServers, groupId };
+        const keys = kafkaClientSecretKeys;
+        if (this.plan.security !== "scram-tls") {
+            const secret = createSecret(
+                `${name}-connection`,
+                { name: `kafka-${args.client}`, namespace: args.namespace, component: COMPONENT, data: { [keys.bootstrapServers]: base.bootstrapServers, [keys.securityProtocol]: "PLAINTEXT" } },
+                { parent },
+            );
+            return { ...base, securityProtocol: "PLAINTEXT", secretName: secret.metadata.name };
+        }
+        // Strimzi generates the cluster CA; read it once the cluster exists (its ID is unknown until then, which
+        // defers the read past a first preview).
+        const caSecretId = pulumi.all([this.namespace, this.kafka.id]).apply(([ns]) => `${ns}/${this.plan.names.caCertSecret}`);
+        const ca = k8s.core.v1.Secret.get(`${name}-cluster-ca`, caSecretId, { parent });
+        const caCertificate = ca.data.apply((d) => Buffer.from(d?.["ca.crt"] ?? "", "base64").toString("utf8"));
+        const password = this.passwords[args.client];
+        const secret = createSecret(
+            `${name}-connection`,
+            {
+                name: `kafka-${args.client}`,
+                namespace: args.namespace,
+                component: COMPONENT,
+                data: {
+                    [keys.bootstrapServers]: base.bootstrapServers,
+                    [keys.securityProtocol]: "SASL_SSL",
+                    [keys.saslMechanism]: "SCRAM-SHA-512",
+                    [keys.username]: args.client,
+                    [keys.password]: password,
+                    [keys.caCertificate]: caCertificate,
+                },
+            },
+            { parent },
+        );
+        return { ...base, securityProtocol: "SASL_SSL", saslMechanism: "SCRAM-SHA-512", username: args.client, password, caCertificate, secretName: secret.metadata.name };
     }
 }
 

@@ -72,8 +72,14 @@ export function kafkaSpec(plan: StreamingPlan): Obj {
             name: plan.clusterName,
             namespace: plan.namespace,
             labels: platformLabels(COMPONENT),
-            // Strimzi >= 0.46 runs only KRaft with node pools and no longer reads these; they state the mode for readers and tools.
-            annotations: { "strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled" },
+            annotations: {
+                // Strimzi >= 0.46 runs only KRaft with node pools and no longer reads these; they state the mode for readers and tools.
+                "strimzi.io/node-pools": "enabled",
+                "strimzi.io/kraft": "enabled",
+                // With TLS, clients are handed the cluster CA, which Strimzi creates while it brings the cluster up:
+                // `pulumi up` waits until the cluster is Ready before reading it.
+                ...(scram ? { "pulumi.com/waitFor": "condition=Ready" } : {}),
+            },
         },
         spec: {
             kafka: {
@@ -185,6 +191,12 @@ export function acls(client: KafkaClientSpec): Obj[] {
         ...(client.produces ?? []).map((p) => ({ resource: resource("topic", p), operations: ["Write", "Describe", "Create"] })),
         ...(client.groups ?? []).map((p) => ({ resource: resource("group", p), operations: ["Read", "Describe"] })),
     ];
+}
+
+/** A consumer group the client's ACLs allow: its first group, a prefix completed with `default`. */
+export function clientGroupId(client: KafkaClientSpec): string | undefined {
+    const group = client.groups?.[0];
+    return group && isPrefix(group) ? `${group.slice(0, -1)}default` : group;
 }
 
 /** Secret we create with the client's generated SCRAM password; the KafkaUser points at it. */

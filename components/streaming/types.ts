@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import { DatabaseConnection, Postgres } from "../postgres/types";
 import { Mirror } from "../versions";
 
@@ -213,4 +214,40 @@ export interface KafkaClientConnection {
     readonly caSecretName?: string;
     /** Per client: the Secret (streaming namespace) with `password` and `sasl.jaas.config` (scram-tls). */
     readonly users: Readonly<Record<string, { readonly username: string; readonly secretName: string }>>;
+}
+
+/** Keys of a client's connection Secret (librdkafka / Kafka client property names). */
+export const kafkaClientSecretKeys = {
+    bootstrapServers: "bootstrap.servers",
+    securityProtocol: "security.protocol",
+    saslMechanism: "sasl.mechanism",
+    username: "username",
+    password: "password",
+    caCertificate: "ca.crt",
+} as const;
+
+/** What a Kafka client gets for its own namespace (`Streaming.grantClient`). */
+export interface KafkaClientAccess {
+    readonly bootstrapServers: string;
+    readonly securityProtocol: "PLAINTEXT" | "SASL_SSL";
+    readonly saslMechanism?: "SCRAM-SHA-512";
+    /** The client's KafkaUser (scram-tls). */
+    readonly username?: string;
+    /** Its SCRAM password, a Pulumi secret (scram-tls). */
+    readonly password?: pulumi.Output<string>;
+    /** The cluster CA certificate (PEM) the brokers' certificates chain to (scram-tls). */
+    readonly caCertificate?: pulumi.Output<string>;
+    /** A consumer group the client's ACLs allow; none when it may use no group. */
+    readonly groupId?: string;
+    /** Secret in the client's namespace with the keys of {@link kafkaClientSecretKeys} that apply. */
+    readonly secretName: pulumi.Output<string>;
+}
+
+/** The contract of a Kafka cluster other components connect to (implemented by `Streaming`). */
+export interface KafkaServer {
+    /**
+     * Hands the declared client `client` (one of the cluster's `clients`, whose ACLs say what it may do) its
+     * connection in `namespace`: endpoint, protocol, and with scram-tls its password and the cluster CA.
+     */
+    grantClient(name: string, args: { readonly namespace: pulumi.Input<string>; readonly client: string }, parent: pulumi.Resource): KafkaClientAccess;
 }

@@ -5,13 +5,13 @@ import { Orchestrator, OrchestratorArgs } from "../../components";
 import { PostgresFlavor } from "../../components/postgres/types";
 import { ObjectStoreFlavor } from "../../components/storage/types";
 import { charts } from "../../components/versions";
-import { FAKE_MLFLOW_PASSWORD, fakeMlflowServer } from "../fakes";
+import { FAKE_KAFKA_CA, FAKE_KAFKA_PASSWORD, fakeKafkaServer, FAKE_MLFLOW_PASSWORD, fakeMlflowServer } from "../fakes";
 import { kubernetesResourcesWithoutProvider, Registration, runProgram, unwrap } from "../harness";
 import { fakeDbPassword, fakeObjectStore, fakePostgres, fernetMockUrlSafe, MOCK_SECRET, mockOutputs } from "./fakes";
 
 const connections: OrchestratorArgs["connections"] = {
     trino: { host: "trino.ml-lakehouse.svc.cluster.local" },
-    kafka: { bootstrapServers: "platform-kafka-bootstrap.ml-streaming.svc:9092" },
+    kafka: fakeKafkaServer(),
     mlflow: fakeMlflowServer(),
 };
 
@@ -165,6 +165,22 @@ for (const c of cases) {
             if (c.store === "minio") assert.equal(store.extra.endpoint_url, "http://minio.ml-storage.svc.cluster.local:9000");
             if (c.store === "adls") assert.equal(store.host, "https://mlptestacct.blob.core.windows.net/");
             assert.match(values.extraEnvFrom, /^- secretRef:\n {4}name: 'mlp-airflow-connections'/);
+        });
+
+        it("produces to Kafka as its client: SASL_SSL with its SCRAM password, the cluster CA and a group its ACLs allow", () => {
+            const conn = JSON.parse(run.secret("mlp-airflow-connections").inputs.stringData.AIRFLOW_CONN_KAFKA_DEFAULT);
+            assert.deepEqual(conn, {
+                conn_type: "kafka",
+                extra: {
+                    "bootstrap.servers": "platform-kafka-bootstrap.ml-streaming.svc:9093",
+                    "group.id": "airflow-default",
+                    "security.protocol": "SASL_SSL",
+                    "sasl.mechanisms": "SCRAM-SHA-512",
+                    "sasl.username": "airflow",
+                    "sasl.password": FAKE_KAFKA_PASSWORD,
+                    "ssl.ca.pem": FAKE_KAFKA_CA,
+                },
+            });
         });
 
         it("logs to MLflow as its own user: a login on mlflow_default and MLflow's variables from the client Secret", () => {

@@ -76,7 +76,8 @@ describe("streaming: Kafka resources", () => {
     it("prod Kafka: RF 3, min ISR 2, internal topics RF 3, rack awareness, TLS + SCRAM listener, simple authorization, PDB", () => {
         const k = kafkaSpec(prod);
         assert.equal(k.apiVersion, "kafka.strimzi.io/v1");
-        assert.deepEqual(k.metadata.annotations, { "strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled" });
+        // TLS clients get the cluster CA, which exists once the cluster is Ready: `up` waits for that.
+        assert.deepEqual(k.metadata.annotations, { "strimzi.io/node-pools": "enabled", "strimzi.io/kraft": "enabled", "pulumi.com/waitFor": "condition=Ready" });
         const c = k.spec.kafka.config;
         assert.equal(c["default.replication.factor"], 3);
         assert.equal(c["min.insync.replicas"], 2);
