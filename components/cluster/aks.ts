@@ -1,8 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as authorization from "@pulumi/azure-native/authorization";
 import * as network from "@pulumi/azure-native/network";
 import * as resources from "@pulumi/azure-native/resources";
+import { azureRoleDefinitionId, azureRoles } from "../common/azure";
 import { AksClusterArgs, AzureClusterInfo, NodePoolSpec } from "./types";
 
 export interface AksPoolSpec {
@@ -108,6 +110,20 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
         opts,
     );
 
+    // A cluster in its own subnet with a user-assigned control-plane identity: that identity must be allowed to
+    // place load balancer frontends (the ingress's internal load balancer) and join nodes in the subnet.
+    const subnetRole = new authorization.RoleAssignment(
+        `${name}-control-plane-network`,
+        {
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            roleDefinitionId: subnet.id.apply((id) => azureRoleDefinitionId(id, azureRoles.networkContributor)),
+            scope: subnet.id,
+            description: `ml-platform ${args.name}: the AKS control plane manages load balancers in the node subnet`,
+        },
+        opts,
+    );
+
     const [systemPool, ...userPools] = aksAgentPools(args);
     const cluster = new containerservice.ManagedCluster(
         `${name}-aks`,
@@ -141,7 +157,7 @@ export function createAksCluster(name: string, args: AksClusterArgs, parent: pul
             agentPoolProfiles: [{ name: systemPool.name, ...poolProfile(systemPool, args, subnet.id) }],
         },
         // The autoscaler and the upgrade channel move these; they are not drift.
-        { parent, ignoreChanges: ["agentPoolProfiles[0].count", "agentPoolProfiles[0].orchestratorVersion", "kubernetesVersion"] },
+        { parent, dependsOn: [subnetRole], ignoreChanges: ["agentPoolProfiles[0].count", "agentPoolProfiles[0].orchestratorVersion", "kubernetesVersion"] },
     );
 
     for (const spec of userPools) {

@@ -256,15 +256,16 @@ function grafanaValues(input: StackValuesInput) {
             users: { allow_sign_up: false },
             auth: { disable_login_form: false },
         },
+        rbac: { namespaced: true },
         sidecar: {
             resources: g.sidecar,
             securityContext: restrictedContainer,
             dashboards: {
                 enabled: true,
-                // Any ConfigMap labelled grafana_dashboard=1, in any namespace, becomes a dashboard.
+                // Any ConfigMap labelled grafana_dashboard=1 in Grafana's namespace (where Monitoring creates every
+                // dashboard) becomes a dashboard; Grafana reads nothing in other namespaces (`rbac.namespaced`).
                 label: "grafana_dashboard",
                 labelValue: "1",
-                searchNamespace: "ALL",
                 folderAnnotation: "grafana_folder",
                 provider: { foldersFromFilesStructure: true, allowUiUpdates: false },
             },
@@ -291,6 +292,8 @@ export function kubePrometheusStackValues(input: StackValuesInput) {
         kubeControllerManager: { enabled: false },
         kubeScheduler: { enabled: false },
         kubeProxy: { enabled: false },
+        // The platform's NetworkPolicies let Prometheus reach no system namespace; GKE and AKS manage DNS themselves.
+        coreDns: { enabled: false },
         windowsMonitoring: { enabled: false },
         prometheusOperator: {
             // One replica by design: the operator has no leader election; a PDB would only block node drains.

@@ -6,6 +6,7 @@ import { AzureClusterInfo } from "../cluster/types";
 import { joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
 import { kubernetesName, storageAccountName, validateStorageAccountName } from "./names";
 import { ObjectStoreGrant } from "./types";
+import { azureRoleDefinitionId } from "../common/azure";
 
 /** An ADLS Gen2 storage account for an AKS platform, reached through Entra workload identity. */
 export interface AdlsObjectStorageArgs {
@@ -32,12 +33,6 @@ export const blobDataRoles = {
     readwrite: { name: "Storage Blob Data Contributor", id: "ba92f5b4-2d11-453d-a403-e96b0029c9fe" },
 } as const;
 
-/** The full role definition ID in the subscription that holds `resourceId`. */
-export function azureRoleDefinitionId(resourceId: string, roleId: string): string {
-    const match = /^\/subscriptions\/([^/]+)\//i.exec(resourceId);
-    if (!match) throw new Error(`expected an Azure resource ID starting with /subscriptions/<id>/, got "${resourceId}"`);
-    return `/subscriptions/${match[1]}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
-}
 
 /**
  * Data-protection settings of the blob service. ADLS Gen2 (hierarchical namespace) supports blob and container
@@ -161,3 +156,5 @@ export function createAdls(name: string, args: AdlsObjectStorageArgs, parent: pu
         },
     };
 }
+
+export { azureRoleDefinitionId };

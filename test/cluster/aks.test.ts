@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { AksClusterArgs, Cluster, clusterIdentifier } from "../../components";
-import { runProgram, unwrap } from "../harness";
+import { mockId, runProgram, unwrap } from "../harness";
 import { exampleAks } from "../clusters";
 
 const args: AksClusterArgs = { ...exampleAks, gpuPool: { machineType: "Standard_NC4as_T4_v3", minNodes: 0, maxNodes: 2 } };
@@ -22,6 +22,15 @@ describe("aks: Cluster component under mocks", async () => {
         assert.equal(mc.securityProfile.workloadIdentity.enabled, true);
         assert.equal(mc.identity.type, "UserAssigned");
         assert.equal(mc.identity.userAssignedIdentities.length, 1);
+    });
+
+    it("lets the control-plane identity manage load balancers in the node subnet, before the cluster exists", () => {
+        const role = run.one("azure-native:authorization:RoleAssignment");
+        const subnet = run.one("azure-native:network:Subnet");
+        assert.equal(role.inputs.scope, mockId(subnet.type, subnet.name));
+        assert.match(role.inputs.roleDefinitionId, /\/providers\/Microsoft\.Authorization\/roleDefinitions\/4d97b98b-1d4f-4787-a291-c67834d212e7$/);
+        assert.equal(role.inputs.principalId, "principal-id-of-mlp-prod-control-plane");
+        assert.ok(run.one("azure-native:containerservice:ManagedCluster").dependencies.includes(role.urn));
     });
 
     it("enforces network policy, restricts the API server, and runs the Azure Policy add-on", () => {

@@ -78,14 +78,20 @@ describe("kube-prometheus-stack values", () => {
         }
     });
 
-    it("make Grafana's sidecar load grafana_dashboard=1 ConfigMaps from all namespaces, into folders", () => {
-        const dashboards = kubePrometheusStackValues(input("dev")).grafana.sidecar.dashboards;
+    it("make Grafana's sidecar load grafana_dashboard=1 ConfigMaps from its own namespace only, into folders", () => {
+        const grafana = kubePrometheusStackValues(input("dev")).grafana;
+        const dashboards = grafana.sidecar.dashboards;
         assert.equal(dashboards.enabled, true);
         assert.equal(dashboards.label, "grafana_dashboard");
         assert.equal(dashboards.labelValue, "1");
-        assert.equal(dashboards.searchNamespace, "ALL");
+        assert.equal("searchNamespace" in dashboards, false, "the chart's default: Grafana's namespace");
+        assert.deepEqual(grafana.rbac, { namespaced: true }, "a Role, not a ClusterRole");
         assert.equal(dashboards.folderAnnotation, "grafana_folder");
         assert.equal(dashboards.provider.foldersFromFilesStructure, true);
+    });
+
+    it("scrape no CoreDNS: the NetworkPolicies let Prometheus into no system namespace", () => {
+        assert.deepEqual(kubePrometheusStackValues(input("prod")).coreDns, { enabled: false });
     });
 
     it("reference the Grafana admin credentials by Secret and never carry a password", () => {
