@@ -107,6 +107,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                   topics: config.streaming.topics,
                   storageClassName: dataPvcs.storageClassName,
                   externalAccess: onKind ? { type: "nodeport", advertisedHost: "127.0.0.1", bootstrapNodePort: KAFKA_NODE_PORTS[0] } : undefined,
+                  clientNamespaces: on.orchestrator ? [namespaces.orchestrator] : [],
                   cdc: config.streaming.cdc.tables.length
                       ? {
                             postgres,

@@ -53,6 +53,8 @@ export interface StreamingPlan {
     readonly topics: readonly ResolvedTopic[];
     readonly clients: readonly KafkaClientSpec[];
     readonly external?: { readonly advertisedHost: string; readonly bootstrapNodePort: number };
+    /** Namespaces besides this one allowed to the internal listener; undefined: any. */
+    readonly clientNamespaces?: readonly string[];
     readonly connectors: readonly ResolvedConnector[];
     readonly connectImage?: ConnectImageOutput;
     readonly flinkOperator: boolean;
@@ -191,6 +193,7 @@ export function planStreaming(component: string, args: StreamingArgs): Streaming
         topics,
         clients,
         external,
+        clientNamespaces: args.clientNamespaces,
         connectors,
         connectImage: connectors.length > 0 ? args.cdc?.image : undefined,
         flinkOperator,

@@ -25,9 +25,16 @@ function idRange(ids: readonly number[]): string {
 
 export function listeners(plan: StreamingPlan): Obj[] {
     const scram = plan.security === "scram-tls";
+    // Strimzi opens each listener to every namespace unless told which peers use it.
+    const peers = plan.clientNamespaces && {
+        networkPolicyPeers: [
+            { podSelector: {} },
+            ...plan.clientNamespaces.map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })),
+        ],
+    };
     const internal: Obj = scram
-        ? { name: "tls", port: 9093, type: "internal", tls: true, authentication: { type: "scram-sha-512" } }
-        : { name: "plain", port: 9092, type: "internal", tls: false };
+        ? { name: "tls", port: 9093, type: "internal", tls: true, authentication: { type: "scram-sha-512" }, ...peers }
+        : { name: "plain", port: 9092, type: "internal", tls: false, ...peers };
     if (!plan.external) return [internal];
     const { advertisedHost, bootstrapNodePort } = plan.external;
     return [

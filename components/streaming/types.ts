@@ -188,6 +188,11 @@ export interface StreamingArgs {
     readonly clients?: readonly KafkaClientSpec[];
     /** Laptop access to the brokers (kind). Default none. */
     readonly externalAccess?: KafkaExternalAccess;
+    /**
+     * Namespaces whose pods use the internal listener, besides the streaming namespace (Kafka Connect, Flink):
+     * Strimzi's NetworkPolicy for the listener lets only them in. Default: every namespace (Strimzi's default).
+     */
+    readonly clientNamespaces?: readonly string[];
     /** Change data capture with Debezium. Default: none (no Kafka Connect). */
     readonly cdc?: CdcArgs;
     /** Install the Flink Kubernetes Operator. Default true. */

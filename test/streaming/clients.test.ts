@@ -6,12 +6,12 @@ import { Streaming } from "../../components/streaming";
 import { mockCaCertificate, runProgram, unwrap } from "../harness";
 
 /** A Streaming cluster and a client component that asks it for the `airflow` client's connection. */
-function grant(environment: "dev" | "prod", client = "airflow") {
+function grant(environment: "dev" | "prod") {
     return runProgram(() => {
         const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
         const streaming = new Streaming("streaming", { environment, flinkOperator: false }, { providers: [provider] });
         const consumer = new pulumi.ComponentResource("test:client:Client", "client", {}, { providers: [provider] });
-        return streaming.grantClient("client-kafka", { namespace: "ml-orchestrator", client }, consumer);
+        return streaming.grantClient("client-kafka", { namespace: "ml-orchestrator", client: "airflow" }, consumer);
     });
 }
 
@@ -51,6 +51,34 @@ describe("streaming: a client's connection, in its own namespace", () => {
     });
 
     it("refuses a client the cluster does not declare, naming the declared ones", async () => {
-        await assert.rejects(grant("prod", "spark"), /no Kafka client "spark" is declared \(known: flink, airflow\)/);
+        const run = await runProgram(() => {
+            const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+            const streaming = new Streaming("streaming", { environment: "prod", flinkOperator: false }, { providers: [provider] });
+            try {
+                return streaming.grantClient("client-kafka", { namespace: "ml-orchestrator", client: "spark" }, streaming);
+            } catch (e) {
+                return e as Error;
+            }
+        });
+        assert.match(String(run.result), /no Kafka client "spark" is declared \(known: flink, airflow\)/);
+    });
+});
+
+describe("streaming: Strimzi's listener policy lets in only the namespaces that use Kafka", () => {
+    it("the internal listener's peers: the streaming namespace's own pods and each client namespace", async () => {
+        const run = await runProgram(() => {
+            const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+            return new Streaming("streaming", { environment: "prod", flinkOperator: false, clientNamespaces: ["ml-orchestrator"] }, { providers: [provider] });
+        });
+        const kafka = run.byType("kubernetes:kafka.strimzi.io/v1:Kafka")[0].inputs;
+        assert.deepEqual(kafka.spec.kafka.listeners[0].networkPolicyPeers, [
+            { podSelector: {} },
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ml-orchestrator" } } },
+        ]);
+    });
+
+    it("without clientNamespaces, Strimzi's default (any namespace) is kept for library users", async () => {
+        const run = await runProgram(() => new Streaming("streaming", { environment: "dev", flinkOperator: false }, { providers: [new k8s.Provider("k8s", { kubeconfig: "{}" })] }));
+        assert.equal("networkPolicyPeers" in run.byType("kubernetes:kafka.strimzi.io/v1:Kafka")[0].inputs.spec.kafka.listeners[0], false);
     });
 });
