@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
 import { databaseSecretKeys, Postgres } from "../postgres/types";
 import { chartSource, charts, imageRef, images, Mirror } from "../versions";
+import { ALERT_RECEIVER_KEY, ALERT_RECEIVER_SECRET, AlertReceiver } from "./alerting";
 import { AlertThresholds, defaultAlertThresholds, platformAlertGroups, prometheusRuleManifest } from "./alerts";
 import { DEFAULT_CDC_TOPIC_PATTERN, MonitoredPlatform, platformScrapeTargets, TRINO_SCRAPE_SECRET, TRINO_SCRAPE_USER } from "./catalog";
 import { platformDashboards } from "./dashboards";
@@ -39,6 +40,8 @@ export { platformDashboards } from "./dashboards";
 export { monitorManifest, scrapeFlows } from "./scrape";
 export type { ScrapeFlow, ScrapeTarget } from "./scrape";
 export { kubePrometheusStackValues, monitoringSizing } from "./values";
+export { ALERT_RECEIVER_KEY, ALERT_RECEIVER_SECRET, alertmanagerConfig } from "./alerting";
+export type { AlertReceiver } from "./alerting";
 
 const COMPONENT = "monitoring";
 const GRAFANA_ADMIN_USER = "admin";
@@ -67,6 +70,11 @@ export interface MonitoringArgs {
     readonly alertThresholds?: Partial<AlertThresholds>;
     /** StorageClass of the Prometheus, Alertmanager and Grafana PVCs. Default: the cluster's default class. */
     readonly storageClassName?: string;
+    /**
+     * Where Alertmanager sends alerts, and the receiver's secret (Slack or webhook URL, SMTP password) as a Pulumi
+     * secret; it lands in a Secret Alertmanager mounts. Default: no receiver.
+     */
+    readonly alerting?: { readonly receiver: AlertReceiver; readonly secret: pulumi.Input<string> };
     /** Air-gapped registry and chart repository. Default: the upstreams. */
     readonly mirror?: Mirror;
 }
@@ -136,6 +144,13 @@ export class Monitoring extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        const receiverSecret =
+            args.alerting &&
+            createSecret(
+                `${name}-alert-receiver`,
+                { name: ALERT_RECEIVER_SECRET, namespace: this.namespace, component: COMPONENT, data: { [ALERT_RECEIVER_KEY]: args.alerting.secret } },
+                { parent: this },
+            );
 
         const inCluster = args.postgres?.flavor === "in-cluster";
         const exporterLabels = { ...labels, "app.kubernetes.io/name": "postgres-exporter" };
@@ -159,6 +174,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 nodeExporterNamespace: nodeNamespaceName,
                 storageClassName: args.storageClassName,
                 imageRegistry: args.mirror?.imageRegistry,
+                alertReceiver: args.alerting?.receiver,
             });
         const values = grafanaDb
             ? pulumi.all([grafanaDb.host, grafanaDb.secretName]).apply(([host, secretName]) =>
@@ -185,7 +201,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 timeout: prod ? 900 : 600,
                 maxHistory: 10,
             },
-            { parent: this, dependsOn: [namespace, nodeNamespace, adminSecret] },
+            { parent: this, dependsOn: [namespace, nodeNamespace, adminSecret, ...(receiverSecret ? [receiverSecret] : [])] },
         );
         this.ready = [this.release];
         const afterCrds = { parent: this, dependsOn: [this.release] };

@@ -1,3 +1,4 @@
+import { ALERT_RECEIVER_SECRET, AlertReceiver, alertmanagerConfig } from "./alerting";
 import { containerResources as res } from "../common/kubernetes";
 
 /**
@@ -114,6 +115,8 @@ export interface StackValuesInput {
     readonly storageClassName?: string;
     /** Mirror registry replacing every image's registry. */
     readonly imageRegistry?: string;
+    /** Where alerts go; none: Alertmanager keeps them (visible in its UI) and sends nothing. */
+    readonly alertReceiver?: AlertReceiver;
 }
 
 /** The chart's release and fullname: short, fixed object names (`kps-prometheus`, `kps-grafana`). */
@@ -191,7 +194,10 @@ function alertmanagerValues(input: StackValuesInput) {
     const prod = input.environment === "prod";
     return {
         ...(prod ? { podDisruptionBudget: { enabled: true, minAvailable: 1 } } : {}),
+        config: alertmanagerConfig(input.alertReceiver),
         alertmanagerSpec: {
+            // The receiver's URL or password, as a file the configuration names (never in these values).
+            ...(input.alertReceiver ? { secrets: [ALERT_RECEIVER_SECRET] } : {}),
             replicas: a.replicas,
             resources: a.resources,
             ...(a.storageSize ? { storage: pvc(a.storageSize, input.storageClassName) } : {}),
