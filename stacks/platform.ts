@@ -169,6 +169,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                   mirror,
                   storageClassName: dataPvcs.storageClassName,
                   prometheus: config.monitoring,
+                  sources: [certs.monitoring, ingress.monitoring],
                   platform: {
                       storage: onKind || config.cluster.provider === "existing" ? { namespace: namespaces.storage } : undefined,
                       lakehouse: lakehouse && { namespace: namespaces.lakehouse },

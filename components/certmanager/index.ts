@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, platformLabels } from "../common/kubernetes";
 import { chartSource, charts, Mirror } from "../versions";
+import type { MonitoringSource } from "../monitoring/source";
+import { certManagerMonitoring } from "./monitoring";
 import { certManagerValues, clusterIssuerSpec, IssuerSpec } from "./spec";
 
 export * from "./spec";
@@ -24,10 +26,13 @@ export class CertManager extends pulumi.ComponentResource {
     /** Name of the ClusterIssuer, when one was requested. */
     public readonly clusterIssuer?: string;
     public readonly namespace: string;
+    /** The controller's certificate metrics and alerts, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlplatform:certmanager:CertManager", name, {}, opts);
         this.namespace = args.namespace ?? "cert-manager";
+        this.monitoring = certManagerMonitoring(this.namespace);
         const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "cert-manager" }, { parent: this });
         this.release = new k8s.helm.v3.Release(
             `${name}-chart`,

@@ -4,6 +4,8 @@ import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
 import { chartSource, charts, Mirror } from "../versions";
 import { Exposure, routeManifest, routeUrl, traefikValues } from "./spec";
+import type { MonitoringSource } from "../monitoring/source";
+import { traefikMonitoring } from "./monitoring";
 
 export * from "./spec";
 
@@ -44,6 +46,8 @@ export interface ExposedRoute {
 /** The platform's ingress controller (Traefik) and the routes to every UI. */
 export class Ingress extends pulumi.ComponentResource {
     public readonly namespace: string;
+    /** Traefik's request metrics and alerts, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     public readonly className = "ml-platform";
     public readonly domain: string;
     public readonly tls: boolean;
@@ -60,6 +64,7 @@ export class Ingress extends pulumi.ComponentResource {
             throw new Error(`Ingress ${name}: exposure "${exposure}" needs a domain for the UIs' hostnames`);
         }
         this.namespace = args.namespace ?? "ml-ingress";
+        this.monitoring = traefikMonitoring(this.namespace);
         this.domain = args.domain ?? "localtest.me";
         this.tls = exposure !== "kind";
         this.clusterIssuer = this.tls ? args.clusterIssuer : undefined;

@@ -10,6 +10,7 @@ import { DEFAULT_CDC_TOPIC_PATTERN, MonitoredPlatform, platformScrapeTargets, TR
 import { platformDashboards } from "./dashboards";
 import { postgresExporterDeployment, postgresExporterResources, postgresExporterService } from "./postgresExporter";
 import { monitorManifest, ScrapeFlow, scrapeFlows, ScrapeTarget } from "./scrape";
+import { MonitoringSource } from "./source";
 import {
     ALERTMANAGER_SERVICE,
     Environment,
@@ -39,6 +40,8 @@ export type {
 export { platformDashboards } from "./dashboards";
 export { monitorManifest, scrapeFlows } from "./scrape";
 export type { ScrapeFlow, ScrapeTarget } from "./scrape";
+export type { MonitoringSource } from "./source";
+export { ruleOf as alertRule } from "./rules";
 export { kubePrometheusStackValues, monitoringSizing } from "./values";
 export { ALERT_RECEIVER_KEY, ALERT_RECEIVER_SECRET, alertmanagerConfig } from "./alerting";
 export type { AlertReceiver } from "./alerting";
@@ -70,6 +73,8 @@ export interface MonitoringArgs {
     readonly alertThresholds?: Partial<AlertThresholds>;
     /** StorageClass of the Prometheus, Alertmanager and Grafana PVCs. Default: the cluster's default class. */
     readonly storageClassName?: string;
+    /** Scrape targets and alert groups other components publish (e.g. `CertManager.monitoring`). Default none. */
+    readonly sources?: readonly MonitoringSource[];
     /**
      * Where Alertmanager sends alerts, and the receiver's secret (Slack or webhook URL, SMTP password) as a Pulumi
      * secret; it lands in a Secret Alertmanager mounts. Default: no receiver.
@@ -158,7 +163,10 @@ export class Monitoring extends pulumi.ComponentResource {
             ...args.platform,
             ...(inCluster ? { postgres: { namespace: namespaceName, selector: { matchLabels: exporterLabels } } } : {}),
         };
-        this.scrapeTargets = platformScrapeTargets(monitored);
+        this.scrapeTargets = [...platformScrapeTargets(monitored), ...(args.sources ?? []).flatMap((source) => source.targets)];
+        const names = this.scrapeTargets.map((t) => t.name);
+        const dup = names.find((n, i) => names.indexOf(n) !== i);
+        if (dup) throw new Error(`Monitoring ${name}: two scrape targets are named "${dup}"`);
         this.networkFlows = scrapeFlows(this.scrapeTargets, namespaceName);
 
         const grafanaDb =
@@ -243,7 +251,10 @@ export class Monitoring extends pulumi.ComponentResource {
         }
 
         const cdcTopicPattern = args.platform?.streaming?.cdcTopicPattern ?? DEFAULT_CDC_TOPIC_PATTERN;
-        const groups = platformAlertGroups({ targets: this.scrapeTargets, cdcTopicPattern, thresholds });
+        const groups = [
+            ...platformAlertGroups({ targets: this.scrapeTargets, cdcTopicPattern, thresholds }),
+            ...(args.sources ?? []).flatMap((source) => source.alertGroups ?? []),
+        ];
         new k8s.apiextensions.CustomResource(
             `${name}-rules`,
             prometheusRuleManifest(groups, { name: "ml-platform", namespace: namespaceName, labels }),

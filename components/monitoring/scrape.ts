@@ -32,8 +32,11 @@ export interface ScrapeBasicAuth {
 
 /** How one platform component's metrics endpoint is scraped. */
 export interface ScrapeTarget {
-    /** The platform component it belongs to; every series it produces carries `platform_component=<this>`. */
-    readonly component: PlatformComponent;
+    /**
+     * The platform component it belongs to (one of {@link platformComponents} for the targets Monitoring's catalog
+     * knows, any component's name for a published `MonitoringSource`); every series carries `platform_component=<this>`.
+     */
+    readonly component: PlatformComponent | (string & {});
     /** Unique name: the monitor's name, and the `platform_target` label on every series. */
     readonly name: string;
     /** Namespace of the Services/Pods scraped. */
