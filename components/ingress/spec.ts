@@ -1,5 +1,6 @@
 import { KIND_INGRESS_NODE_PORTS } from "../cluster/types";
 import { platformLabels } from "../common/kubernetes";
+import type { TraefikValues } from "../charts/traefik";
 
 /**
  * How the platform's UIs are reached.
@@ -23,7 +24,7 @@ const internalLoadBalancerAnnotations = {
 };
 
 /** Values for the Traefik chart. */
-export function traefikValues(args: TraefikValuesArgs): Record<string, unknown> {
+export function traefikValues(args: TraefikValuesArgs): TraefikValues {
     const prod = args.environment === "prod";
     const onKind = args.exposure === "kind";
     return {
