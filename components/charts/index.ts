@@ -11,3 +11,4 @@ export * as kserve from "./kserve";
 export * as strimzi from "./strimzi";
 export * as flinkOperator from "./flinkOperator";
 export * as trino from "./trino";
+export * as kubePrometheusStack from "./kubePrometheusStack";
