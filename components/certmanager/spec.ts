@@ -1,4 +1,5 @@
 import { containerResources as res } from "../common/kubernetes";
+import type { CertManagerValues } from "../charts/certManager";
 
 /** Where certificates come from: Let's Encrypt (ACME HTTP-01 through the platform's ingress) or your own CA. */
 export type IssuerSpec =
@@ -8,7 +9,7 @@ export type IssuerSpec =
 export const letsEncryptProduction = "https://acme-v02.api.letsencrypt.org/directory";
 
 /** Values for the cert-manager chart: CRDs installed and kept on uninstall, HA in prod. */
-export function certManagerValues(environment: "dev" | "prod"): Record<string, unknown> {
+export function certManagerValues(environment: "dev" | "prod"): CertManagerValues {
     const prod = environment === "prod";
     const replicas = prod ? 2 : 1;
     const pdb = prod ? { enabled: true, maxUnavailable: 1 } : { enabled: false };

@@ -3,11 +3,12 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { images, imageRef } from "../versions";
-import { KindClusterArgs } from "./types";
+import { KIND_INGRESS_NODE_PORTS, KindClusterArgs } from "./types";
 
 /**
- * The kind cluster config. The control plane carries `ingress-ready=true` and maps the host's HTTP(S)
- * ports on 127.0.0.1 so an ingress controller bound to them serves every UI at a loopback hostname.
+ * The kind cluster config. The control plane maps the host's HTTP(S) ports on 127.0.0.1 to the ingress
+ * controller's NodePorts ({@link KIND_INGRESS_NODE_PORTS}), so it serves every UI at a loopback hostname without
+ * a host port (which Pod Security forbids). The control plane keeps the conventional `ingress-ready=true` label.
  * JSON is valid YAML, which is what `kind create cluster --config` reads.
  */
 export function kindConfig(args: KindClusterArgs): string {
@@ -22,8 +23,8 @@ export function kindConfig(args: KindClusterArgs): string {
             "kind: InitConfiguration\nnodeRegistration:\n  kubeletExtraArgs:\n    node-labels: \"ingress-ready=true\"\n",
         ],
         extraPortMappings: [
-            { containerPort: 80, hostPort: args.httpPort ?? 80, listenAddress: "127.0.0.1", protocol: "TCP" },
-            { containerPort: 443, hostPort: args.httpsPort ?? 443, listenAddress: "127.0.0.1", protocol: "TCP" },
+            { containerPort: KIND_INGRESS_NODE_PORTS.http, hostPort: args.httpPort ?? 80, listenAddress: "127.0.0.1", protocol: "TCP" },
+            { containerPort: KIND_INGRESS_NODE_PORTS.https, hostPort: args.httpsPort ?? 443, listenAddress: "127.0.0.1", protocol: "TCP" },
             ...(args.extraPorts ?? []).map((port) => ({ containerPort: port, hostPort: port, listenAddress: "127.0.0.1", protocol: "TCP" })),
         ],
     };

@@ -20,6 +20,13 @@ export interface GpuPoolSpec extends NodePoolSpec {
     readonly acceleratorCount?: number;
 }
 
+/**
+ * The NodePorts the ingress controller listens on in a kind cluster; the kind config maps the host's HTTP(S)
+ * ports (`httpPort`/`httpsPort` on 127.0.0.1) to them. A NodePort Service, not a hostPort, because Pod
+ * Security forbids host ports at every level but `privileged`, and the ingress namespace enforces `restricted`.
+ */
+export const KIND_INGRESS_NODE_PORTS = { http: 30080, https: 30443 } as const;
+
 /** The dev cluster: kind in local Docker, created by running the kind CLI. */
 export interface KindClusterArgs {
     readonly provider: "kind";
@@ -29,9 +36,9 @@ export interface KindClusterArgs {
     readonly workers?: number;
     /** Node image reference; default the pinned `images.kindNode`. */
     readonly nodeImage?: string;
-    /** Host port mapped to the ingress controller's HTTP port. Default 80. */
+    /** Host port (on 127.0.0.1) mapped to the ingress controller's HTTP NodePort (`KIND_INGRESS_NODE_PORTS.http`). Default 80. */
     readonly httpPort?: number;
-    /** Host port mapped to the ingress controller's HTTPS port. Default 443. */
+    /** Host port (on 127.0.0.1) mapped to the ingress controller's HTTPS NodePort (`KIND_INGRESS_NODE_PORTS.https`). Default 443. */
     readonly httpsPort?: number;
     /** NodePorts also mapped to the same port on 127.0.0.1 (e.g. Kafka's external listener). */
     readonly extraPorts?: readonly number[];

@@ -1,9 +1,12 @@
+import { KIND_INGRESS_NODE_PORTS } from "../cluster/types";
 import { platformLabels } from "../common/kubernetes";
+import type { TraefikValues } from "../charts/traefik";
 
 /**
  * How the platform's UIs are reached.
- * - `kind`: Traefik binds the host ports the kind Cluster maps (80/443 on 127.0.0.1); plain HTTP at
- *   `<ui>.localtest.me`, a public DNS name that resolves to 127.0.0.1.
+ * - `kind`: a NodePort Service on the fixed ports the kind Cluster maps to 127.0.0.1:80/443
+ *   ({@link KIND_INGRESS_NODE_PORTS}); plain HTTP at `<ui>.localtest.me`, a public DNS name that resolves to
+ *   127.0.0.1. No host ports: Pod Security forbids them below `privileged`, and `ml-ingress` enforces `restricted`.
  * - `public`: a cloud load balancer; every route is HTTPS with a cert-manager certificate.
  * - `internal`: the same behind an internal (VPC-only) load balancer.
  */
@@ -21,11 +24,10 @@ const internalLoadBalancerAnnotations = {
 };
 
 /** Values for the Traefik chart. */
-export function traefikValues(args: TraefikValuesArgs): Record<string, unknown> {
+export function traefikValues(args: TraefikValuesArgs): TraefikValues {
     const prod = args.environment === "prod";
     const onKind = args.exposure === "kind";
     return {
-        deployment: { kind: "Deployment", replicas: prod ? 2 : 1 },
         ingressClass: { enabled: true, isDefaultClass: true, name: args.className },
         providers: {
             kubernetesIngress: { enabled: true, publishedService: { enabled: !onKind } },
@@ -33,26 +35,16 @@ export function traefikValues(args: TraefikValuesArgs): Record<string, unknown> 
         },
         // No dashboard route: it would be one more unauthenticated UI.
         ingressRoute: { dashboard: { enabled: false } },
-        ports: {
-            web: {
-                ...(onKind ? { hostPort: 80 } : {}),
-                ...(onKind ? {} : { http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } }),
-            },
-            websecure: { ...(onKind ? { hostPort: 443 } : {}) },
-        },
+        ports: onKind
+            ? { web: { nodePort: KIND_INGRESS_NODE_PORTS.http }, websecure: { nodePort: KIND_INGRESS_NODE_PORTS.https } }
+            : { web: { http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } } },
+        // On kind, kube-proxy forwards the NodePort from the node kind maps to the host, wherever the pod runs.
         service: onKind
-            ? { spec: { type: "ClusterIP" } }
+            ? { spec: { type: "NodePort" } }
             : {
                   spec: { type: "LoadBalancer", externalTrafficPolicy: "Local" },
                   annotations: args.exposure === "internal" ? internalLoadBalancerAnnotations : {},
               },
-        // On kind the pod must sit on the node whose ports are mapped to the host.
-        ...(onKind
-            ? {
-                  nodeSelector: { "ingress-ready": "true" },
-                  tolerations: [{ key: "node-role.kubernetes.io/control-plane", operator: "Exists", effect: "NoSchedule" }],
-              }
-            : {}),
         podDisruptionBudget: prod ? { enabled: true, maxUnavailable: 1 } : { enabled: false },
         topologySpreadConstraints: prod
             ? [
@@ -70,8 +62,9 @@ export function traefikValues(args: TraefikValuesArgs): Record<string, unknown> 
         securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, readOnlyRootFilesystem: true },
         podSecurityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } },
         metrics: { prometheus: { entryPoint: "metrics" } },
-        logs: { access: { enabled: true } },
-        deploymentLabels: platformLabels("ingress"),
+        // The chart's keys since 41.0.0 (`logs.access` and `deploymentLabels` are refused by its values schema).
+        accessLog: { enabled: true },
+        deployment: { kind: "Deployment", replicas: prod ? 2 : 1, labels: platformLabels("ingress") },
     };
 }
 

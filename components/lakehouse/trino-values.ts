@@ -3,6 +3,7 @@
  * data. Nothing secret is ever a value: storage keys reach the pods through `envFrom` a Secret by name, and
  * the catalogs reference them as `${ENV:...}`.
  */
+import type { TrinoValues } from "../charts/trino";
 import { containerSecurityContext, jvmResources, podSecurityContext } from "./pods";
 import { jvmHeapMiB, JvmResources, LakehouseSizing, trinoNodeMemory, trinoQueryMaxMemory } from "./sizing";
 
@@ -59,7 +60,7 @@ const volumeMounts = [
  */
 const jvmWorkaround = ["-XX:+UnlockDiagnosticVMOptions", "-XX:G1NumCollectionsKeepPinned=10000000"];
 
-export function trinoValues(input: TrinoValuesInput): Record<string, unknown> {
+export function trinoValues(input: TrinoValuesInput): TrinoValues {
     const { sizing } = input;
     const hasWorkers = sizing.workers.minReplicas > 0;
     const coordinator = jvmSettings(sizing.coordinator);

@@ -1,5 +1,6 @@
 import { ALERT_RECEIVER_SECRET, AlertReceiver, alertmanagerConfig } from "./alerting";
 import { containerResources as res } from "../common/kubernetes";
+import type { AlertmanagerValues, GrafanaValues, KubePrometheusStackValues, PrometheusValues } from "../charts/kubePrometheusStack";
 
 /**
  * kube-prometheus-stack values and the sizing table behind them. Pure: plain data in, the values document out.
@@ -150,7 +151,7 @@ function pvc(size: string, storageClassName?: string) {
     };
 }
 
-function prometheusValues(input: StackValuesInput) {
+function prometheusValues(input: StackValuesInput): PrometheusValues {
     const p = input.sizing.prometheus;
     const prod = input.environment === "prod";
     return {
@@ -189,7 +190,7 @@ function prometheusValues(input: StackValuesInput) {
     };
 }
 
-function alertmanagerValues(input: StackValuesInput) {
+function alertmanagerValues(input: StackValuesInput): AlertmanagerValues {
     const a = input.sizing.alertmanager;
     const prod = input.environment === "prod";
     return {
@@ -213,7 +214,7 @@ function alertmanagerValues(input: StackValuesInput) {
     };
 }
 
-function grafanaValues(input: StackValuesInput) {
+function grafanaValues(input: StackValuesInput): GrafanaValues {
     const g = input.sizing.grafana;
     const prod = input.environment === "prod";
     const db = input.grafanaDatabase;
@@ -281,7 +282,7 @@ function grafanaValues(input: StackValuesInput) {
 }
 
 /** kube-prometheus-stack values for one environment. */
-export function kubePrometheusStackValues(input: StackValuesInput) {
+export function kubePrometheusStackValues(input: StackValuesInput): KubePrometheusStackValues {
     const s = input.sizing;
     return {
         fullnameOverride: RELEASE_NAME,

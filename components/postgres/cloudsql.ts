@@ -136,7 +136,7 @@ export function createCloudSql(name: string, args: CloudSqlPostgresArgs, parent:
     );
 
     const namespaceName = args.namespace ?? "ml-postgres";
-    const { adminPassword, adminSecret, adminSecretName } = createAdminPlumbing(name, { namespace: namespaceName, adminUsername: ADMIN_USER }, parent);
+    const { namespace, adminPassword, adminSecret, adminSecretName } = createAdminPlumbing(name, { namespace: namespaceName, adminUsername: ADMIN_USER }, parent);
     // A dedicated admin for provisioning only; consumer roles are created by it with psql and get no
     // cloudsqlsuperuser membership (which every user created through the Cloud SQL API would get).
     const admin = new gcp.sql.User(
@@ -150,6 +150,7 @@ export function createCloudSql(name: string, args: CloudSqlPostgresArgs, parent:
         port: POSTGRES_PORT,
         provisioner: {
             namespace: namespaceName,
+            namespaceResource: namespace,
             adminSecretName,
             admin: "managed",
             host: instance.privateIpAddress,

@@ -134,7 +134,7 @@ export function createFlexibleServer(name: string, args: FlexiblePostgresArgs, p
     );
 
     const namespaceName = args.namespace ?? "ml-postgres";
-    const { adminPassword, adminSecret, adminSecretName } = createAdminPlumbing(name, { namespace: namespaceName, adminUsername: ADMIN_USER }, parent);
+    const { namespace, adminPassword, adminSecret, adminSecretName } = createAdminPlumbing(name, { namespace: namespaceName, adminUsername: ADMIN_USER }, parent);
     const server = new dbforpostgresql.Server(
         `${name}-server`,
         {
@@ -168,6 +168,7 @@ export function createFlexibleServer(name: string, args: FlexiblePostgresArgs, p
         port: POSTGRES_PORT,
         provisioner: {
             namespace: namespaceName,
+            namespaceResource: namespace,
             adminSecretName,
             admin: "managed",
             host,

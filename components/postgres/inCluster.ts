@@ -58,6 +58,7 @@ export function createInClusterPostgres(name: string, args: InClusterPostgresArg
         port: POSTGRES_PORT,
         provisioner: {
             namespace: namespaceName,
+            namespaceResource: namespace,
             adminSecretName,
             admin: "superuser",
             host,

@@ -13,6 +13,8 @@ import { DatabaseConnection, DatabaseRequest, databaseSecretKeys } from "./types
 export interface DatabaseProvisioner {
     /** Namespace of the admin Secret and the provisioning Jobs (never a consumer's namespace). */
     readonly namespace: string;
+    /** The Namespace resource of `namespace`: everything created in it waits for it (a first `up` starts empty). */
+    readonly namespaceResource: k8s.core.v1.Namespace;
     readonly adminSecretName: string;
     readonly admin: AdminKind;
     readonly host: pulumi.Output<string>;
@@ -51,7 +53,7 @@ export function provisionDatabase(
     const roleSecretName = kubernetesName("role", database);
     const roleSecret = createSecret(
         `${name}-role`,
-        { name: roleSecretName, namespace: p.namespace, component, data: { password: password.result } },
+        { name: roleSecretName, namespace: p.namespaceResource.metadata.name, component, data: { password: password.result } },
         opts,
     );
 
@@ -72,7 +74,7 @@ export function provisionDatabase(
             annotations: { "ml-platform/password-checksum": pulumi.unsecret(password.result.apply(sha256)) },
             resources: jobResources,
         }),
-        { parent, dependsOn: [...p.dependsOn, roleSecret, ...(cloudDatabase ? [cloudDatabase] : [])], ...provisioningJobOptions },
+        { parent, dependsOn: [...p.dependsOn, p.namespaceResource, roleSecret, ...(cloudDatabase ? [cloudDatabase] : [])], ...provisioningJobOptions },
     );
 
     const uri = pulumi

@@ -4,6 +4,8 @@
  */
 import { ChartPin, chartSource, imageRef, images, Mirror } from "../versions";
 import { containerResources as res } from "../common/kubernetes";
+import type { KserveResourcesValues, ServingRuntimeKey, KserveRuntimeConfigsValues } from "../charts/kserve";
+import type { MetricsServerValues } from "../charts/metricsServer";
 
 type Environment = "dev" | "prod";
 
@@ -39,7 +41,7 @@ export const kserveControllerSizing: Record<Environment, { manager: ReturnType<t
  * Istio), no Ingress per model (models are cluster-local; the platform ingress exposes what it chooses), webhook
  * certificates from cert-manager, and Prometheus scrape annotations on model pods.
  */
-export function kserveValues(environment: Environment, mirror?: Mirror): Record<string, unknown> {
+export function kserveValues(environment: Environment, mirror?: Mirror): KserveResourcesValues {
     const size = kserveControllerSizing[environment];
     const image = (repo: string) => (mirror?.imageRegistry ? { image: mirroredImageRepository(repo, mirror) } : {});
     return {
@@ -63,7 +65,7 @@ export function kserveValues(environment: Environment, mirror?: Mirror): Record<
 }
 
 /** Runtime images by values key, for the mirror. */
-const runtimeImages: Record<string, string> = {
+const runtimeImages: Partial<Record<ServingRuntimeKey, string>> = {
     sklearnserver: "kserve/sklearnserver",
     xgbserver: "kserve/xgbserver",
     lgbserver: "kserve/lgbserver",
@@ -82,7 +84,7 @@ const runtimeImages: Record<string, string> = {
  * kserve-runtime-configs values: the ClusterServingRuntimes (the chart installs none by default). The vLLM runtime
  * stays disabled: the chart points it at `vllm/vllm-openai:latest`, an unpinned image.
  */
-export function kserveRuntimeValues(mirror?: Mirror): Record<string, unknown> {
+export function kserveRuntimeValues(mirror?: Mirror): KserveRuntimeConfigsValues {
     const mirrored = mirror?.imageRegistry
         ? Object.fromEntries(Object.entries(runtimeImages).map(([key, repo]) => [key, { image: mirroredImageRepository(repo, mirror) }]))
         : {};
@@ -98,7 +100,7 @@ export function kserveRuntimeValues(mirror?: Mirror): Record<string, unknown> {
  * metrics-server for the HPA's CPU metrics where the cluster has none (kind). kind's kubelets serve self-signed
  * certificates, so dev skips their verification; an installation on a real cluster verifies them.
  */
-export function metricsServerValues(environment: Environment, mirror?: Mirror): Record<string, unknown> {
+export function metricsServerValues(environment: Environment, mirror?: Mirror): MetricsServerValues {
     const prod = environment === "prod";
     return {
         ...(mirror?.imageRegistry ? { image: { repository: mirroredImageRepository("registry.k8s.io/metrics-server/metrics-server", mirror) } } : {}),

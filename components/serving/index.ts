@@ -95,7 +95,7 @@ export class Serving extends pulumi.ComponentResource {
         // cert-manager -> CRDs -> controller -> runtimes -> models.
         const certManager = args.certManager === "preinstalled" ? [] : [args.certManager];
         const controllerNs = createNamespace(`${name}-kserve-ns`, { namespace: this.controllerNamespace, component: "serving" }, { parent: this });
-        const release = (suffix: string, releaseName: string, chart: ChartPin, values: Record<string, unknown>, dependsOn: pulumi.Resource[], releaseNamespace?: string) =>
+        const release = (suffix: string, releaseName: string, chart: ChartPin, values: object, dependsOn: pulumi.Resource[], releaseNamespace?: string) =>
             new k8s.helm.v3.Release(
                 `${name}-${suffix}`,
                 {

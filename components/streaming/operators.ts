@@ -1,5 +1,7 @@
 /** Pure Helm values of the Strimzi cluster operator and the Flink Kubernetes Operator. */
 import { platformLabels } from "../common/kubernetes";
+import type { FlinkOperatorValues } from "../charts/flinkOperator";
+import type { StrimziValues } from "../charts/strimzi";
 import { images, Mirror } from "../versions";
 import { StreamingPlan } from "./config";
 import { COMPONENT, ZONE_KEY } from "./kafka";
@@ -17,7 +19,7 @@ function zoneSpread(matchLabels: Record<string, string>) {
 }
 
 /** Values of the `strimzi-kafka-operator` chart. */
-export function strimziValues(plan: StreamingPlan, watchNamespaces: readonly string[], mirror?: Mirror): Record<string, any> {
+export function strimziValues(plan: StreamingPlan, watchNamespaces: readonly string[], mirror?: Mirror): StrimziValues {
     const pin = images.strimziOperator;
     const op = plan.sizing.strimziOperator;
     const prod = plan.environment === "prod";
@@ -63,7 +65,7 @@ export const FLINK_OPERATOR_METRICS_PORT = 9999;
 export const FLINK_OPERATOR_SELECTOR = { "app.kubernetes.io/name": "flink-kubernetes-operator" };
 
 /** Values of the `flink-kubernetes-operator` chart. */
-export function flinkOperatorValues(plan: StreamingPlan, mirror?: Mirror): Record<string, any> {
+export function flinkOperatorValues(plan: StreamingPlan, mirror?: Mirror): FlinkOperatorValues {
     const pin = images.flinkOperator;
     const fo = plan.sizing.flinkOperator;
     const prod = plan.environment === "prod";

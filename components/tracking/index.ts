@@ -79,6 +79,8 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer {
     public readonly metrics = { port: METRICS_PORT, portName: "metrics", path: "/metrics" } as const;
     public readonly deployment: k8s.apps.v1.Deployment;
     private readonly image: string;
+    /** The Namespace resource's name: objects created in it later wait for it. */
+    private readonly namespaceName: pulumi.Output<string>;
 
     constructor(name: string, args: TrackingArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered, so a bad argument fails the program cleanly.
@@ -112,6 +114,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer {
 
         const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "tracking" }, { parent: this });
         const namespace = ns.metadata.name;
+        this.namespaceName = namespace;
 
         const database = args.postgres.database(`${name}-db`, { namespace, database: "mlflow" }, this);
         const authDatabase = args.postgres.database(`${name}-auth-db`, { namespace, database: "mlflow_auth" }, this);
@@ -218,7 +221,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer {
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, opts);
         const user = createSecret(
             `${name}-user`,
-            { name: `mlflow-user-${args.username}`, namespace: this.namespace, component: "tracking", data: { username: args.username, password: password.result } },
+            { name: `mlflow-user-${args.username}`, namespace: this.namespaceName, component: "tracking", data: { username: args.username, password: password.result } },
             opts,
         );
         new k8s.batch.v1.Job(

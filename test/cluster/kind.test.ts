@@ -14,12 +14,12 @@ const args: KindClusterArgs = { provider: "kind", name: "mlp-dev", workers: 1 };
 describe("kind: cluster config", () => {
     const config = JSON.parse(kindConfig(args));
 
-    it("maps ingress ports 80/443 to 127.0.0.1 only, on the node labelled ingress-ready", () => {
+    it("maps 127.0.0.1:80/443 to the ingress controller's NodePorts, on the node labelled ingress-ready", () => {
         const [cp] = config.nodes;
         assert.equal(cp.role, "control-plane");
         assert.deepEqual(
             cp.extraPortMappings.map((m: any) => [m.containerPort, m.hostPort, m.listenAddress]),
-            [[80, 80, "127.0.0.1"], [443, 443, "127.0.0.1"]],
+            [[30080, 80, "127.0.0.1"], [30443, 443, "127.0.0.1"]],
         );
         assert.match(cp.kubeadmConfigPatches[0], /node-labels: "ingress-ready=true"/);
     });

@@ -3,16 +3,29 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { Ingress, routeManifest, traefikValues } from "../../components/ingress";
+import { KIND_INGRESS_NODE_PORTS } from "../../components/cluster/types";
+import { kindConfig } from "../../components/cluster/kind";
 import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
 
 describe("ingress: Traefik values", () => {
-    it("on kind binds the mapped host ports on the ingress-ready node, behind a ClusterIP service", () => {
+    it("on kind listens on the NodePorts kind maps to 127.0.0.1, with no host port (Pod Security forbids them)", () => {
         const v: any = traefikValues({ environment: "dev", exposure: "kind", className: "ml-platform" });
-        assert.equal(v.ports.web.hostPort, 80);
-        assert.equal(v.ports.websecure.hostPort, 443);
-        assert.deepEqual(v.nodeSelector, { "ingress-ready": "true" });
-        assert.equal(v.service.spec.type, "ClusterIP");
+        assert.equal(v.service.spec.type, "NodePort");
+        assert.deepEqual([v.ports.web.nodePort, v.ports.websecure.nodePort], [KIND_INGRESS_NODE_PORTS.http, KIND_INGRESS_NODE_PORTS.https]);
+        assert.doesNotMatch(JSON.stringify(v), /hostPort|hostNetwork/);
+        const kind = JSON.parse(kindConfig({ provider: "kind", name: "k" }));
+        assert.deepEqual(
+            kind.nodes[0].extraPortMappings.map((m: any) => [m.hostPort, m.containerPort]),
+            [[80, v.ports.web.nodePort], [443, v.ports.websecure.nodePort]],
+        );
         assert.equal(v.deployment.replicas, 1);
+    });
+
+    it("uses the chart's keys for access logs and Deployment labels (41.x refuses `logs` and `deploymentLabels`)", () => {
+        const v: any = traefikValues({ environment: "dev", exposure: "kind", className: "ml-platform" });
+        assert.deepEqual(v.accessLog, { enabled: true });
+        assert.equal(v.deployment.labels["app.kubernetes.io/part-of"], "ml-platform");
+        assert.equal("logs" in v || "deploymentLabels" in v, false);
     });
 
     it("in prod redirects HTTP to HTTPS, runs 2 replicas across zones with a PDB, and can be internal-only", () => {

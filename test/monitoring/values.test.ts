@@ -3,13 +3,16 @@ import { describe, it } from "node:test";
 import { postgresExporterResources } from "../../components/monitoring/postgresExporter";
 import {
     GrafanaDatabase,
-    kubePrometheusStackValues,
+    kubePrometheusStackValues as typedValues,
     monitoringSizing,
     prometheusSizingProblems,
     Resources,
     sizeBytes,
     StackValuesInput,
 } from "../../components/monitoring/values";
+
+/** The values as a document, for tests that walk or index it freely (the builder's return type is checked by tsc). */
+const kubePrometheusStackValues = (i: StackValuesInput): any => typedValues(i);
 
 const input = (environment: "dev" | "prod", extra: Partial<StackValuesInput> = {}): StackValuesInput => ({
     environment,

@@ -212,7 +212,7 @@ describe("streaming: operators and Flink", () => {
         assert.deepEqual(v.watchNamespaces, ["ml-data"]);
         assert.equal(v.replicas, 2);
         assert.deepEqual(v.podDisruptionBudget, { enabled: true, minAvailable: 1 });
-        assert.equal(v.securityContext.readOnlyRootFilesystem, true);
+        assert.equal(v.securityContext?.readOnlyRootFilesystem, true);
         assert.equal(strimziValues(dev, []).defaultImageRegistry, "quay.io");
     });
 
@@ -221,11 +221,11 @@ describe("streaming: operators and Flink", () => {
         assert.deepEqual(v.webhook, { create: false });
         assert.deepEqual(v.image, { repository: "docker.io/apache/flink-kubernetes-operator", tag: "1.15.0", pullPolicy: "IfNotPresent" });
         assert.equal(v.replicas, 2);
-        assert.equal(v.strategy.type, "RollingUpdate");
+        assert.equal(v.strategy?.type, "RollingUpdate");
         assert.match(flinkOperatorConfig(prod), /kubernetes\.operator\.leader-election\.enabled: true/);
         assert.doesNotMatch(flinkOperatorConfig(dev), /leader-election/);
         assert.deepEqual(v.watchNamespaces, ["ml-streaming"]);
-        assert.equal(v.operatorSecurityContext.readOnlyRootFilesystem, true);
+        assert.equal(v.operatorSecurityContext?.readOnlyRootFilesystem, true);
     });
 
     it("FlinkDeployment: HA and checkpoints under stateDir, last-state upgrades, Kafka credentials by reference", () => {
