@@ -10,8 +10,9 @@ function runThroughSdk(config: Record<string, string>, program = path.join(repoR
         cwd: repoRoot,
         env: { ...process.env, SDK_RUN_CONFIG: JSON.stringify(config) },
         encoding: "utf8",
-        timeout: 60_000,
+        timeout: 300_000, // a loaded machine takes long to load the SDK and the program
     });
+    assert.equal(r.error, undefined, `the runner did not finish: ${r.error}`);
     return { stdout: r.stdout, stderr: r.stderr };
 }
 
