@@ -10,11 +10,12 @@ cd "$(dirname "$0")/.."
 stack=${1:?usage: scripts/local-stack.sh <stack> <pulumi args...>}
 shift
 
-if ! command -v pulumi >/dev/null 2>&1; then
-  echo "ml-platform: the Pulumi CLI is not on PATH. Install it (https://www.pulumi.com/docs/install/)." >&2
-  exit 127
-fi
+command -v node >/dev/null 2>&1 || { echo "ml-platform: Node.js 20+ is not on PATH (https://nodejs.org)." >&2; exit 127; }
 [ -d node_modules ] || npm ci --no-audit --no-fund
+# Every missing prerequisite at once, before any state is touched; host ports only matter to `up`.
+ports=""
+[ "${1:-}" = up ] && ports="--ports"
+node scripts/prerequisites.mjs "Pulumi.$stack.yaml" $ports || exit 1
 
 mkdir -p .pulumi-state
 if [ ! -s .pulumi-passphrase ]; then

@@ -5,12 +5,13 @@
 # never a direct VCS fetch).
 #
 # Usage:
-#   scripts/pulumi-tools.sh                  # locate or build; last stdout line = bin dir
+#   scripts/pulumi-tools.sh                  # locate or build; stdout = the bin dir (nothing on failure, exit 1)
 #   scripts/pulumi-tools.sh --print-versions # print "name version" lines and exit
 #   scripts/pulumi-tools.sh --with-cloud     # also try the optional cloud providers (see CLOUD_* below)
 #
-# Caller setup (stdout's last line is the directory to put on PATH; progress goes to stderr):
-#   export PATH="$(scripts/pulumi-tools.sh | tail -n 1):$PATH"
+# Caller setup (stdout is only the directory to put on PATH; progress goes to stderr). On failure the script exits
+# non-zero and prints nothing on stdout, so this line stops there instead of putting an empty entry on PATH:
+#   bin=$(bash scripts/pulumi-tools.sh) && export PATH="$bin:$PATH"
 #   export PULUMI_SKIP_UPDATE_CHECK=true                     # no GitHub/pulumi.com version check
 #   export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true  # never try to download a plugin
 #   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK=true     # only matters with the Automation API; harmless

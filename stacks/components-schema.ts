@@ -17,28 +17,23 @@ export const componentSwitchesSchema = z.strictObject({
     monitoring: z.boolean(),
 });
 
-export const ingressSchema = z
-    .strictObject({
-        exposure: z.enum(["kind", "public", "internal"]),
-        domain: z.string().regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'expected a DNS domain such as "ml.acme.io"' }).optional(),
-        tls: z
-            .union(
-                [
-                    z.strictObject({ acme: z.strictObject({ email: z.email({ error: "expected an email address" }), server: z.url().optional() }) }),
-                    z.strictObject({ ca: z.strictObject({ secretName: dnsLabel }) }),
-                ],
-                { error: 'expected { acme: { email } } (Let\'s Encrypt) or { ca: { secretName } } (your own CA, a Secret in cert-manager\'s namespace)' },
-            )
-            .optional(),
-    })
-    .refine((i) => i.exposure === "kind" || i.tls !== undefined, { error: 'expected a certificate issuer: every prod route is HTTPS', path: ["tls"] })
-    .refine((i) => i.exposure === "kind" || i.domain !== undefined, { error: "expected the DNS domain of the UIs (<ui>.<domain>)", path: ["domain"] });
+/** tls and domain are required off kind: rules.ts checks that, knowing the cluster provider. */
+export const ingressSchema = z.strictObject({
+    exposure: z.enum(["kind", "public", "internal"]),
+    domain: z.string().regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'expected a DNS domain such as "ml.acme.io"' }).optional(),
+    tls: z
+        .union(
+            [
+                z.strictObject({ acme: z.strictObject({ email: z.email({ error: "expected an email address" }), server: z.url().optional() }) }),
+                z.strictObject({ ca: z.strictObject({ secretName: dnsLabel }) }),
+            ],
+            { error: 'expected { acme: { email } } (Let\'s Encrypt) or { ca: { secretName } } (your own CA, a Secret in cert-manager\'s namespace)' },
+        )
+        .optional(),
+});
 
 export const lakehouseSchema = z.strictObject({
-    workers: z
-        .strictObject({ min: whole(0, 100), max: whole(0, 200) })
-        .refine((w) => w.min <= w.max, { error: "expected min <= max", path: ["max"] })
-        .optional(),
+    workers: z.strictObject({ min: whole(0, 100), max: whole(0, 200) }).optional(),
 });
 
 export const streamingSchema = z.strictObject({
@@ -52,7 +47,7 @@ export const streamingSchema = z.strictObject({
     ),
     cdc: z.strictObject({
         /** `schema.table` names captured from the platform Postgres's `source` database. Empty: no CDC. */
-        tables: z.array(z.string().regex(/^\w+\.\w+$/, { error: 'expected "schema.table"' })),
+        tables: z.array(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_$]*\.[a-zA-Z_][a-zA-Z0-9_$]*$/, { error: 'expected "schema.table" (Postgres identifiers, not starting with a digit)' })),
         /** Where Strimzi pushes the Connect image with the Debezium plugin (Artifact Registry / ACR); prod only. */
         imageRepository: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[\w.-]+)+$/, { error: "expected an image repository without tag" }).optional(),
         /** A kubernetes.io/dockerconfigjson Secret in the streaming namespace that may push there. */
@@ -82,21 +77,20 @@ export const modelFormats = ["sklearn", "xgboost", "lightgbm", "tensorflow", "py
 
 export const servingSchema = z.strictObject({
     models: z.array(
-        z
-            .strictObject({
-                name: z.string().regex(/^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$/, { error: "expected 1-45 lowercase letters, digits or hyphens" }),
-                modelFormat: z.enum(modelFormats),
-                storageUri: z.string().regex(/^(s3|gs|https|pvc|mlflow-artifacts):\/?\/?/, { error: "expected a storage URI (s3://, gs://, https://, mlflow-artifacts:/...)" }),
-                runtime: z.string().optional(),
-                minReplicas: whole(1, 100).optional(),
-                maxReplicas: whole(1, 500).optional(),
-            })
-            .refine((m) => (m.minReplicas ?? 1) <= (m.maxReplicas ?? Infinity), { error: "expected minReplicas <= maxReplicas", path: ["maxReplicas"] }),
+        z.strictObject({
+            name: z.string().regex(/^[a-z]([-a-z0-9]{0,43}[a-z0-9])?$/, { error: "expected 1-45 lowercase letters, digits or hyphens" }),
+            modelFormat: z.enum(modelFormats),
+            /** Each scheme's form is checked in rules.ts (storageUriProblem). */
+            storageUri: z.string().regex(/^(s3|gs|https|pvc|mlflow-artifacts):/, { error: "expected a storage URI: s3://<bucket>/<path>, gs://<bucket>/<path>, https://<host>/<path>, pvc://<claim>/<path> or mlflow-artifacts:/<path>" }),
+            runtime: z.string().optional(),
+            minReplicas: whole(1, 100).optional(),
+            maxReplicas: whole(1, 500).optional(),
+        }),
     ),
 });
 
 export const monitoringSchema = z.strictObject({
-    retention: z.string().regex(/^\d+[smhdwy]$/, { error: 'expected a Prometheus duration such as "15d"' }).optional(),
-    retentionSize: z.string().regex(/^\d+(KB|MB|GB|TB)$/, { error: 'expected a size such as "45GB"' }).optional(),
-    storageSize: z.string().regex(/^\d+(Mi|Gi|Ti)$/, { error: 'expected a volume size such as "50Gi"' }).optional(),
+    retention: z.string().regex(/^[1-9]\d*[smhdwy]$/, { error: 'expected a Prometheus duration above zero, such as "15d"' }).optional(),
+    retentionSize: z.string().regex(/^[1-9]\d*(KB|MB|GB|TB)$/, { error: 'expected a size above zero, such as "45GB"' }).optional(),
+    storageSize: z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, { error: 'expected a volume size above zero, such as "50Gi"' }).optional(),
 });

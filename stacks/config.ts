@@ -4,7 +4,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { clusterDependentDefaults, defaultClusterName, Environment, environmentDefaults } from "./defaults";
-import { show } from "./messages";
+import { configRules } from "./rules";
+import { correctMisspelledKeys, misspelledNamespaceKeys } from "./keys";
+import { closest, keyName, show } from "./messages";
 import { NAMESPACE, PlatformConfig, platformConfigSchema, SECRET_KEYS } from "./schema";
 
 /**
@@ -48,11 +50,6 @@ function valueAt(root: unknown, keyPath: PropertyKey[]): unknown {
     return keyPath.reduce<unknown>((v, k) => (isObject(v) || Array.isArray(v) ? (v as Raw)[k as string] : undefined), root);
 }
 
-function keyName(keyPath: PropertyKey[]): string {
-    const [top, ...rest] = keyPath.map(String);
-    return `${NAMESPACE}:${top ?? ""}${rest.map((k) => (/^\d+$/.test(k) ? `[${k}]` : `.${k}`)).join("")}`;
-}
-
 function describe(issue: z.core.$ZodIssue, input: unknown): string[] {
     const given = valueAt(input, issue.path);
     if (issue.code === "unrecognized_keys") {
@@ -61,46 +58,75 @@ function describe(issue: z.core.$ZodIssue, input: unknown): string[] {
             (k) => `${keyName([...issue.path, k])}: got ${show((parent as Raw)[k])}; expected no such key (it is not a setting of ${issue.path.length ? keyName(issue.path) : `the ${NAMESPACE} namespace`})`,
         );
     }
+    const required = given === undefined ? ` (required${requiredFor(issue.path, input)})` : "";
+    if (issue.code === "invalid_union" && "options" in issue && Array.isArray(issue.options)) {
+        // A discriminator (cluster.provider, orchestrator.dags.credentials.kind) with no matching option.
+        const options = issue.options.map(String);
+        const meant = typeof given === "string" ? closest(given, options) : undefined;
+        return [`${keyName(issue.path)}: got ${show(given)}; expected one of ${options.map((o) => JSON.stringify(o)).join("|")}${meant ? ` (did you mean "${meant}"?)` : ""}${required}`];
+    }
     const expected = issue.message
         .replace(/^Invalid (input|option): /, "")
         .replace(/^Too (big|small): /, "")
         .replace(/, received \w+$/, "");
-    const required = given === undefined ? ` (required${requiredFor(issue.path, input)})` : "";
     return [`${keyName(issue.path)}: got ${show(given)}; ${expected}${required}`];
 }
 
 function requiredFor(keyPath: PropertyKey[], input: unknown): string {
     const provider = valueAt(input, ["cluster", "provider"]);
-    return keyPath[0] === "cluster" && keyPath.length > 1 && typeof provider === "string"
+    return keyPath[0] === "cluster" && keyPath.length > 1 && keyPath[1] !== "provider" && typeof provider === "string"
         ? ` when ${NAMESPACE}:cluster.provider is "${provider}"`
         : "";
 }
 
+/** What validation needs besides the config itself. */
+export interface ValidationContext {
+    readonly project: string;
+    readonly stack: string;
+    /** Whether the secret `ml-platform:kubeconfig` is set (for an `existing` cluster). Default false. */
+    readonly kubeconfigSecretSet?: boolean;
+    /** How to look for the `existing` cluster's kubeconfig file. Default: the file system (`~/` expanded). */
+    readonly fileExists?: (path: string) => boolean;
+    /** Every config key of the stack, any namespace (to find a misspelled `ml-platform` namespace). */
+    readonly allKeys?: readonly string[];
+}
+
 /**
- * Validates the plain (non-secret) config of a stack: merges the environment's defaults under what the
- * stack file sets, then parses it with the one zod schema. Pure: no Pulumi runtime needed.
+ * Validates the plain (non-secret) config of a stack in one pass: misspelled keys, then the environment's defaults
+ * merged under what the stack file sets and parsed with the one zod schema, then the rules across keys
+ * (rules.ts), which run even where the schema failed. Throws one ConfigError with every problem. Pure apart from
+ * the kubeconfig file check.
  */
-export function parsePlatformConfig(raw: Raw, ctx: { project: string; stack: string }): PlatformConfig {
+export function parsePlatformConfig(raw: Raw, ctx: ValidationContext): PlatformConfig {
     const problems: string[] = [];
     for (const key of SECRET_KEYS) {
         if (key in raw) {
             problems.push(`${NAMESPACE}:${key}: got a plaintext value; expected a secret (set it with: pulumi config set --secret ${key} ...)`);
         }
     }
+    problems.push(...misspelledNamespaceKeys(ctx.allKeys ?? []));
     const plain: Raw = Object.fromEntries(Object.entries(raw).filter(([k]) => !(SECRET_KEYS as readonly string[]).includes(k)));
+    const { corrected: user, problems: misspelled } = correctMisspelledKeys(platformConfigSchema, plain);
+    problems.push(...misspelled);
 
     // An invalid environment is reported on its own; dev defaults keep it from cascading into more errors.
-    const defaults = environmentDefaults[plain.environment as Environment] ?? environmentDefaults.dev;
-    const cluster = plain.cluster;
+    const defaults = environmentDefaults[user.environment as Environment] ?? environmentDefaults.dev;
+    const cluster = user.cluster;
     const provider = isObject(cluster) ? cluster.provider : undefined;
-    const withDefaults = mergeDefaults(mergeDefaults(defaults.sections, clusterDependentDefaults(provider)), plain) as Raw;
+    const withDefaults = mergeDefaults(mergeDefaults(defaults.sections, clusterDependentDefaults(provider)), user) as Raw;
     if (isObject(cluster) && typeof provider === "string") {
         withDefaults.cluster = mergeDefaults({ name: defaultClusterName(ctx.project, ctx.stack), ...defaults.cluster[provider] }, cluster);
     }
 
     const result = platformConfigSchema.safeParse(withDefaults);
     if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describe(issue, withDefaults)));
-    if (problems.length) throw new ConfigError(ctx.stack, problems);
+    problems.push(
+        ...configRules(withDefaults, user, {
+            kubeconfigSecretSet: ctx.kubeconfigSecretSet ?? false,
+            fileExists: ctx.fileExists ?? ((p) => fs.existsSync(expandHome(p))),
+        }),
+    );
+    if (problems.length) throw new ConfigError(ctx.stack, [...new Set(problems)]);
     return result.data!;
 }
 
@@ -113,7 +139,8 @@ export function readNamespaceConfig(all: Record<string, string>): Raw {
     const raw: Raw = {};
     for (const [fullKey, value] of Object.entries(all)) {
         const [ns, key] = fullKey.split(":");
-        if (ns !== NAMESPACE || !key) continue;
+        // A misspelled namespace is reported (misspelledNamespaceKeys) and its keys read as meant, unless also set right.
+        if (!key || (ns !== NAMESPACE && (closest(ns, [NAMESPACE]) === undefined || `${NAMESPACE}:${key}` in all))) continue;
         if ((SECRET_KEYS as readonly string[]).includes(key)) {
             if (!isConfigSecret(fullKey)) raw[key] = "(plaintext)";
             continue;
@@ -131,21 +158,13 @@ export function readNamespaceConfig(all: Record<string, string>): Raw {
 export function loadStackConfig(): StackConfig {
     const project = pulumi.getProject();
     const stack = pulumi.getStack();
-    const config = parsePlatformConfig(readNamespaceConfig(pulumi.runtime.allConfig()), { project, stack });
+    const all = pulumi.runtime.allConfig();
     const cfg = new pulumi.Config(NAMESPACE);
     const secretKubeconfig = cfg.getSecret("kubeconfig");
+    const config = parsePlatformConfig(readNamespaceConfig(all), { project, stack, kubeconfigSecretSet: secretKubeconfig !== undefined, allKeys: Object.keys(all) });
 
     if (config.cluster.provider === "existing") {
-        const problems: string[] = [];
         const { kubeconfigPath } = config.cluster;
-        if (kubeconfigPath && secretKubeconfig) {
-            problems.push(`${NAMESPACE}:cluster.kubeconfigPath: got ${show(kubeconfigPath)}; expected it unset when the secret ${NAMESPACE}:kubeconfig is set (choose one)`);
-        } else if (!kubeconfigPath && !secretKubeconfig) {
-            problems.push(`${NAMESPACE}:cluster.kubeconfigPath: got nothing; expected a kubeconfig file path, or the secret ${NAMESPACE}:kubeconfig, when ${NAMESPACE}:cluster.provider is "existing"`);
-        } else if (kubeconfigPath && !fs.existsSync(expandHome(kubeconfigPath))) {
-            problems.push(`${NAMESPACE}:cluster.kubeconfigPath: got ${show(kubeconfigPath)}; expected a readable kubeconfig file (no such file)`);
-        }
-        if (problems.length) throw new ConfigError(stack, problems);
         const kubeconfig = secretKubeconfig ?? pulumi.secret(fs.readFileSync(expandHome(kubeconfigPath!), "utf8"));
         return { stack, config, secrets: { kubeconfig } };
     }

@@ -193,6 +193,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     };
     if (onKind || config.cluster.provider === "existing") {
         route("minio", storage, namespaces.storage, "minio-console", 9001, storage.consoleEndpoint!, "own");
+        if (storage.consoleLogin) credentials.minio = storage.consoleLogin;
     }
     if (lakehouse) {
         route("trino", lakehouse, namespaces.lakehouse, "trino", 8080, lakehouse.trinoUrl, "basic");

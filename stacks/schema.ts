@@ -8,7 +8,7 @@ import {
     servingSchema,
     streamingSchema,
 } from "./components-schema";
-import { cidrRe, ipInCidr, ipv4Re } from "./cidr";
+import { cidrRe, ipv4Re } from "./cidr";
 import { TRIGGER_KEYS } from "./upgrade";
 
 export { NAMESPACE } from "./messages";
@@ -40,8 +40,7 @@ function nodePool(machineType: RegExp, machineHint: string) {
             minNodes: count(0, 100),
             maxNodes: count(1, 1000),
             diskSizeGb: count(30, 4096).optional(),
-        })
-        .refine((p) => p.minNodes <= p.maxNodes, { error: "expected minNodes <= maxNodes", path: ["maxNodes"] });
+        });
 }
 const gkePool = nodePool(/^[a-z][a-z0-9]*-[a-z0-9-]+$/, '"e2-standard-4"');
 const gkeGpuPool = z.intersection(
@@ -82,40 +81,31 @@ export const gkeClusterSchema = z.strictObject({
     deletionProtection: z.boolean(),
 });
 
-export const aksClusterSchema = z
-    .strictObject({
-        provider: z.literal("aks"),
-        name: clusterName,
-        location: z.string().regex(/^[a-z][a-z0-9]+$/, { error: 'expected an Azure region name such as "westeurope"' }),
-        kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: 'expected a Kubernetes minor version such as "1.33"' }),
-        skuTier: z.enum(["Free", "Standard"]),
-        network: z.strictObject({
-            vnetCidr: cidr,
-            nodesCidr: cidr,
-            podsCidr: cidr,
-            servicesCidr: cidr,
-            dnsServiceIp: z.string().regex(ipv4Re, { error: 'expected an IPv4 address such as "10.2.0.10"' }),
-            /** Subnet delegated to the Postgres Flexible Server, inside `vnetCidr`. */
-            databaseCidr: cidr,
-        }),
-        adminGroupObjectIds: z
-            .array(z.uuid({ error: "expected an Entra ID group object ID (a UUID)" }))
-            .min(1, { error: "expected at least one Entra ID admin group object ID: with local accounts disabled nobody could administer the cluster" }),
-        authorizedIpRanges: z.array(cidr).min(1, { error: "expected at least one CIDR allowed to reach the API server" }),
-        availabilityZones: z.array(z.enum(["1", "2", "3"])).min(1).optional(),
-        systemPool: aksPool,
-        userPool: aksPool,
-        spotPool: aksPool.optional(),
-        gpuPool: aksPool.optional(),
-    })
-    .refine((c) => ipInCidr(c.network.dnsServiceIp, c.network.servicesCidr), {
-        error: "expected an address inside network.servicesCidr",
-        path: ["network", "dnsServiceIp"],
-    })
-    .refine((c) => ipInCidr(c.network.databaseCidr.split("/")[0], c.network.vnetCidr) && !ipInCidr(c.network.databaseCidr.split("/")[0], c.network.nodesCidr), {
-        error: "expected a subnet inside network.vnetCidr and outside network.nodesCidr",
-        path: ["network", "databaseCidr"],
-    });
+export const aksClusterSchema = z.strictObject({
+    provider: z.literal("aks"),
+    name: clusterName,
+    location: z.string().regex(/^[a-z][a-z0-9]+$/, { error: 'expected an Azure region name such as "westeurope"' }),
+    kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: 'expected a Kubernetes minor version such as "1.33"' }),
+    skuTier: z.enum(["Free", "Standard"]),
+    network: z.strictObject({
+        vnetCidr: cidr,
+        nodesCidr: cidr,
+        podsCidr: cidr,
+        servicesCidr: cidr,
+        dnsServiceIp: z.string().regex(ipv4Re, { error: 'expected an IPv4 address such as "10.2.0.10"' }),
+        /** Subnet delegated to the Postgres Flexible Server, inside `vnetCidr`. */
+        databaseCidr: cidr,
+    }),
+    adminGroupObjectIds: z
+        .array(z.uuid({ error: "expected an Entra ID group object ID (a UUID)" }))
+        .min(1, { error: "expected at least one Entra ID admin group object ID: with local accounts disabled nobody could administer the cluster" }),
+    authorizedIpRanges: z.array(cidr).min(1, { error: "expected at least one CIDR allowed to reach the API server" }),
+    availabilityZones: z.array(z.enum(["1", "2", "3"])).min(1).optional(),
+    systemPool: aksPool,
+    userPool: aksPool,
+    spotPool: aksPool.optional(),
+    gpuPool: aksPool.optional(),
+});
 
 export const existingClusterSchema = z.strictObject({
     provider: z.literal("existing"),
@@ -132,57 +122,28 @@ export const clusterSchema = z.discriminatedUnion("provider", [
     existingClusterSchema,
 ]);
 
-export const platformConfigSchema = z
-    .strictObject({
-        environment: z.enum(["dev", "prod"]),
-        cluster: clusterSchema,
-        mirror: z
-            .strictObject({
-                imageRegistry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[\w.-]+)*$/, { error: 'expected a registry host with an optional path, such as "registry.corp:5000/mirror"' }).optional(),
-                chartRepository: z.url({ error: 'expected a chart repository URL such as "https://charts.corp/mirror"' }).optional(),
-            })
-            .optional(),
-        components: componentSwitchesSchema,
-        ingress: ingressSchema,
-        lakehouse: lakehouseSchema,
-        streaming: streamingSchema,
-        orchestrator: orchestratorSchema,
-        serving: servingSchema,
-        monitoring: monitoringSchema,
-        upgrade: z.strictObject({
-            /** Trigger keys whose change this update may make, replacing what they hold (see stacks/upgrade.ts). */
-            allowReplacement: z.array(z.enum(TRIGGER_KEYS as [string, ...string[]])),
-        }),
-    })
-    .superRefine((c, ctx) => {
-        const onKind = c.cluster.provider === "kind";
-        if ((c.ingress.exposure === "kind") !== onKind) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["ingress", "exposure"],
-                message: onKind ? 'expected "kind" on a kind cluster' : 'expected "public" or "internal": "kind" binds host ports only a kind node maps',
-            });
-        }
-        if (c.environment === "prod" && (c.cluster.provider === "kind" || c.cluster.provider === "existing")) {
-            ctx.addIssue({
-                code: "custom",
-                path: ["environment"],
-                message: `expected "dev" with cluster.provider "${c.cluster.provider}": prod needs managed Postgres and object storage (gke or aks)`,
-            });
-        }
-        const cdc = c.streaming.cdc;
-        if (c.components.streaming && cdc.tables.length > 0 && !onKind && c.cluster.provider !== "existing") {
-            for (const key of ["imageRepository", "pushSecretName"] as const) {
-                if (!cdc[key]) {
-                    ctx.addIssue({
-                        code: "custom",
-                        path: ["streaming", "cdc", key],
-                        message: "expected a value when CDC tables are set on a cloud cluster (Strimzi pushes the Connect image with the Debezium plugin there)",
-                    });
-                }
-            }
-        }
-    });
+export const platformConfigSchema = z.strictObject({
+    environment: z.enum(["dev", "prod"]),
+    cluster: clusterSchema,
+    mirror: z
+        .strictObject({
+            imageRegistry: z.string().regex(/^[a-z0-9.-]+(:\d+)?(\/[\w.-]+)*$/, { error: 'expected a registry host with an optional path, such as "registry.corp:5000/mirror"' }).optional(),
+            chartRepository: z.url({ error: 'expected a chart repository URL such as "https://charts.corp/mirror"' }).optional(),
+        })
+        .optional(),
+    components: componentSwitchesSchema,
+    ingress: ingressSchema,
+    lakehouse: lakehouseSchema,
+    streaming: streamingSchema,
+    orchestrator: orchestratorSchema,
+    serving: servingSchema,
+    monitoring: monitoringSchema,
+    upgrade: z.strictObject({
+        /** Trigger keys whose change this update may make, replacing what they hold (see stacks/upgrade.ts). */
+        allowReplacement: z.array(z.enum(TRIGGER_KEYS as [string, ...string[]])),
+    }),
+});
 
+/** Rules across keys (bounds, network layout, URIs, switched-off sections) are in rules.ts: they run even where this schema fails. */
 export type PlatformConfig = z.infer<typeof platformConfigSchema>;
 export type ClusterConfig = z.infer<typeof clusterSchema>;

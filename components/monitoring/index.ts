@@ -20,6 +20,7 @@ import {
     monitoringSizing,
     PrometheusSizing,
     PROMETHEUS_SERVICE,
+    prometheusSizing,
     prometheusSizingProblems,
     RELEASE_NAME,
 } from "./values";
@@ -67,7 +68,7 @@ export interface MonitoringArgs {
      * flavor: Grafana keeps its state in its own database there and runs 2 replicas; without it, 1 replica on a PVC.
      */
     readonly postgres?: Postgres;
-    /** Prometheus retention and volume, overriding the environment's sizing (e.g. `{ retention: "30d", retentionSize: "90GB", storageSize: "100Gi" }`). */
+    /** Prometheus retention and volume, overriding the environment's sizing (e.g. `{ retention: "30d", retentionSize: "90GB", storageSize: "100Gi" }`); a `storageSize` alone lowers the default `retentionSize` to 90% of it where needed. */
     readonly prometheus?: Partial<Pick<PrometheusSizing, "retention" | "retentionSize" | "storageSize">>;
     /** Alert thresholds; defaults in `defaultAlertThresholds`. */
     readonly alertThresholds?: Partial<AlertThresholds>;
@@ -114,8 +115,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const nodeNamespaceName = args.nodeExporterNamespace ?? `${namespaceName}-node`;
         const labels = platformLabels(COMPONENT);
         const base = monitoringSizing[args.environment];
-        const overrides = Object.fromEntries(Object.entries(args.prometheus ?? {}).filter(([, v]) => v !== undefined));
-        const sizing = { ...base, prometheus: { ...base.prometheus, ...overrides } };
+        const sizing = { ...base, prometheus: prometheusSizing(base.prometheus, args.prometheus ?? {}) };
         const problems = prometheusSizingProblems(sizing.prometheus);
         if (args.environment === "prod" && !sizing.prometheus.storageSize) problems.push("prometheus.storageSize: required in prod (Prometheus must be persistent)");
         if (problems.length) throw new Error(`monitoring "${name}": ${problems.join("; ")}`);

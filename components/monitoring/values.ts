@@ -75,6 +75,22 @@ export function sizeBytes(size: string, kind: "prometheus" | "kubernetes"): numb
     return Number(n) * (suffix === "i" ? binary[unit] : suffix === undefined ? decimal[unit] : NaN);
 }
 
+/**
+ * The Prometheus sizing with overrides applied. A volume given without a size cap keeps the environment's cap when
+ * it fits, and otherwise gets 90% of the volume (in MB), so a smaller volume never fails on a cap nobody set.
+ */
+export function prometheusSizing(base: PrometheusSizing, overrides: Partial<Pick<PrometheusSizing, "retention" | "retentionSize" | "storageSize">>): PrometheusSizing {
+    const set = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as typeof overrides;
+    const merged = { ...base, ...set };
+    if (set.storageSize !== undefined && set.retentionSize === undefined) {
+        const [cap, volume] = [sizeBytes(merged.retentionSize, "prometheus"), sizeBytes(set.storageSize, "kubernetes")];
+        if (cap !== undefined && volume !== undefined && !Number.isNaN(volume) && cap > 0.9 * volume) {
+            return { ...merged, retentionSize: `${Math.floor((0.9 * volume) / 2 ** 20)}MB` };
+        }
+    }
+    return merged;
+}
+
 /** Problems with a Prometheus sizing: the size cap must leave room on the volume, or compaction fills it. */
 export function prometheusSizingProblems(p: PrometheusSizing): string[] {
     const problems: string[] = [];

@@ -9,6 +9,8 @@ export interface ObjectStoreParts {
     readonly accountName?: pulumi.Output<string>;
     /** In-cluster URL of the MinIO console (MinIO only). */
     readonly consoleEndpoint?: pulumi.Output<string>;
+    /** The MinIO root login, which the console takes (MinIO only; both secrets). */
+    readonly consoleLogin?: { readonly username: pulumi.Output<string>; readonly password: pulumi.Output<string> };
     grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): ObjectStoreAccess;
 }
 

@@ -30,6 +30,8 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
     public readonly accountName?: pulumi.Output<string>;
     /** In-cluster URL of the MinIO console (MinIO only). */
     public readonly consoleEndpoint?: pulumi.Output<string>;
+    /** The MinIO root login, which the console takes (MinIO only; both secrets). */
+    public readonly consoleLogin?: { readonly username: pulumi.Output<string>; readonly password: pulumi.Output<string> };
     private readonly parts: ObjectStoreParts;
 
     constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -51,6 +53,7 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
         this.s3Endpoint = this.parts.s3Endpoint;
         this.accountName = this.parts.accountName;
         this.consoleEndpoint = this.parts.consoleEndpoint;
+        this.consoleLogin = this.parts.consoleLogin;
         this.registerOutputs({
             buckets: this.buckets,
             s3Endpoint: this.s3Endpoint,

@@ -126,6 +126,7 @@ export function createMinio(name: string, args: MinioObjectStorageArgs, parent: 
         },
         s3Endpoint: pulumi.output(s3Endpoint),
         consoleEndpoint: pulumi.output(`http://minio-console.${namespaceName}.svc.cluster.local:${MINIO_CONSOLE_PORT}`),
+        consoleLogin: { username: pulumi.secret(rootUser.result), password: pulumi.secret(rootPassword.result) },
         grantAccess(grantName: string, grant: ObjectStoreGrant, grantParent: pulumi.Resource) {
             requireKnownBuckets("minio", args.buckets, grant.buckets, `grantAccess("${grantName}")`);
             validateServiceAccountName(grant.serviceAccountName);

@@ -47,8 +47,15 @@ describe("dev", () => {
             prometheus: "http://prometheus.localtest.me",
         });
         assert.equal(await unwrap(external.kafka!), "127.0.0.1:30094");
-        assert.deepEqual(Object.keys(platform.credentials).sort(), ["airflow", "grafana", "mlflow", "prometheus", "trino"]);
+        assert.deepEqual(Object.keys(platform.credentials).sort(), ["airflow", "grafana", "minio", "mlflow", "prometheus", "trino"]);
         for (const c of Object.values(platform.credentials)) assert.equal(await pulumi.isSecret(c.password), true);
+        // The MinIO console takes the root login: the same values as the minio-root Secret the server reads.
+        const root = run.one("kubernetes:core/v1:Secret", "storage-root").inputs.stringData;
+        assert.deepEqual(
+            { username: await unwrap(platform.credentials.minio.username), password: await unwrap(platform.credentials.minio.password) },
+            { username: root["root-user"], password: root["root-password"] },
+        );
+        assert.equal(await pulumi.isSecret(pulumi.output(platform.credentials.minio.username)), true);
     });
 
     it("maps the Kafka NodePorts and the Connect registry into the kind nodes", () => {

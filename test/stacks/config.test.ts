@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConfigError, parsePlatformConfig } from "../../stacks/config";
-import { ipInCidr } from "../../stacks/cidr";
+import { monitoringSizing, prometheusSizing, prometheusSizingProblems } from "../../components/monitoring/values";
+import { addressInCidr, canonicalCidr, cidrContains, cidrsOverlap, ipInCidr, isCanonicalCidr, isPrivateCidr } from "../../stacks/cidr";
+import { ConfigError, parsePlatformConfig, readNamespaceConfig } from "../../stacks/config";
+import { storageUriProblem } from "../../stacks/rules";
 
 const ctx = { project: "ml-platform", stack: "test" };
 /** What every prod stack must add: the UIs' domain and a certificate issuer. */
@@ -51,44 +53,7 @@ describe("stack config: defaults per environment", () => {
     });
 });
 
-describe("stack config: every bad value is named with its key, value and expectation", () => {
-    const cases: { name: string; raw: Record<string, unknown>; expect: RegExp[] }[] = [
-        { name: "unknown environment", raw: { environment: "staging", cluster: { provider: "kind" } }, expect: [/ml-platform:environment: got "staging"; expected one of "dev"\|"prod"/] },
-        { name: "missing environment", raw: { cluster: { provider: "kind" } }, expect: [/ml-platform:environment: got nothing; .*required/] },
-        { name: "missing cluster", raw: { environment: "dev" }, expect: [/ml-platform:cluster: got nothing; expected object \(required\)/] },
-        { name: "unknown cluster provider", raw: { environment: "dev", cluster: { provider: "eks" } }, expect: [/ml-platform:cluster\.provider: got "eks"; .*'kind' \| 'gke' \| 'aks' \| 'existing'/] },
-        { name: "unknown top-level key", raw: { environment: "dev", cluster: { provider: "kind" }, clusterr: {} }, expect: [/ml-platform:clusterr: got \{\}; expected no such key/] },
-        { name: "unknown cluster key (typo)", raw: { environment: "dev", cluster: { provider: "kind", worker: 2 } }, expect: [/ml-platform:cluster\.worker: got 2; expected no such key \(it is not a setting of ml-platform:cluster\)/] },
-        { name: "kind workers out of range", raw: { environment: "dev", cluster: { provider: "kind", workers: 9 } }, expect: [/ml-platform:cluster\.workers: got 9; expected a whole number from 0 to 5/] },
-        { name: "kind workers wrong type", raw: { environment: "dev", cluster: { provider: "kind", workers: "two" } }, expect: [/ml-platform:cluster\.workers: got "two"; expected a whole number from 0 to 5/] },
-        { name: "kind port out of range", raw: { environment: "dev", cluster: { provider: "kind", httpPort: 70000 } }, expect: [/ml-platform:cluster\.httpPort: got 70000; expected a whole number from 1 to 65535/] },
-        { name: "cluster name with capitals", raw: { environment: "dev", cluster: { provider: "kind", name: "ML_Dev" } }, expect: [/ml-platform:cluster\.name: got "ML_Dev"; expected 1-24 lowercase letters/] },
-        { name: "gke project missing", raw: { environment: "prod", cluster: { provider: "gke", region: "europe-west1" } }, expect: [/ml-platform:cluster\.project: got nothing; expected string \(required when ml-platform:cluster\.provider is "gke"\)/] },
-        { name: "gke zone given as region", raw: { environment: "prod", cluster: { ...gke, region: "europe-west1-b" } }, expect: [/ml-platform:cluster\.region: got "europe-west1-b"; expected a GCP region such as "europe-west1"/] },
-        { name: "gke malformed CIDR", raw: { environment: "prod", cluster: { ...gke, network: { podsCidr: "10.20.0.0/33" } } }, expect: [/ml-platform:cluster\.network\.podsCidr: got "10\.20\.0\.0\/33"; expected an IPv4 CIDR/] },
-        { name: "gke master CIDR not /28", raw: { environment: "prod", cluster: { ...gke, network: { masterCidr: "172.16.0.0/24" } } }, expect: [/ml-platform:cluster\.network\.masterCidr: got "172\.16\.0\.0\/24"; expected an IPv4 CIDR with a \/28 prefix/] },
-        { name: "gke release channel", raw: { environment: "prod", cluster: { ...gke, releaseChannel: "FAST" } }, expect: [/ml-platform:cluster\.releaseChannel: got "FAST"; expected one of "RAPID"\|"REGULAR"\|"STABLE"/] },
-        { name: "pool min above max", raw: { environment: "prod", cluster: { ...gke, workloadPool: { minNodes: 5, maxNodes: 2 } } }, expect: [/ml-platform:cluster\.workloadPool\.maxNodes: got 2; expected minNodes <= maxNodes/] },
-        { name: "gke machine type in AKS form", raw: { environment: "prod", cluster: { ...gke, systemPool: { machineType: "Standard_D4s_v5" } } }, expect: [/ml-platform:cluster\.systemPool\.machineType: got "Standard_D4s_v5"; expected a machine type such as "e2-standard-4"/] },
-        { name: "gke authorized network entry", raw: { environment: "prod", cluster: { ...gke, masterAuthorizedNetworks: [{ cidr: "office", displayName: "office" }] } }, expect: [/ml-platform:cluster\.masterAuthorizedNetworks\[0\]\.cidr: got "office"; expected an IPv4 CIDR/] },
-        { name: "aks admin groups missing", raw: { environment: "prod", cluster: { ...aks, adminGroupObjectIds: [] } }, expect: [/ml-platform:cluster\.adminGroupObjectIds: got \[\]; expected at least one Entra ID admin group/] },
-        { name: "aks admin group not a UUID", raw: { environment: "prod", cluster: { ...aks, adminGroupObjectIds: ["platform-admins"] } }, expect: [/ml-platform:cluster\.adminGroupObjectIds\[0\]: got "platform-admins"; expected an Entra ID group object ID \(a UUID\)/] },
-        { name: "aks version with patch", raw: { environment: "prod", cluster: { ...aks, kubernetesVersion: "1.33.2" } }, expect: [/ml-platform:cluster\.kubernetesVersion: got "1\.33\.2"; expected a Kubernetes minor version such as "1\.33"/] },
-        { name: "aks DNS IP outside service CIDR", raw: { environment: "prod", cluster: { ...aks, network: { dnsServiceIp: "10.99.0.10" } } }, expect: [/ml-platform:cluster\.network\.dnsServiceIp: got "10\.99\.0\.10"; expected an address inside network\.servicesCidr/] },
-        { name: "aks authorized IP ranges missing", raw: { environment: "prod", cluster: { ...aks, authorizedIpRanges: undefined } }, expect: [/ml-platform:cluster\.authorizedIpRanges: got nothing; expected array \(required when ml-platform:cluster\.provider is "aks"\)/] },
-        { name: "mirror chart repository not a URL", raw: { environment: "dev", cluster: { provider: "kind" }, mirror: { chartRepository: "charts.corp" } }, expect: [/ml-platform:mirror\.chartRepository: got "charts\.corp"; expected a chart repository URL/] },
-        { name: "secret key stored in plaintext", raw: { environment: "dev", cluster: { provider: "kind" }, kubeconfig: "(plaintext)" }, expect: [/ml-platform:kubeconfig: got a plaintext value; expected a secret/] },
-    ];
-
-    for (const c of cases) {
-        it(c.name, () => {
-            const found = problems(c.raw);
-            for (const re of c.expect) {
-                assert.ok(found.some((p) => re.test(p)), `no problem matched ${re}; got:\n${found.join("\n")}`);
-            }
-        });
-    }
-
+describe("stack config: every problem in one message (the cases: bad-config-cases.ts)", () => {
     it("reports every problem at once, in one message", () => {
         try {
             parsePlatformConfig({ environment: "prod", cluster: { ...gke, region: "mars", releaseChannel: "FAST", workers: 2 }, ingress: prodIngress }, ctx);
@@ -106,6 +71,67 @@ describe("stack config: every bad value is named with its key, value and expecta
     it("never prints a secret's value", () => {
         const message = problems({ environment: "dev", cluster: { provider: "kind" }, kubeconfig: "(plaintext)" }).join("\n");
         assert.doesNotMatch(message, /\(plaintext\)/);
+    });
+});
+
+describe("stack config: what only the user set counts, and what passes", () => {
+    it("a switched-off component's defaults (kind's CDC table, dev's example model) are no error", () => {
+        const c = parsePlatformConfig({ environment: "dev", cluster: { provider: "kind" }, components: { streaming: false, serving: false } }, ctx);
+        assert.equal(c.components.streaming, false);
+        assert.deepEqual(c.streaming.cdc.tables, ["public.orders"]);
+    });
+
+    it("a dev Prometheus volume of 2Gi passes; the component then caps retention at 90% of it", () => {
+        const c = parsePlatformConfig({ environment: "dev", cluster: { provider: "kind" }, monitoring: { storageSize: "2Gi" } }, ctx);
+        assert.deepEqual(prometheusSizing(monitoringSizing.dev.prometheus, c.monitoring), { ...monitoringSizing.dev.prometheus, storageSize: "2Gi", retentionSize: "1843MB" });
+        assert.deepEqual(prometheusSizingProblems(prometheusSizing(monitoringSizing.dev.prometheus, c.monitoring)), []);
+        // A volume the default cap fits keeps the default cap.
+        assert.equal(prometheusSizing(monitoringSizing.prod.prometheus, { storageSize: "100Gi" }).retentionSize, "45GB");
+    });
+
+    it("well-formed storage URIs of every scheme pass, and ssh's git@ user is no credential", () => {
+        const models = ["s3://models/churn/3", "gs://acme-models/churn", "https://huggingface.co/acme/model.bin", "pvc://model-store/churn", "mlflow-artifacts:/1/models/m-1/artifacts"].map(
+            (storageUri, i) => ({ name: `m${i}`, modelFormat: "sklearn", storageUri }),
+        );
+        const dags = { repo: "git@github.com:acme/dags.git", ref: "main", subPath: "dags", credentials: { kind: "ssh", secretName: "dags-key", knownHosts: "github.com ssh-ed25519 AAAA" } };
+        const c = parsePlatformConfig({ environment: "dev", cluster: { provider: "kind" }, serving: { models }, orchestrator: { dags } }, ctx);
+        assert.equal(c.serving.models.length, 5);
+        for (const m of models) assert.equal(storageUriProblem(m.storageUri), undefined, m.storageUri);
+    });
+
+    it("AKS nodes and database subnets inside the VNet are no overlap", () => {
+        const c = parsePlatformConfig({ environment: "prod", cluster: aks, ingress: prodIngress }, ctx).cluster;
+        assert.equal(c.provider === "aks" && c.network.databaseCidr, "10.30.16.0/24");
+    });
+
+    it("a misspelled namespace's keys are read as meant, so the rest is still validated", () => {
+        const all = { "ml-platform:environment": "dev", "ml-platfrom:cluster": JSON.stringify({ provider: "kind", workers: 9 }) };
+        try {
+            parsePlatformConfig(readNamespaceConfig(all), { ...ctx, allKeys: Object.keys(all) });
+            assert.fail("expected a ConfigError");
+        } catch (e) {
+            assert.ok(e instanceof ConfigError);
+            assert.deepEqual(e.problems, [
+                'ml-platfrom:cluster: got a value in namespace "ml-platfrom"; expected no such namespace: did you mean ml-platform:cluster?',
+                "ml-platform:cluster.workers: got 9; expected a whole number from 0 to 5",
+            ]);
+        }
+    });
+});
+
+describe("CIDR helpers", () => {
+    it("canonical form, overlap, private space, addresses by offset", () => {
+        assert.equal(isCanonicalCidr("10.10.0.0/20"), true);
+        assert.equal(isCanonicalCidr("10.10.0.1/20"), false);
+        assert.equal(canonicalCidr("10.10.3.7/20"), "10.10.0.0/20");
+        assert.equal(cidrsOverlap("10.8.0.0/14", "10.10.0.0/20"), true);
+        assert.equal(cidrsOverlap("10.20.0.0/14", "10.24.0.0/20"), false);
+        assert.equal(isPrivateCidr("172.16.0.0/28"), true);
+        assert.equal(isPrivateCidr("172.32.0.0/16"), false);
+        assert.equal(isPrivateCidr("100.64.0.0/16"), true);
+        assert.equal(addressInCidr("10.31.0.0/16", 10), "10.31.0.10");
+        assert.equal(cidrContains("10.30.0.0/16", "10.30.16.0/24"), true);
+        assert.equal(cidrContains("10.30.0.0/16", "10.31.0.0/24"), false);
     });
 });
 
