@@ -93,4 +93,18 @@ export const monitoringSchema = z.strictObject({
     retention: z.string().regex(/^[1-9]\d*[smhdwy]$/, { error: 'expected a Prometheus duration above zero, such as "15d"' }).optional(),
     retentionSize: z.string().regex(/^[1-9]\d*(KB|MB|GB|TB)$/, { error: 'expected a size above zero, such as "45GB"' }).optional(),
     storageSize: z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, { error: 'expected a volume size above zero, such as "50Gi"' }).optional(),
+    /** Where Alertmanager sends alerts; the URL or password is the secret `ml-platform:alertsSecret`. */
+    alerts: z
+        .discriminatedUnion("type", [
+            z.strictObject({ type: z.literal("slack"), channel: z.string().regex(/^[#@]?[\w.-]+$/, { error: 'expected a Slack channel such as "#ml-alerts"' }) }),
+            z.strictObject({ type: z.literal("webhook") }),
+            z.strictObject({
+                type: z.literal("email"),
+                to: z.email({ error: "expected an email address" }),
+                from: z.email({ error: "expected an email address" }),
+                smarthost: z.string().regex(/^[\w.-]+:\d{1,5}$/, { error: 'expected an SMTP relay as host:port, such as "smtp.acme.io:587"' }),
+                username: z.string().min(1, { error: "expected the SMTP user name" }),
+            }),
+        ])
+        .optional(),
 });

@@ -30,7 +30,7 @@ export class ConfigError extends pulumi.RunError {
 export interface StackConfig {
     readonly stack: string;
     readonly config: PlatformConfig;
-    readonly secrets: { readonly kubeconfig?: pulumi.Output<string> };
+    readonly secrets: { readonly kubeconfig?: pulumi.Output<string>; readonly alertsSecret?: pulumi.Output<string> };
 }
 
 type Raw = Record<string, unknown>;
@@ -85,6 +85,8 @@ export interface ValidationContext {
     readonly stack: string;
     /** Whether the secret `ml-platform:kubeconfig` is set (for an `existing` cluster). Default false. */
     readonly kubeconfigSecretSet?: boolean;
+    /** Whether the secret `ml-platform:alertsSecret` is set. Default false. */
+    readonly alertsSecretSet?: boolean;
     /** How to look for the `existing` cluster's kubeconfig file. Default: the file system (`~/` expanded). */
     readonly fileExists?: (path: string) => boolean;
     /** Every config key of the stack, any namespace (to find a misspelled `ml-platform` namespace). */
@@ -123,6 +125,7 @@ export function parsePlatformConfig(raw: Raw, ctx: ValidationContext): PlatformC
     problems.push(
         ...configRules(withDefaults, user, {
             kubeconfigSecretSet: ctx.kubeconfigSecretSet ?? false,
+            alertsSecretSet: ctx.alertsSecretSet ?? false,
             fileExists: ctx.fileExists ?? ((p) => fs.existsSync(expandHome(p))),
         }),
     );
@@ -161,14 +164,21 @@ export function loadStackConfig(): StackConfig {
     const all = pulumi.runtime.allConfig();
     const cfg = new pulumi.Config(NAMESPACE);
     const secretKubeconfig = cfg.getSecret("kubeconfig");
-    const config = parsePlatformConfig(readNamespaceConfig(all), { project, stack, kubeconfigSecretSet: secretKubeconfig !== undefined, allKeys: Object.keys(all) });
+    const alertsSecret = cfg.getSecret("alertsSecret");
+    const config = parsePlatformConfig(readNamespaceConfig(all), {
+        project,
+        stack,
+        kubeconfigSecretSet: secretKubeconfig !== undefined,
+        alertsSecretSet: alertsSecret !== undefined,
+        allKeys: Object.keys(all),
+    });
 
     if (config.cluster.provider === "existing") {
         const { kubeconfigPath } = config.cluster;
         const kubeconfig = secretKubeconfig ?? pulumi.secret(fs.readFileSync(expandHome(kubeconfigPath!), "utf8"));
-        return { stack, config, secrets: { kubeconfig } };
+        return { stack, config, secrets: { kubeconfig, alertsSecret } };
     }
-    return { stack, config, secrets: {} };
+    return { stack, config, secrets: { alertsSecret } };
 }
 
 function expandHome(p: string): string {

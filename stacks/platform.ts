@@ -170,6 +170,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                   storageClassName: dataPvcs.storageClassName,
                   prometheus: config.monitoring,
                   sources: [certs.monitoring, ingress.monitoring],
+                  alerting: config.monitoring.alerts && secrets.alertsSecret && { receiver: config.monitoring.alerts, secret: secrets.alertsSecret },
                   platform: {
                       storage: onKind || config.cluster.provider === "existing" ? { namespace: namespaces.storage } : undefined,
                       lakehouse: lakehouse && { namespace: namespaces.lakehouse },

@@ -23,6 +23,8 @@ const cidrAt = (v: unknown): string | undefined => (typeof v === "string" && cid
 /** What a rule needs besides the config: whether the secret kubeconfig is set, and how to look for a file. */
 export interface RuleContext {
     readonly kubeconfigSecretSet: boolean;
+    /** Whether the secret `ml-platform:alertsSecret` (the alert receiver's URL or password) is set. */
+    readonly alertsSecretSet?: boolean;
     readonly fileExists: (path: string) => boolean;
 }
 
@@ -70,6 +72,7 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
     orchestratorRules(obj(config.orchestrator), add);
     servingRules(obj(config.serving), on, provider, add);
     monitoringRules(obj(user.monitoring), env, add);
+    alertRules(obj(config.monitoring).alerts, ctx.alertsSecretSet ?? false, add);
     return problems;
 }
 
@@ -349,4 +352,16 @@ function monitoringRules(userMonitoring: Raw, env: "dev" | "prod", add: Add) {
         retentionSize,
         `at most ${Math.floor((0.9 * volume) / 2 ** 20)}MB, 90% of ${whose} "${storageSize}" (the WAL and compaction need the rest): lower it, or raise ${keyName(["monitoring", "storageSize"])}`,
     );
+}
+
+/** A receiver needs its secret (Slack or webhook URL, SMTP password), and the secret needs a receiver. */
+function alertRules(alerts: unknown, secretSet: boolean, add: Add) {
+    const type = str(obj(alerts).type);
+    if (alerts !== undefined && !secretSet) {
+        const what = type === "email" ? "the SMTP password" : "the URL to post alerts to";
+        add(["alertsSecret"], undefined, `a secret with ${what} when ${keyName(["monitoring", "alerts"])} is set (pulumi config set --secret alertsSecret ...)`);
+    }
+    if (alerts === undefined && secretSet) {
+        add(["monitoring", "alerts"], undefined, `a receiver ({type: slack|webhook|email, ...}) for the secret ${NAMESPACE}:alertsSecret, or that secret removed`);
+    }
 }

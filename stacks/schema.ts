@@ -14,7 +14,7 @@ import { TRIGGER_KEYS } from "./upgrade";
 export { NAMESPACE } from "./messages";
 
 /** Config keys that hold secrets: read with `requireSecret`, never parsed into the object below, never printed. */
-export const SECRET_KEYS = ["kubeconfig"] as const;
+export const SECRET_KEYS = ["kubeconfig", "alertsSecret"] as const;
 
 
 const cidr = z.string().regex(cidrRe, { error: 'expected an IPv4 CIDR such as "10.0.0.0/16"' });

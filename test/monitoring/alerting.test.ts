@@ -3,7 +3,8 @@ import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertReceiver, alertmanagerConfig, Monitoring } from "../../components/monitoring";
-import { runProgram } from "../harness";
+import { main } from "../../stacks/main";
+import { runProgram, withConfig } from "../harness";
 
 const receivers: Record<AlertReceiver["type"], AlertReceiver> = {
     slack: { type: "slack", channel: "#ml-platform-alerts" },
@@ -43,5 +44,19 @@ describe("Alertmanager: every alert to the configured receiver, its secret read 
         assert.equal(release.inputs.values.alertmanager.config.receivers[1].slack_configs[0].api_url_file, FILE);
         assert.doesNotMatch(JSON.stringify(release.inputs), /hooks\.slack\.example/);
         assert.ok(release.dependencies.includes(secret.urn));
+    });
+
+    it("the stack: monitoring.alerts picks the receiver, the secret ml-platform:alertsSecret becomes its mounted Secret", async () => {
+        const { config, secretKeys } = withConfig("dev", { "ml-platform:monitoring": { alerts: { type: "webhook" } } });
+        const run = await runProgram(() => main(), {
+            stack: "dev",
+            config: { ...config, "ml-platform:alertsSecret": "https://alerts.acme.io/hook" },
+            secretKeys: [...secretKeys, "ml-platform:alertsSecret"],
+        });
+        const secret = run.byType("kubernetes:core/v1:Secret").find((r) => r.inputs.metadata.name === "alertmanager-receiver")!;
+        assert.equal(secret.inputs.stringData.secret, "https://alerts.acme.io/hook");
+        assert.ok(secret.secretInputs.has("stringData"));
+        const kps = run.byType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === "kube-prometheus-stack")!;
+        assert.deepEqual(kps.inputs.values.alertmanager.config.receivers[1].webhook_configs, [{ url_file: FILE, send_resolved: true }]);
     });
 });

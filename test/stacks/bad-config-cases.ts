@@ -393,6 +393,29 @@ export const badConfigCases: BadConfigCase[] = [
             'ml-platform:monitoring.retentionSize: got "2GB"; expected at most 1843MB, 90% of ml-platform:monitoring.storageSize "2Gi" (the WAL and compaction need the rest): lower it, or raise ml-platform:monitoring.storageSize',
         ],
     },
+    // --- the alert receiver and its secret
+    {
+        name: "alert receiver without its secret",
+        config: { ...kind, monitoring: { alerts: { type: "slack", channel: "#ml-alerts" } } },
+        problems: ["ml-platform:alertsSecret: got nothing; expected a secret with the URL to post alerts to when ml-platform:monitoring.alerts is set (pulumi config set --secret alertsSecret ...)"],
+    },
+    {
+        name: "alert secret without a receiver",
+        config: { ...kind, alertsSecret: "https://hooks.slack.example/T0/B0/X" },
+        secretKeys: ["ml-platform:alertsSecret"],
+        problems: ["ml-platform:monitoring.alerts: got nothing; expected a receiver ({type: slack|webhook|email, ...}) for the secret ml-platform:alertsSecret, or that secret removed"],
+    },
+    {
+        name: "email receiver with a relay missing its port",
+        config: { ...kind, monitoring: { alerts: { type: "email", to: "oncall@acme.io", from: "am@acme.io", smarthost: "smtp.acme.io", username: "am" } }, alertsSecret: "pw" },
+        secretKeys: ["ml-platform:alertsSecret"],
+        problems: ['ml-platform:monitoring.alerts.smarthost: got "smtp.acme.io"; expected an SMTP relay as host:port, such as "smtp.acme.io:587"'],
+    },
+    {
+        name: "alert secret stored in plaintext",
+        config: { ...kind, monitoring: { alerts: { type: "webhook" } }, alertsSecret: "https://alerts.acme.io/hook" },
+        problems: ["ml-platform:alertsSecret: got a plaintext value; expected a secret (set it with: pulumi config set --secret alertsSecret ...)"],
+    },
 ];
 
 if (require.main === module) {
