@@ -3,16 +3,10 @@
  * every Helm release's chart, version, repository, namespace and values. Pure: takes registrations, returns files.
  */
 import { stringify } from "yaml";
+import type { Registration } from "../../test/harness";
 
 /** The parts of a registration (see test/harness.ts) the render reads. */
-export interface RenderInput {
-    readonly type: string;
-    readonly name: string;
-    readonly urn: string;
-    readonly custom: boolean;
-    readonly inputs: Record<string, any>;
-    readonly secretInputs: ReadonlySet<string>;
-}
+export type RenderInput = Pick<Registration, "type" | "name" | "urn" | "custom" | "inputs" | "secretInputs">;
 
 export interface RenderedFile {
     /** Relative to the output directory. */

@@ -2,14 +2,8 @@
  * Bad stack configs as a user writes them (the `ml-platform:*` keys of a stack file), each with the exact problems
  * the program must report. `npx tsx test/stacks/bad-config-cases.ts` prints them all with their messages.
  */
-const prodIngress = { domain: "ml.acme.io", tls: { acme: { email: "ops@acme.io" } } };
-const gke = { provider: "gke", project: "acme-ml-prod", region: "europe-west1" };
-const aks = {
-    provider: "aks",
-    location: "westeurope",
-    adminGroupObjectIds: ["6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b"],
-    authorizedIpRanges: ["198.51.100.0/24"],
-};
+import { aks, gke, prodIngress } from "./examples";
+
 const kind = { environment: "dev", cluster: { provider: "kind" } };
 const prodGke = (cluster: Record<string, unknown>) => ({ environment: "prod", cluster: { ...gke, ...cluster }, ingress: prodIngress });
 const prodAks = (cluster: Record<string, unknown>) => ({ environment: "prod", cluster: { ...aks, ...cluster }, ingress: prodIngress });

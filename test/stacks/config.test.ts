@@ -4,17 +4,9 @@ import { monitoringSizing, prometheusSizing, prometheusSizingProblems } from "..
 import { addressInCidr, canonicalCidr, cidrContains, cidrsOverlap, ipInCidr, isCanonicalCidr, isPrivateCidr } from "../../stacks/cidr";
 import { ConfigError, parsePlatformConfig, readNamespaceConfig } from "../../stacks/config";
 import { storageUriProblem } from "../../stacks/rules";
+import { aks, gke, prodIngress } from "./examples";
 
 const ctx = { project: "ml-platform", stack: "test" };
-/** What every prod stack must add: the UIs' domain and a certificate issuer. */
-const prodIngress = { domain: "ml.acme.io", tls: { acme: { email: "ops@acme.io" } } };
-const gke = { provider: "gke", project: "acme-ml-prod", region: "europe-west1" };
-const aks = {
-    provider: "aks",
-    location: "westeurope",
-    adminGroupObjectIds: ["6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b"],
-    authorizedIpRanges: ["198.51.100.0/24"],
-};
 
 function problems(raw: Record<string, unknown>): string[] {
     try {
