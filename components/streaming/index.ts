@@ -187,23 +187,9 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer {
     public grantClient(name: string, args: { readonly namespace: pulumi.Input<string>; readonly client: string }, parent: pulumi.Resource): KafkaClientAccess {
         const client = this.plan.clients.find((c) => c.name === args.client);
         if (!client) throw new Error(`Streaming: no Kafka client "${args.client}" is declared (known: ${this.plan.clients.map((c) => c.name).join(", ")})`);
-        const groupId = clientGroupId(client);
-        const base = { bootstrapServers: this.plan.bootstrapServers, groupId };
+        const plain = { bootstrapServers: this.plan.bootstrapServers, groupId: clientGroupId(client), securityProtocol: "PLAINTEXT" as const };
+        const access = this.plan.security === "scram-tls" ? { ...plain, ...this.scramAccess(name, args.client, parent) } : plain;
         const keys = kafkaClientSecretKeys;
-        if (this.plan.security !== "scram-tls") {
-            const secret = createSecret(
-                `${name}-connection`,
-                { name: `kafka-${args.client}`, namespace: args.namespace, component: COMPONENT, data: { [keys.bootstrapServers]: base.bootstrapServers, [keys.securityProtocol]: "PLAINTEXT" } },
-                { parent },
-            );
-            return { ...base, securityProtocol: "PLAINTEXT", secretName: secret.metadata.name };
-        }
-        // Strimzi generates the cluster CA; read it once the cluster exists (its ID is unknown until then, which
-        // defers the read past a first preview).
-        const caSecretId = pulumi.all([this.namespace, this.kafka.id]).apply(([ns]) => `${ns}/${this.plan.names.caCertSecret}`);
-        const ca = k8s.core.v1.Secret.get(`${name}-cluster-ca`, caSecretId, { parent });
-        const caCertificate = ca.data.apply((d) => Buffer.from(d?.["ca.crt"] ?? "", "base64").toString("utf8"));
-        const password = this.passwords[args.client];
         const secret = createSecret(
             `${name}-connection`,
             {
@@ -211,17 +197,31 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer {
                 namespace: args.namespace,
                 component: COMPONENT,
                 data: {
-                    [keys.bootstrapServers]: base.bootstrapServers,
-                    [keys.securityProtocol]: "SASL_SSL",
-                    [keys.saslMechanism]: "SCRAM-SHA-512",
-                    [keys.username]: args.client,
-                    [keys.password]: password,
-                    [keys.caCertificate]: caCertificate,
+                    [keys.bootstrapServers]: access.bootstrapServers,
+                    [keys.securityProtocol]: access.securityProtocol,
+                    ...("password" in access
+                        ? { [keys.saslMechanism]: access.saslMechanism, [keys.username]: access.username, [keys.password]: access.password, [keys.caCertificate]: access.caCertificate }
+                        : {}),
                 },
             },
             { parent },
         );
-        return { ...base, securityProtocol: "SASL_SSL", saslMechanism: "SCRAM-SHA-512", username: args.client, password, caCertificate, secretName: secret.metadata.name };
+        return { ...access, secretName: secret.metadata.name };
+    }
+
+    /** TLS + SCRAM: the client's password, and the cluster CA Strimzi generates. */
+    private scramAccess(name: string, client: string, parent: pulumi.Resource) {
+        // The CA Secret is read once the cluster exists: its ID is unknown until then, which defers the read past a
+        // first preview.
+        const caSecretId = pulumi.all([this.namespace, this.kafka.id]).apply(([ns]) => `${ns}/${this.plan.names.caCertSecret}`);
+        const ca = k8s.core.v1.Secret.get(`${name}-cluster-ca`, caSecretId, { parent });
+        return {
+            securityProtocol: "SASL_SSL" as const,
+            saslMechanism: "SCRAM-SHA-512" as const,
+            username: client,
+            password: this.passwords[client],
+            caCertificate: ca.data.apply((d) => Buffer.from(d?.["ca.crt"] ?? "", "base64").toString("utf8")),
+        };
     }
 }
 
