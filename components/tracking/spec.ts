@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { platformLabels, containerResources as res } from "../common/kubernetes";
 import { databaseSecretKeys } from "../postgres/types";
+import { provisioningJobAnnotations, provisioningJobSpec } from "../storage/pod";
 import { ObjectStoreFlavor } from "../storage/types";
 
 type Environment = "dev" | "prod";
@@ -389,11 +390,10 @@ export function clientUserJob(a: ClientUserJobArgs): { metadata: k8s.types.input
             namespace: a.namespace,
             labels: platformLabels("tracking"),
             // A Job that could not finish (MLflow not up in time) is replaced on the next `pulumi up`.
-            annotations: { "pulumi.com/replaceUnready": "true" },
+            annotations: { ...provisioningJobAnnotations },
         },
         spec: {
-            backoffLimit: 6,
-            activeDeadlineSeconds: 600,
+            ...provisioningJobSpec,
             template: {
                 metadata: { labels: platformLabels("tracking") },
                 spec: {

@@ -47,7 +47,9 @@ function peerMatches(peer: any, policyNamespace: string, e: Endpoint, cni: Cni):
         return ipInCidr(ipOf(e), peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((x: string) => ipInCidr(ipOf(e), x));
     }
     if (e.kind !== "pod") return false;
-    const namespace = peer.namespaceSelector ? e.namespace === peer.namespaceSelector.matchLabels?.["kubernetes.io/metadata.name"] || (!peer.namespaceSelector.matchLabels && true) : e.namespace === policyNamespace;
+    // A namespaceSelector without labels selects every namespace; no namespaceSelector means the policy's own.
+    const wanted = peer.namespaceSelector ? peer.namespaceSelector.matchLabels?.["kubernetes.io/metadata.name"] : policyNamespace;
+    const namespace = wanted === undefined || e.namespace === wanted;
     return namespace && matchLabels(peer.podSelector, e.labels);
 }
 
