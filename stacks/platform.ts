@@ -16,11 +16,11 @@ import {
     Serving,
     Streaming,
     Tracking,
+    WebUi,
 } from "../components";
-import { GRAFANA_SERVICE, PROMETHEUS_SERVICE } from "../components/monitoring/values";
 import { StackConfig } from "./config";
 import { objectStorageArgs, postgresArgs, requiredBuckets } from "./data";
-import { namespaces, platformFlows, webhookPorts } from "./flows";
+import { expectedWebhookPorts, namespaces, platformFlows } from "./flows";
 import { PlatformConfig } from "./schema";
 
 /** A URL pair for one platform endpoint; `external` is absent where nothing is exposed. */
@@ -51,7 +51,7 @@ export function clusterArgs(config: PlatformConfig, secrets: StackConfig["secret
         return { ...rest, kubeconfig: secrets.kubeconfig! };
     }
     if (cluster.provider === "gke") {
-        return { ...cluster, webhookPorts: webhookPorts(platformFlows(config).flows) };
+        return { ...cluster, webhookPorts: expectedWebhookPorts(config) };
     }
     if (cluster.provider === "kind" && config.components.streaming) {
         // Strimzi pushes the Connect image to an in-cluster registry the nodes' containerd must resolve.
@@ -81,7 +81,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     const certs = new CertManager("cert-manager", { environment, issuer: config.ingress.tls, mirror }, k8s);
     const ingress = new Ingress(
         "ingress",
-        { environment, exposure: config.ingress.exposure, domain: config.ingress.domain, clusterIssuer: certs.clusterIssuer, mirror },
+        { environment, exposure: config.ingress.exposure, domain: config.ingress.domain, clusterIssuer: certs.clusterIssuer, http01Solver: certs.http01Solver, mirror },
         { ...k8s, dependsOn: [certs] },
     );
 
@@ -124,26 +124,6 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     const tracking = on.tracking
         ? new Tracking("tracking", { environment, objectStore: storage, postgres, mirror, externalHosts: [`mlflow.${ingress.domain}`] }, k8s)
         : undefined;
-    const orchestrator = on.orchestrator
-        ? new Orchestrator(
-              "orchestrator",
-              {
-                  environment,
-                  postgres,
-                  objectStore: storage,
-                  mirror,
-                  executor: config.orchestrator.executor,
-                  dags: config.orchestrator.dags,
-                  adminEmail: config.orchestrator.adminEmail,
-                  connections: {
-                      trino: lakehouse && { host: `trino.${namespaces.lakehouse}.svc.cluster.local` },
-                      kafka: streaming,
-                      mlflow: tracking,
-                  },
-              },
-              k8s,
-          )
-        : undefined;
     const serving = on.serving
         ? new Serving(
               "serving",
@@ -160,6 +140,28 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
               k8s,
           )
         : undefined;
+    const orchestrator = on.orchestrator
+        ? new Orchestrator(
+              "orchestrator",
+              {
+                  environment,
+                  namespace: namespaces.orchestrator,
+                  postgres,
+                  objectStore: storage,
+                  mirror,
+                  executor: config.orchestrator.executor,
+                  dags: config.orchestrator.dags,
+                  adminEmail: config.orchestrator.adminEmail,
+                  connections: {
+                      trino: lakehouse,
+                      kafka: streaming,
+                      mlflow: tracking,
+                      models: serving,
+                  },
+              },
+              k8s,
+          )
+        : undefined;
     const monitoring = on.monitoring
         ? new Monitoring(
               "monitoring",
@@ -172,12 +174,12 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                   sources: [certs.monitoring, ingress.monitoring],
                   alerting: config.monitoring.alerts && secrets.alertsSecret && { receiver: config.monitoring.alerts, secret: secrets.alertsSecret },
                   platform: {
-                      storage: onKind || config.cluster.provider === "existing" ? { namespace: namespaces.storage } : undefined,
-                      lakehouse: lakehouse && { namespace: namespaces.lakehouse },
-                      streaming: streaming && { namespace: namespaces.streaming },
-                      orchestrator: orchestrator && { namespace: namespaces.orchestrator },
-                      tracking: tracking && { namespace: namespaces.tracking },
-                      serving: serving && { namespace: namespaces.serving },
+                      storage: storage.console && { namespace: storage.namespaces[0] },
+                      lakehouse: lakehouse && { namespace: lakehouse.namespaces[0] },
+                      streaming: streaming && { namespace: streaming.namespaces[0] },
+                      orchestrator: orchestrator && { namespace: orchestrator.namespaces[0] },
+                      tracking: tracking && { namespace: tracking.namespace },
+                      serving: serving && { namespace: serving.namespace },
                   },
               },
               dataPvcs.opts,
@@ -187,17 +189,17 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     // Every UI behind the ingress, each with a login: its own, or basic auth where it has none.
     const endpoints: Record<string, Endpoint> = {};
     const credentials: Platform["credentials"] = {};
-    const route = (ui: string, owner: pulumi.Resource, namespace: string, service: string, port: number, internal: pulumi.Input<string>, auth: "own" | "basic") => {
-        const r = ingress.expose(`route-${ui}`, { subdomain: ui, namespace, service, port, auth, after: [owner] }, ingress);
-        endpoints[ui] = { internal, external: r.url };
-        if (r.basicAuth) credentials[ui] = r.basicAuth;
+    const route = (subdomain: string, owner: pulumi.Resource, ui: WebUi, internal: pulumi.Input<string>) => {
+        const r = ingress.expose(`route-${subdomain}`, { subdomain, ui, after: [owner] }, ingress);
+        endpoints[subdomain] = { internal, external: r.url };
+        if (r.basicAuth) credentials[subdomain] = r.basicAuth;
     };
-    if (onKind || config.cluster.provider === "existing") {
-        route("minio", storage, namespaces.storage, "minio-console", 9001, storage.consoleEndpoint!, "own");
+    if (storage.console) {
+        route("minio", storage, storage.console, storage.consoleEndpoint!);
         if (storage.consoleLogin) credentials.minio = storage.consoleLogin;
     }
     if (lakehouse) {
-        route("trino", lakehouse, namespaces.lakehouse, "trino", 8080, lakehouse.trinoUrl, "basic");
+        route("trino", lakehouse, lakehouse.ui, lakehouse.trinoUrl);
         endpoints["trino-jdbc"] = { internal: lakehouse.trinoJdbcUrl };
         endpoints.metastore = { internal: lakehouse.metastoreUri };
     }
@@ -206,25 +208,25 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
         if (streaming.connectUrl) endpoints["kafka-connect"] = { internal: streaming.connectUrl };
     }
     if (tracking) {
-        route("mlflow", tracking, namespaces.tracking, tracking.serviceName, 5000, tracking.uiUrl, "own");
+        route("mlflow", tracking, tracking.ui, tracking.uiUrl);
         credentials.mlflow = { username: tracking.adminUsername, password: tracking.adminPassword };
     }
     if (orchestrator) {
-        route("airflow", orchestrator, namespaces.orchestrator, "airflow-api-server", 8080, orchestrator.uiUrl, "own");
+        route("airflow", orchestrator, orchestrator.ui, orchestrator.uiUrl);
         credentials.airflow = { username: orchestrator.adminUsername, password: orchestrator.adminPassword };
     }
     if (serving) {
         for (const [model, url] of Object.entries(serving.inferenceUrls)) endpoints[`model-${model}`] = { internal: url };
     }
     if (monitoring) {
-        route("grafana", monitoring, namespaces.monitoring, GRAFANA_SERVICE, 80, monitoring.grafanaUrl, "own");
-        route("prometheus", monitoring, namespaces.monitoring, PROMETHEUS_SERVICE, 9090, monitoring.prometheusUrl, "basic");
+        route("grafana", monitoring, monitoring.uis.grafana, monitoring.grafanaUrl);
+        route("prometheus", monitoring, monitoring.uis.prometheus, monitoring.prometheusUrl);
         credentials.grafana = { username: monitoring.grafanaAdminUser, password: monitoring.grafanaAdminPassword };
     }
 
-    const lockdown = platformFlows(config, monitoring?.networkFlows);
-    // After every component: a policy needs its namespace, and nothing should start half-locked.
+    // After every component and route: the flows are those they declared, and a policy needs its namespace.
     const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, monitoring];
+    const lockdown = platformFlows(components);
     new NetworkPolicies("network-policies", lockdown, { ...k8s, dependsOn: components.filter((c): c is NonNullable<typeof c> => !!c) });
 
     return { cluster, kubeconfig: cluster.kubeconfig, endpoints, credentials, flows: lockdown.flows };

@@ -8,8 +8,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createSecret } from "../components/common/kubernetes";
+import { ANYWHERE, ClientNamespace } from "../components/network/spec";
 import { DatabaseConnection, DatabaseRequest, databaseSecretKeys, Postgres, PostgresFlavor } from "../components/postgres/types";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "../components/storage/types";
+import type { TrinoServer } from "../components/lakehouse";
 import type { KafkaServer } from "../components/streaming/types";
 import type { MlflowServer } from "../components/tracking/types";
 
@@ -88,14 +90,15 @@ export function fakeObjectStore(flavor: ObjectStoreFlavor, logical: readonly str
         grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): ObjectStoreAccess {
             for (const b of grant.buckets) known(`grantAccess("${name}")`, b);
             grants.push({ name, grant, parent });
+            const flows = [{ from: grant.namespace.name, to: flavor === "minio" ? "ml-storage" : ANYWHERE, ports: [flavor === "minio" ? 9000 : 443], why: `fake store grant ${name}` }];
             switch (flavor) {
                 case "minio": {
                     const data = options.minioCredentials
                         ? options.minioCredentials(name, grant, parent)
                         : { AWS_ACCESS_KEY_ID: "FAKE-ACCESS-KEY", AWS_SECRET_ACCESS_KEY: "FAKE-SECRET-KEY" };
                     const secretName = options.minioSecretName ? options.minioSecretName(name, grant) : `${grant.serviceAccountName}-s3`;
-                    const secret = createSecret(`${name}-s3-credentials`, { name: secretName, namespace: grant.namespace, component: "storage", data }, { parent });
-                    return { serviceAccountAnnotations: emptyAnnotations(), podLabels: {}, credentialsSecret: secret.metadata.name };
+                    const secret = createSecret(`${name}-s3-credentials`, { name: secretName, namespace: grant.namespace.created, component: "storage", data }, { parent });
+                    return { serviceAccountAnnotations: emptyAnnotations(), podLabels: {}, credentialsSecret: secret.metadata.name, flows };
                 }
                 case "gcs":
                     return {
@@ -103,6 +106,7 @@ export function fakeObjectStore(flavor: ObjectStoreFlavor, logical: readonly str
                             "iam.gke.io/gcp-service-account": `${grant.serviceAccountName}@${project}.iam.gserviceaccount.com`,
                         }),
                         podLabels: {},
+                        flows,
                     };
                 case "adls":
                     return {
@@ -110,6 +114,7 @@ export function fakeObjectStore(flavor: ObjectStoreFlavor, logical: readonly str
                             "azure.workload.identity/client-id": options.azureClientId ? options.azureClientId(grant) : DEFAULT_AZURE_CLIENT_ID,
                         }),
                         podLabels: { "azure.workload.identity/use": "true" },
+                        flows,
                     };
             }
         },
@@ -172,7 +177,7 @@ export function fakePostgres(flavor: PostgresFlavor, options: FakePostgresOption
                 `${name}-db-secret`,
                 {
                     name: secretName,
-                    namespace: request.namespace,
+                    namespace: request.namespace.created,
                     component: "postgres",
                     data: {
                         [databaseSecretKeys.username]: db,
@@ -186,7 +191,8 @@ export function fakePostgres(flavor: PostgresFlavor, options: FakePostgresOption
                 },
                 { parent },
             );
-            return { host, port, database: db, username: db, secretName: secret.metadata.name, uri: pulumi.secret(uri) };
+            const flows = [{ from: request.namespace.name, to: flavor === "in-cluster" ? "ml-postgres" : ANYWHERE, ports: [port], why: `fake database ${db}` }];
+            return { host, port, database: db, username: db, secretName: secret.metadata.name, uri: pulumi.secret(uri), flows };
         },
     };
 }
@@ -198,8 +204,8 @@ export const FAKE_MLFLOW_URI = "http://mlflow.ml-tracking.svc.cluster.local:5000
 export const FAKE_MLFLOW_PASSWORD = "mock-mlflow-client-password";
 
 /** An MlflowServer whose grants create the client's connection Secret like the real one, and are recorded. */
-export function fakeMlflowServer(): MlflowServer & { readonly grants: { name: string; namespace: pulumi.Input<string>; username: string }[] } {
-    const grants: { name: string; namespace: pulumi.Input<string>; username: string }[] = [];
+export function fakeMlflowServer(): MlflowServer & { readonly grants: { name: string; namespace: ClientNamespace; username: string }[] } {
+    const grants: { name: string; namespace: ClientNamespace; username: string }[] = [];
     return {
         trackingUri: FAKE_MLFLOW_URI,
         grants,
@@ -207,10 +213,11 @@ export function fakeMlflowServer(): MlflowServer & { readonly grants: { name: st
             grants.push({ name, ...args });
             const secret = createSecret(
                 `${name}-connection`,
-                { name: `mlflow-${args.username}`, namespace: args.namespace, component: "tracking", data: { MLFLOW_TRACKING_PASSWORD: FAKE_MLFLOW_PASSWORD } },
+                { name: `mlflow-${args.username}`, namespace: args.namespace.created, component: "tracking", data: { MLFLOW_TRACKING_PASSWORD: FAKE_MLFLOW_PASSWORD } },
                 { parent },
             );
-            return { trackingUri: FAKE_MLFLOW_URI, username: args.username, password: pulumi.secret(FAKE_MLFLOW_PASSWORD), secretName: secret.metadata.name };
+            const flows = [{ from: args.namespace.name, to: "ml-tracking", ports: [5000], why: "fake MLflow client" }];
+            return { trackingUri: FAKE_MLFLOW_URI, username: args.username, password: pulumi.secret(FAKE_MLFLOW_PASSWORD), secretName: secret.metadata.name, flows };
         },
     };
 }
@@ -226,7 +233,7 @@ export const FAKE_KAFKA_CA = "-----BEGIN CERTIFICATE-----\nFAKE KAFKA CA\n-----E
 export function fakeKafkaServer(): KafkaServer {
     return {
         grantClient(name, args, parent) {
-            const secret = createSecret(`${name}-connection`, { name: `kafka-${args.client}`, namespace: args.namespace, component: "streaming", data: { password: FAKE_KAFKA_PASSWORD } }, { parent });
+            const secret = createSecret(`${name}-connection`, { name: `kafka-${args.client}`, namespace: args.namespace.created, component: "streaming", data: { password: FAKE_KAFKA_PASSWORD } }, { parent });
             return {
                 bootstrapServers: FAKE_KAFKA_BOOTSTRAP,
                 securityProtocol: "SASL_SSL",
@@ -236,7 +243,31 @@ export function fakeKafkaServer(): KafkaServer {
                 caCertificate: pulumi.output(FAKE_KAFKA_CA),
                 groupId: `${args.client}-default`,
                 secretName: secret.metadata.name,
+                flows: [{ from: args.namespace.name, to: "ml-streaming", ports: [9093], why: "fake Kafka client" }],
             };
         },
+    };
+}
+
+/** A client namespace for connection calls in tests: the name, and the same name as the "created" output. */
+export const clientNs = (name: string): ClientNamespace => ({ name, created: name });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Trino
+
+export const FAKE_TRINO_HOST = "trino.ml-lakehouse.svc.cluster.local";
+
+/** A TrinoServer like the Lakehouse's: no credential, the user is a name. */
+export function fakeTrinoServer(): TrinoServer {
+    return {
+        grantClient: (args) => ({
+            host: FAKE_TRINO_HOST,
+            port: 8080,
+            protocol: "http",
+            user: args.user,
+            catalog: "lakehouse",
+            url: `http://${FAKE_TRINO_HOST}:8080`,
+            flows: [{ from: args.namespace.name, to: "ml-lakehouse", ports: [8080], why: "fake Trino client" }],
+        }),
     };
 }

@@ -289,16 +289,16 @@ export const exampleOrgValues: Record<string, Record<string, Record<string, unkn
 export const shippedStacks = ["dev", "prod", "prod-aks"] as const;
 
 /** The config map of a shipped stack, completed with {@link exampleOrgValues}. */
-export function shippedStackConfig(stack: string) {
-    const org = exampleOrgValues[stack];
-    return org ? withConfig(stack, org) : loadStackFile(stack);
+export function shippedStackConfig(stack: string, patches: Record<string, Record<string, unknown>> = {}) {
+    const org = { ...exampleOrgValues[stack], ...patches };
+    return Object.keys(org).length ? withConfig(stack, org) : loadStackFile(stack);
 }
 
-/** Runs the real stack program (index.ts's composition) for a shipped stack under mocks. */
-export async function constructStack(stack: string) {
+/** Runs the real stack program (index.ts's composition) for a shipped stack under mocks, with optional config `patches`. */
+export async function constructStack(stack: string, patches?: Record<string, Record<string, unknown>>) {
     // Imported lazily so tests that only need the mocks do not load the whole platform.
     const { loadStackConfig } = await import("../stacks/config");
     const { buildPlatform } = await import("../stacks/platform");
-    const { config, secretKeys } = shippedStackConfig(stack);
+    const { config, secretKeys } = shippedStackConfig(stack, patches);
     return runProgram(() => buildPlatform(loadStackConfig()), { stack, config, secretKeys });
 }

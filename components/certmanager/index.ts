@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, platformLabels } from "../common/kubernetes";
+import { ANYWHERE, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
 import { chartSource, charts, Mirror } from "../versions";
 import type { MonitoringSource } from "../monitoring/source";
 import { certManagerMonitoring } from "./monitoring";
-import { certManagerValues, clusterIssuerSpec, IssuerSpec } from "./spec";
+import { CERT_MANAGER_WEBHOOK_PODS, CERT_MANAGER_WEBHOOK_PORT, certManagerValues, clusterIssuerSpec, IssuerSpec } from "./spec";
 
 export * from "./spec";
 
@@ -20,7 +21,12 @@ export interface CertManagerArgs {
 }
 
 /** cert-manager (CRDs included) and, optionally, the platform's ClusterIssuer. */
-export class CertManager extends pulumi.ComponentResource {
+/** Set when the ClusterIssuer solves ACME HTTP-01 through the ingress: cert-manager, in `namespace`, self-checks each challenge through it. */
+export interface Http01Solver {
+    readonly namespace: string;
+}
+
+export class CertManager extends pulumi.ComponentResource implements NetworkMember {
     /** Depend on this before creating Certificates, Issuers or anything whose webhook cert-manager serves. */
     public readonly release: k8s.helm.v3.Release;
     /** Name of the ClusterIssuer, when one was requested. */
@@ -28,11 +34,26 @@ export class CertManager extends pulumi.ComponentResource {
     public readonly namespace: string;
     /** The controller's certificate metrics and alerts, for `Monitoring`'s `sources`. */
     public readonly monitoring: MonitoringSource;
+    public readonly namespaces: string[];
+    /** The controller, its webhook, and the ACME server and self-check when the issuer is ACME. */
+    public readonly flows: Flow[];
+    /** For the Ingress: challenges are answered through it. */
+    public readonly http01Solver?: Http01Solver;
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlplatform:certmanager:CertManager", name, {}, opts);
         this.namespace = args.namespace ?? "cert-manager";
         this.monitoring = certManagerMonitoring(this.namespace);
+        this.namespaces = [this.namespace];
+        this.flows = [toApiServer(this.namespace, "cert-manager"), webhookFlow(this.namespace, CERT_MANAGER_WEBHOOK_PORT, "cert-manager's webhook", CERT_MANAGER_WEBHOOK_PODS)];
+        if (args.issuer && "acme" in args.issuer) {
+            this.http01Solver = { namespace: this.namespace };
+            this.flows.push(
+                { from: this.namespace, to: ANYWHERE, ports: [443], why: "cert-manager talks to the ACME server" },
+                // The self-check fetches http://<host>/.well-known/... through the ingress's public address.
+                { from: this.namespace, to: ANYWHERE, ports: [80], why: "cert-manager's HTTP-01 self-check reaches the ingress's public address" },
+            );
+        }
         const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "cert-manager" }, { parent: this });
         this.release = new k8s.helm.v3.Release(
             `${name}-chart`,

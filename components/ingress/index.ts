@@ -2,8 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import type { Http01Solver } from "../certmanager";
+import { Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
 import { chartSource, charts, Mirror } from "../versions";
-import { Exposure, routeManifest, routeUrl, traefikValues } from "./spec";
+import { Exposure, routeManifest, routeUrl, TRAEFIK_PODS, TRAEFIK_PORTS, traefikValues } from "./spec";
 import type { MonitoringSource } from "../monitoring/source";
 import { traefikMonitoring } from "./monitoring";
 
@@ -17,6 +19,8 @@ export interface IngressArgs {
     readonly domain?: string;
     /** cert-manager ClusterIssuer for route certificates; required unless exposure is `kind`. */
     readonly clusterIssuer?: string;
+    /** The ClusterIssuer's HTTP-01 solver, when it answers ACME challenges through this ingress. */
+    readonly http01Solver?: Http01Solver;
     /** Namespace of the controller. Default `ml-ingress`. */
     readonly namespace?: string;
     readonly mirror?: Mirror;
@@ -25,14 +29,11 @@ export interface IngressArgs {
 export interface ExposeArgs {
     /** Subdomain, e.g. `airflow` for `airflow.<domain>`. */
     readonly subdomain: string;
-    readonly namespace: pulumi.Input<string>;
-    readonly service: pulumi.Input<string>;
-    readonly port: number;
     /**
-     * `own`: the UI has its own login (Airflow, MLflow, Grafana, MinIO console).
-     * `basic`: it has none (Trino, Prometheus), so a generated basic-auth login guards the route.
+     * The UI, as its component publishes it. `auth: "own"`: it has its own login (Airflow, MLflow, Grafana, MinIO
+     * console); `basic`: it has none (Trino, Prometheus), so a generated basic-auth login guards the route.
      */
-    readonly auth: "own" | "basic";
+    readonly ui: WebUi;
     /** What must exist first: usually the component that creates `namespace` and the Service. */
     readonly after?: pulumi.Resource[];
 }
@@ -43,14 +44,22 @@ export interface ExposedRoute {
     readonly basicAuth?: { readonly username: string; readonly password: pulumi.Output<string> };
 }
 
+/** cert-manager's ACME HTTP-01 solver pods: their label and port. */
+const ACME_SOLVER_PODS = { "acme.cert-manager.io/http01-solver": "true" } as const;
+const ACME_SOLVER_PORT = 8089;
+
 /** The platform's ingress controller (Traefik) and the routes to every UI. */
-export class Ingress extends pulumi.ComponentResource {
+export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     public readonly namespace: string;
     /** Traefik's request metrics and alerts, for `Monitoring`'s `sources`. */
     public readonly monitoring: MonitoringSource;
     public readonly className = "ml-platform";
     public readonly domain: string;
     public readonly tls: boolean;
+    public readonly namespaces: string[];
+    /** Users to Traefik, Traefik to the API server, and to every UI it routes to. */
+    public readonly flows: Flow[];
+    private readonly http01Solver?: Http01Solver;
     private readonly clusterIssuer?: string;
     private readonly controller: k8s.helm.v3.Release;
 
@@ -68,6 +77,16 @@ export class Ingress extends pulumi.ComponentResource {
         this.domain = args.domain ?? "localtest.me";
         this.tls = exposure !== "kind";
         this.clusterIssuer = this.tls ? args.clusterIssuer : undefined;
+        this.http01Solver = this.tls ? args.http01Solver : undefined;
+        this.namespaces = [this.namespace];
+        this.flows = [
+            { from: { entity: "load-balancer" }, to: this.namespace, ports: [TRAEFIK_PORTS.web, TRAEFIK_PORTS.websecure], why: "users reach the UIs through Traefik", toPods: TRAEFIK_PODS },
+            toApiServer(this.namespace, "Traefik"),
+        ];
+        if (this.http01Solver) {
+            const why = "cert-manager's HTTP-01 self-check, short-circuited to Traefik where the cluster routes its own load balancer's address inside";
+            this.flows.push({ from: this.http01Solver.namespace, to: this.namespace, ports: [TRAEFIK_PORTS.web], why, toPods: TRAEFIK_PODS });
+        }
 
         const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "ingress" }, { parent: this });
         this.controller = new k8s.helm.v3.Release(
@@ -90,14 +109,20 @@ export class Ingress extends pulumi.ComponentResource {
     expose(name: string, args: ExposeArgs, parent: pulumi.Resource): ExposedRoute {
         const host = `${args.subdomain}.${this.domain}`;
         const opts = { parent, dependsOn: [this.controller, ...(args.after ?? [])] };
+        const ui = args.ui;
+        this.flows.push({ from: this.namespace, to: ui.namespace, ports: [ui.port], toPods: ui.pods, why: `users reach ${host}` });
+        if (this.http01Solver) {
+            // The ACME HTTP-01 solver pod answers in the route's own namespace, behind this ingress.
+            this.flows.push({ from: this.namespace, to: ui.namespace, ports: [ACME_SOLVER_PORT], toPods: ACME_SOLVER_PODS, why: `the ACME HTTP-01 solver answers for ${host}` });
+        }
         let basicAuth: ExposedRoute["basicAuth"];
         const middlewares: pulumi.Output<string>[] = [];
-        if (args.auth === "basic") {
+        if (ui.auth === "basic") {
             // Traefik reads htpasswd-style users; bcrypt hashes come straight from the generated password.
             const password = new random.RandomPassword(`${name}-login`, { length: 24, special: false }, { parent });
             const secret = createSecret(
                 `${name}-login`,
-                { name: `${args.subdomain}-login`, namespace: args.namespace, component: "ingress", data: { users: pulumi.interpolate`admin:${password.bcryptHash}` } },
+                { name: `${args.subdomain}-login`, namespace: ui.namespace, component: "ingress", data: { users: pulumi.interpolate`admin:${password.bcryptHash}` } },
                 opts,
             );
             const middleware = new k8s.apiextensions.CustomResource(
@@ -105,7 +130,7 @@ export class Ingress extends pulumi.ComponentResource {
                 {
                     apiVersion: "traefik.io/v1alpha1",
                     kind: "Middleware",
-                    metadata: { name: `${args.subdomain}-auth`, namespace: args.namespace, labels: platformLabels("ingress") },
+                    metadata: { name: `${args.subdomain}-auth`, namespace: ui.namespace, labels: platformLabels("ingress") },
                     spec: { basicAuth: { secret: secret.metadata.name, realm: `ml-platform ${args.subdomain}` } },
                 },
                 opts,
@@ -114,14 +139,14 @@ export class Ingress extends pulumi.ComponentResource {
             basicAuth = { username: "admin", password: pulumi.secret(password.result) };
         }
         const manifest = pulumi
-            .all([args.namespace, args.service, pulumi.all(middlewares)])
-            .apply(([namespace, service, mws]) =>
+            .all(middlewares)
+            .apply((mws) =>
                 routeManifest({
                     name: args.subdomain,
-                    namespace,
+                    namespace: ui.namespace,
                     host,
-                    service,
-                    port: args.port,
+                    service: ui.service,
+                    port: ui.port,
                     className: this.className,
                     clusterIssuer: this.clusterIssuer,
                     middlewares: mws,

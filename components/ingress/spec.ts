@@ -117,3 +117,5 @@ export function routeUrl(host: string, tls: boolean): string {
 
 /** The labels of Traefik's pods (the chart's selector labels): the only pods load-balancer traffic may reach. */
 export const TRAEFIK_PODS = { "app.kubernetes.io/name": "traefik" } as const;
+/** The container ports of Traefik's entry points (the chart's defaults behind Service ports 80 and 443). */
+export const TRAEFIK_PORTS = { web: 8000, websecure: 8443 } as const;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, platformLabels } from "../common/kubernetes";
+import { ANYWHERE, ClientNamespace, Flow, NetworkMember, WebUi } from "../network/spec";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { chartSource, charts, imageRef, images, Mirror } from "../versions";
@@ -10,11 +11,33 @@ import { createMetastore, METASTORE_NAME } from "./metastore";
 import { hadoopOptionalTools, metastoreArtifacts, metastoreSiteXml } from "./metastore-config";
 import { LakehouseSizing, LakehouseSizingOverrides, resolveSizing } from "./sizing";
 import { MINIO_REGION, StorageSpec, Zone, zoneLocation, ZONES } from "./storage";
-import { TRINO_HTTP_PORT, TRINO_RELEASE, TRINO_SERVICE_ACCOUNT, trinoValues, trinoWorkerSelector } from "./trino-values";
+import { TRINO_HTTP_PORT, TRINO_RELEASE, TRINO_SERVICE_ACCOUNT, trinoSelector, trinoValues, trinoWorkerSelector } from "./trino-values";
 import { createZoneSchemas } from "./zones";
 
 export { defaultSizing as defaultLakehouseSizing, JvmResources as LakehouseJvmResources, LakehouseSizing, LakehouseSizingOverrides } from "./sizing";
 export { Zone as LakehouseZone } from "./storage";
+
+/**
+ * What a Trino client gets (`Lakehouse.grantClient`). Trino in the cluster has no password authenticator: the user
+ * is a name for access control and query history, sent as `X-Trino-User`, so there is no credential to deliver.
+ */
+export interface TrinoClientAccess {
+    readonly host: string;
+    readonly port: number;
+    readonly protocol: "http";
+    readonly user: string;
+    /** The catalog new tables go to (Iceberg). */
+    readonly catalog: string;
+    /** `http://host:port` */
+    readonly url: string;
+    /** The client's flow to the coordinator, for its NetworkPolicies. */
+    readonly flows: readonly Flow[];
+}
+
+/** The contract of a Trino server other components query (implemented by `Lakehouse`). */
+export interface TrinoServer {
+    grantClient(args: { readonly namespace: ClientNamespace; readonly user: string }): TrinoClientAccess;
+}
 
 export interface LakehouseArgs {
     /**
@@ -64,8 +87,13 @@ function resolveZoneBuckets(args: LakehouseArgs): Record<Zone, string> {
  * and Trino (official chart) with an Iceberg catalog `lakehouse` (default for new tables) and a Hive catalog
  * `hive` for raw files, both on Trino's native file systems.
  */
-export class Lakehouse extends pulumi.ComponentResource {
+export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, NetworkMember {
     public readonly namespace: pulumi.Output<string>;
+    public readonly namespaces: string[];
+    /** The metastore's and Trino's databases, zone buckets and jar downloads. */
+    public readonly flows: Flow[] = [];
+    /** The Trino UI, for the ingress (Trino has no login of its own here). */
+    public readonly ui: WebUi;
     /** In-cluster Trino HTTP endpoint (coordinator Service). */
     public readonly trinoUrl: pulumi.Output<string>;
     /** In-cluster JDBC URL with `lakehouse` as default catalog, so unqualified new tables are Iceberg tables. */
@@ -79,6 +107,7 @@ export class Lakehouse extends pulumi.ComponentResource {
     /** Rendered Trino catalog files, by catalog name. */
     public readonly catalogs: pulumi.Output<Record<string, string>>;
     public readonly sizing: LakehouseSizing;
+    private readonly namespaceName: string;
 
     constructor(name: string, args: LakehouseArgs, opts?: pulumi.ComponentResourceOptions) {
         // Argument errors surface before anything is registered.
@@ -88,8 +117,13 @@ export class Lakehouse extends pulumi.ComponentResource {
         const store = args.objectStore;
         this.sizing = sizing;
 
-        const ns = createNamespace(`${name}-ns`, { namespace: args.namespace ?? "ml-lakehouse", component: "lakehouse" }, { parent: this });
+        const namespaceName = args.namespace ?? "ml-lakehouse";
+        const ns = createNamespace(`${name}-ns`, { namespace: namespaceName, component: "lakehouse" }, { parent: this });
         this.namespace = ns.metadata.name;
+        this.namespaces = [namespaceName];
+        this.namespaceName = namespaceName;
+        this.ui = { namespace: namespaceName, service: TRINO_RELEASE, port: TRINO_HTTP_PORT, auth: "basic", pods: trinoSelector };
+        const client: ClientNamespace = { name: namespaceName, created: ns.metadata.name };
 
         this.zoneUris = Object.fromEntries(ZONES.map((z) => [z, store.uri(zoneBuckets[z]).apply(zoneLocation)])) as Record<Zone, pulumi.Output<string>>;
         const allZones = ZONES.map((z) => zoneBuckets[z]);
@@ -101,15 +135,21 @@ export class Lakehouse extends pulumi.ComponentResource {
         // Both need the zones read-write: the metastore creates and drops schema/table directories, Trino the data.
         const metastoreAccess = store.grantAccess(
             `${name}-metastore`,
-            { namespace: this.namespace, serviceAccountName: METASTORE_NAME, buckets: allZones, access: "readwrite" },
+            { namespace: client, serviceAccountName: METASTORE_NAME, buckets: allZones, access: "readwrite" },
             this,
         );
         const trinoAccess = store.grantAccess(
             `${name}-trino`,
-            { namespace: this.namespace, serviceAccountName: TRINO_SERVICE_ACCOUNT, buckets: allZones, access: "readwrite" },
+            { namespace: client, serviceAccountName: TRINO_SERVICE_ACCOUNT, buckets: allZones, access: "readwrite" },
             this,
         );
-        const database = args.postgres.database(`${name}-metastore-db`, { namespace: this.namespace, database: "metastore" }, this);
+        const database = args.postgres.database(`${name}-metastore-db`, { namespace: client, database: "metastore" }, this);
+        this.flows.push(...metastoreAccess.flows, ...trinoAccess.flows, ...database.flows, {
+            from: namespaceName,
+            to: ANYWHERE,
+            ports: [443],
+            why: "the metastore fetches its pinned, checksum-verified jars from Maven",
+        });
 
         const siteXml = pulumi.all([storage, this.zoneUris.silver, this.zoneUris.bronze]).apply(([s, silver, bronze]) =>
             metastoreSiteXml({ storage: s, warehouseDir: `${silver}warehouse/`, externalWarehouseDir: `${bronze}external/` }),
@@ -199,5 +239,19 @@ export class Lakehouse extends pulumi.ComponentResource {
             zoneUris: this.zoneUris,
             s3Endpoint: this.s3Endpoint,
         });
+    }
+
+    /** See {@link TrinoServer.grantClient}. */
+    public grantClient(args: { readonly namespace: ClientNamespace; readonly user: string }): TrinoClientAccess {
+        const host = `${TRINO_RELEASE}.${this.namespaceName}.svc.cluster.local`;
+        return {
+            host,
+            port: TRINO_HTTP_PORT,
+            protocol: "http",
+            user: args.user,
+            catalog: CATALOGS.iceberg,
+            url: `http://${host}:${TRINO_HTTP_PORT}`,
+            flows: [{ from: args.namespace.name, to: this.namespaceName, ports: [TRINO_HTTP_PORT], toPods: trinoSelector, why: `${args.namespace.name} queries Trino as ${args.user}` }],
+        };
     }
 }

@@ -13,6 +13,9 @@ export const TRINO_HTTP_PORT = 8080;
 /** The ServiceAccount the chart creates for coordinator and workers (the storage grant binds to it). */
 export const TRINO_SERVICE_ACCOUNT = "trino";
 
+/** Labels the chart puts on every Trino pod (coordinator and workers). */
+export const trinoSelector = { "app.kubernetes.io/name": "trino", "app.kubernetes.io/instance": TRINO_RELEASE } as const;
+
 /** Labels the chart puts on worker pods; the PDB and the spread constraints select them. */
 export const trinoWorkerSelector = {
     "app.kubernetes.io/name": "trino",

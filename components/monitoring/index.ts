@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { ClientNamespace, Flow, NetworkMember, toApiServer, WebUi, webhookFlow } from "../network/spec";
 import { databaseSecretKeys, Postgres } from "../postgres/types";
 import { chartSource, charts, imageRef, images, Mirror } from "../versions";
 import { ALERT_RECEIVER_KEY, ALERT_RECEIVER_SECRET, AlertReceiver } from "./alerting";
@@ -14,11 +15,15 @@ import { MonitoringSource } from "./source";
 import {
     ALERTMANAGER_SERVICE,
     Environment,
+    GRAFANA_PODS,
     GRAFANA_SERVICE,
     GrafanaDatabase,
     kubePrometheusStackValues,
     monitoringSizing,
     PrometheusSizing,
+    PROMETHEUS_OPERATOR_PODS,
+    PROMETHEUS_OPERATOR_WEBHOOK_PORT,
+    PROMETHEUS_PODS,
     PROMETHEUS_SERVICE,
     prometheusSizing,
     prometheusSizingProblems,
@@ -89,8 +94,13 @@ export interface MonitoringArgs {
  * kube-prometheus-stack (Prometheus operator, Prometheus, Alertmanager, Grafana, kube-state-metrics,
  * node-exporter) plus this platform's monitors, alert rules and dashboards for every enabled component.
  */
-export class Monitoring extends pulumi.ComponentResource {
+export class Monitoring extends pulumi.ComponentResource implements NetworkMember {
     public readonly namespace: pulumi.Output<string>;
+    public readonly namespaces: string[];
+    /** The operator, its webhook, Prometheus's scrapes (nodes and every target) and its databases. */
+    public readonly flows: Flow[];
+    /** Grafana (its own login) and Prometheus (none), for the ingress. */
+    public readonly uis: { readonly grafana: WebUi; readonly prometheus: WebUi };
     /** The chart release. Its CRDs (ServiceMonitor, PodMonitor, PrometheusRule) exist once it is ready: `dependsOn` it. */
     public readonly release: k8s.helm.v3.Release;
     /** Resources to `dependsOn` before creating monitoring CRs elsewhere. */
@@ -136,6 +146,12 @@ export class Monitoring extends pulumi.ComponentResource {
             { parent: this },
         );
         this.namespace = namespace.metadata.name;
+        const client: ClientNamespace = { name: namespaceName, created: this.namespace };
+        this.namespaces = [namespaceName];
+        this.uis = {
+            grafana: { namespace: namespaceName, service: GRAFANA_SERVICE, port: 80, auth: "own", pods: GRAFANA_PODS },
+            prometheus: { namespace: namespaceName, service: PROMETHEUS_SERVICE, port: 9090, auth: "basic", pods: PROMETHEUS_PODS },
+        };
 
         // Grafana stores the admin password in its database at first start: a new one would no longer match it.
         const adminPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this, protect: prod });
@@ -168,11 +184,18 @@ export class Monitoring extends pulumi.ComponentResource {
         const dup = names.find((n, i) => names.indexOf(n) !== i);
         if (dup) throw new Error(`Monitoring ${name}: two scrape targets are named "${dup}"`);
         this.networkFlows = scrapeFlows(this.scrapeTargets, namespaceName);
+        this.flows = [
+            toApiServer(namespaceName, "the Prometheus operator and kube-state-metrics"),
+            webhookFlow(namespaceName, PROMETHEUS_OPERATOR_WEBHOOK_PORT, "the Prometheus operator's webhook", PROMETHEUS_OPERATOR_PODS),
+            { from: namespaceName, to: { entity: "nodes" }, ports: [10250, 9100], why: "Prometheus scrapes kubelets and node-exporter on the nodes", fromPods: PROMETHEUS_PODS },
+            ...this.networkFlows,
+        ];
 
         const grafanaDb =
             prod && args.postgres
-                ? args.postgres.database(`${name}-grafana-db`, { namespace: this.namespace, database: "grafana" }, this)
+                ? args.postgres.database(`${name}-grafana-db`, { namespace: client, database: "grafana" }, this)
                 : undefined;
+        this.flows.push(...(grafanaDb?.flows ?? []));
         const valuesFor = (database?: GrafanaDatabase) =>
             kubePrometheusStackValues({
                 environment: args.environment,
@@ -227,9 +250,10 @@ export class Monitoring extends pulumi.ComponentResource {
             // pg_monitor: the exporter reads pg_stat_* of every database and the server's settings, never their data.
             const conn = args.postgres!.database(
                 `${name}-pg-exporter`,
-                { namespace: this.namespace, database: "postgres_exporter", monitoring: true },
+                { namespace: client, database: "postgres_exporter", monitoring: true },
                 this,
             );
+            this.flows.push(...conn.flows);
             const spec = {
                 namespace: namespaceName,
                 image: imageRef(images.postgresExporter, args.mirror),

@@ -143,6 +143,12 @@ export const ALERTMANAGER_SERVICE = `${RELEASE_NAME}-alertmanager`;
 export const GRAFANA_SERVICE = `${RELEASE_NAME}-grafana`;
 /** The labels the Prometheus operator puts on Prometheus's pods: the only pods that scrape the nodes. */
 export const PROMETHEUS_PODS = { "app.kubernetes.io/name": "prometheus" } as const;
+/** Grafana's pods (the grafana subchart's name and the release as instance). */
+export const GRAFANA_PODS = { "app.kubernetes.io/name": "grafana", "app.kubernetes.io/instance": RELEASE_NAME } as const;
+/** The operator's pods, which serve its admission webhook (the chart's operator Service selects exactly these). */
+export const PROMETHEUS_OPERATOR_PODS = { app: "kube-prometheus-stack-operator", release: RELEASE_NAME } as const;
+/** The operator's webhook listener (`prometheusOperator.tls.internalPort`, the chart's default). */
+export const PROMETHEUS_OPERATOR_WEBHOOK_PORT = 10250;
 
 const restrictedContainer = {
     allowPrivilegeEscalation: false,

@@ -1,3 +1,4 @@
+import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { platformLabels } from "../common/kubernetes";
 
@@ -34,8 +35,71 @@ export interface Flow {
     readonly toPods?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The namespace a connection's client runs in, as the connection's provider needs it: `name` for the flow (a
+ * NetworkPolicy selects namespaces by name, known when the program runs) and `created`, the Namespace object's
+ * name output, so the credentials the provider puts there wait for the namespace.
+ */
+export interface ClientNamespace {
+    readonly name: string;
+    readonly created: pulumi.Input<string>;
+}
+
+/** The API server listens on 6443 on kind and 443 in the clouds (and behind the `kubernetes` Service). */
+export const API_SERVER_PORTS = [443, 6443];
+/** Outside the cluster: cloud APIs, registries, the internet. */
+export const ANYWHERE: Cidr = { cidr: "0.0.0.0/0" };
+
+/** `from` (operators, controllers) talks to the Kubernetes API. */
+export function toApiServer(from: string, who: string, fromPods?: Flow["fromPods"]): Flow {
+    return { from, to: { entity: "api-server" }, ports: API_SERVER_PORTS, why: `${who} talks to the Kubernetes API`, fromPods };
+}
+
+/** The API server calls an admission or conversion webhook served in `to` on `port`. */
+export function webhookFlow(to: string, port: number, what: string, toPods?: Flow["toPods"]): Flow {
+    return { from: { entity: "api-server" }, to, ports: [port], why: `the API server calls ${what}`, toPods };
+}
+
+/** The ports on which the API server calls webhooks, among `flows`. */
+export function webhookPorts(flows: readonly Flow[]): number[] {
+    const ports = flows.filter((f) => isEntity(f.from) && f.from.entity === "api-server").flatMap((f) => f.ports);
+    return [...new Set(ports)].sort((a, b) => a - b);
+}
+
+/**
+ * A UI a component serves, for the ingress to route to: the Service and port in the component's namespace, and
+ * whether the UI has its own login (`own`) or needs one at the ingress (`basic`).
+ */
+export interface WebUi {
+    readonly namespace: string;
+    readonly service: string;
+    readonly port: number;
+    readonly auth: "own" | "basic";
+    /** Labels of the pods behind the Service: the ingress may reach only them. */
+    readonly pods?: Readonly<Record<string, string>>;
+}
+
+/** What every component offers the stack's NetworkPolicies: the namespaces it owns and the flows it needs. */
+export interface NetworkMember {
+    /** Namespaces the component creates; each gets default deny. */
+    readonly namespaces: readonly string[];
+    /** Its own flows and those of every connection it made (its side of each). */
+    readonly flows: readonly Flow[];
+}
+
 export const isNamespace = (p: Peer): p is string => typeof p === "string";
 export const isEntity = (p: Peer): p is Entity => typeof p === "object" && "entity" in p;
+
+/** One flow per (from, to, ports, pods): two connections over the same path (two databases, say) share it. */
+export function mergeFlows(flows: readonly Flow[]): Flow[] {
+    const merged = new Map<string, Flow>();
+    for (const f of flows) {
+        const key = JSON.stringify([f.from, f.to, f.ports, f.fromPods ?? null, f.toPods ?? null]);
+        const seen = merged.get(key);
+        merged.set(key, seen ? { ...seen, why: seen.why.split("; ").includes(f.why) ? seen.why : `${seen.why}; ${f.why}` } : f);
+    }
+    return [...merged.values()];
+}
 
 const nsSelector = (namespace: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } });
 const tcp = (ports: readonly number[]) => ports.map((port) => ({ protocol: "TCP", port }));
@@ -49,7 +113,8 @@ export interface NetworkPolicyManifest {
  * Default deny (ingress and egress) in every namespace, then: DNS to kube-system, traffic inside a namespace,
  * and each {@link Flow} as an egress rule at its source and an ingress rule at its destination.
  */
-export function networkPolicies(namespaces: readonly string[], flows: readonly Flow[]): NetworkPolicyManifest[] {
+export function networkPolicies(namespaces: readonly string[], declared: readonly Flow[]): NetworkPolicyManifest[] {
+    const flows = mergeFlows(declared);
     const known = new Set(namespaces);
     for (const f of flows) {
         if (isNamespace(f.from) && !known.has(f.from)) throw new Error(`flow "${f.why}": source namespace ${f.from} is not a platform namespace`);
@@ -79,21 +144,30 @@ export function networkPolicies(namespaces: readonly string[], flows: readonly F
     /** The peer list of a rule; none (any source or destination, on the rule's ports) for an entity. */
     const peers = (end: Peer) => (isNamespace(end) ? [nsSelector(end)] : isEntity(end) ? undefined : [{ ipBlock: { cidr: end.cidr } }]);
     const pods = (labels?: Readonly<Record<string, string>>) => (labels ? { matchLabels: { ...labels } } : {});
-    flows.forEach((f, i) => {
+    // Names follow the flow, not its position, so adding a connection leaves every other policy as it is.
+    const taken = new Set<string>();
+    const unique = (namespace: string, base: string) => {
+        let name = base;
+        for (let n = 2; taken.has(`${namespace}/${name}`); n++) name = `${base}-${n}`;
+        taken.add(`${namespace}/${name}`);
+        return name;
+    };
+    for (const f of flows) {
         const annotations = { "ml-platform/why": f.why };
+        const ports = f.ports.join("-");
         const [to, from] = [peers(f.to), peers(f.from)];
         if (isNamespace(f.from)) {
             policies.push({
-                metadata: { name: `egress-${label(f.to)}-${i}`, namespace: f.from, labels, annotations },
+                metadata: { name: unique(f.from, `egress-${label(f.to)}-${ports}`), namespace: f.from, labels, annotations },
                 spec: { podSelector: pods(f.fromPods), policyTypes: ["Egress"], egress: [{ ...(to && { to }), ports: tcp(f.ports) }] },
             });
         }
         if (isNamespace(f.to)) {
             policies.push({
-                metadata: { name: `ingress-from-${label(f.from)}-${i}`, namespace: f.to, labels, annotations },
+                metadata: { name: unique(f.to, `ingress-from-${label(f.from)}-${ports}`), namespace: f.to, labels, annotations },
                 spec: { podSelector: pods(f.toPods), policyTypes: ["Ingress"], ingress: [{ ...(from && { from }), ports: tcp(f.ports) }] },
             });
         }
-    });
+    }
     return policies;
 }

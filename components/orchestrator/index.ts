@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { ANYWHERE, ClientNamespace, Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
 import { ObjectStoreAccess } from "../storage/types";
 import { chartSource, charts, images } from "../versions";
 import {
@@ -69,8 +70,16 @@ function resolveArgs(args: OrchestratorArgs) {
  * DAGs from Git via git-sync, task logs in the platform object store with workload identity, generated keys
  * in Kubernetes Secrets referenced by name, and Airflow connections to Trino, Kafka, MLflow and the store.
  */
-export class Orchestrator extends pulumi.ComponentResource implements OrchestratorOutputs {
+/** The Airflow Variable (read from the environment) holding `{ model: inference URL }` for every served model. */
+export const MODELS_VARIABLE = "AIRFLOW_VAR_ML_PLATFORM_MODELS";
+
+export class Orchestrator extends pulumi.ComponentResource implements OrchestratorOutputs, NetworkMember {
     public readonly namespace: pulumi.Output<string>;
+    public readonly namespaces: string[];
+    /** The KubernetesExecutor, git-sync, and every connection Airflow was given. */
+    public readonly flows: Flow[];
+    /** The Airflow UI and API, for the ingress (Airflow has its own login). */
+    public readonly ui: WebUi;
     public readonly uiUrl: pulumi.Output<string>;
     public readonly adminUsername: pulumi.Output<string>;
     public readonly adminPassword: pulumi.Output<string>;
@@ -85,10 +94,23 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         const parent = { parent: this };
         const ns = createNamespace(`${name}-ns`, { namespace, component: COMPONENT }, parent);
         const nsName = ns.metadata.name;
+        const client: ClientNamespace = { name: namespace, created: nsName };
+        this.namespaces = [namespace];
+        this.flows = [
+            toApiServer(namespace, "Airflow's KubernetesExecutor"),
+            { from: namespace, to: ANYWHERE, ports: [443, 22], why: "git-sync pulls the DAG repository" },
+        ];
+        this.ui = {
+            namespace,
+            service: `${airflowNames.release}-api-server`,
+            port: airflowNames.ports.apiServer,
+            auth: "own",
+            pods: { tier: "airflow", component: "api-server", release: airflowNames.release },
+        };
         const size = airflowSizing[environment];
 
         // --- metadata database -------------------------------------------------------------------------
-        const db = args.postgres.database(`${name}-db`, { namespace: nsName, database: "airflow" }, this);
+        const db = args.postgres.database(`${name}-db`, { namespace: client, database: "airflow" }, this);
         // Through the connection Secret's name, everything built from the URI waits until the database and role exist.
         const pg = pulumi.all([db.uri, db.secretName]).apply(([uri]) => parsePostgresUri(uri));
         const pgbouncerRoute = {
@@ -182,7 +204,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
 
         // --- object-store identity for task logs ---------------------------------------------------------
         const grant = (suffix: string, serviceAccountName: string, access: "read" | "readwrite") =>
-            store.grantAccess(`${name}-logs-${suffix}`, { namespace: nsName, serviceAccountName, buckets: [logBucket], access }, this);
+            store.grantAccess(`${name}-logs-${suffix}`, { namespace: client, serviceAccountName, buckets: [logBucket], access }, this);
         const sa = airflowNames.serviceAccounts;
         const workerAccess = grant("worker", sa.worker, "readwrite");
         // A static credential (MinIO) is not tied to a ServiceAccount: one serves every Airflow container.
@@ -216,9 +238,11 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                 : store.flavor === "adls"
                   ? requireOutput(store.accountName, "adls").apply((accountName) => ({ flavor: "adls" as const, accountName }))
                   : pulumi.output({ flavor: "gcs" as const });
-        const trino = args.connections?.trino;
-        const mlflow = args.connections?.mlflow?.grantClient(`${name}-mlflow`, { namespace: nsName, username: "airflow" }, this);
-        const kafka = args.connections?.kafka?.grantClient(`${name}-kafka`, { namespace: nsName, client: "airflow" }, this);
+        const trino = args.connections?.trino?.grantClient({ namespace: client, user: "airflow" });
+        const mlflow = args.connections?.mlflow?.grantClient(`${name}-mlflow`, { namespace: client, username: "airflow" }, this);
+        const kafka = args.connections?.kafka?.grantClient(`${name}-kafka`, { namespace: client, client: "airflow" }, this);
+        const models = args.connections?.models?.grantClient({ namespace: client });
+        for (const c of [db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models]) this.flows.push(...(c?.flows ?? []));
         const mlflowEndpoint = mlflow && { url: mlflow.trackingUri, login: mlflow.username };
         const kafkaEndpoint = kafka && { bootstrapServers: kafka.bootstrapServers, securityProtocol: kafka.securityProtocol, saslMechanism: kafka.saslMechanism, username: kafka.username, groupId: kafka.groupId };
         const connectionValues = pulumi
@@ -240,7 +264,10 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                     name: airflowNames.secrets.connections,
                     namespace: nsName,
                     component: COMPONENT,
-                    data: Object.fromEntries(connectionVars.map((key) => [key, connectionValues.apply((c) => c[key])])),
+                    data: {
+                        ...Object.fromEntries(connectionVars.map((key) => [key, connectionValues.apply((c) => c[key])])),
+                        ...(models ? { [MODELS_VARIABLE]: JSON.stringify(models.inferenceUrls) } : {}),
+                    },
                 },
                 parent,
             ),

@@ -4,7 +4,8 @@ import { ObjectStore } from "../storage/types";
 import { Mirror } from "../versions";
 import type { KafkaServer } from "../streaming/types";
 import type { MlflowServer } from "../tracking/types";
-import { TrinoEndpoint } from "./connections";
+import type { TrinoServer } from "../lakehouse";
+import type { ModelServer } from "../serving";
 import { Environment } from "./sizing";
 
 /** How Airflow runs tasks: one pod per task, or a pool of Celery workers fed through Redis. */
@@ -43,11 +44,14 @@ export interface DagSource {
 
 /** Platform endpoints Airflow gets connections for (`trino_default`, `kafka_default`, `mlflow_default`). */
 export interface OrchestratorConnectionsArgs {
-    readonly trino?: TrinoEndpoint;
+    /** Trino (`Lakehouse`): Airflow queries as user `airflow`. */
+    readonly trino?: TrinoServer;
     /** The Kafka cluster (`Streaming`): Airflow connects as its declared client `airflow` (its user, ACLs and CA in prod). */
     readonly kafka?: KafkaServer;
     /** The tracking server (`Tracking`): Airflow gets its own MLflow user, as `mlflow_default` and MLflow's environment variables. */
     readonly mlflow?: MlflowServer;
+    /** The model servers (`Serving`): DAGs may call them; their URLs are the Airflow Variable `ml_platform_models` (JSON). */
+    readonly models?: ModelServer;
 }
 
 export interface OrchestratorArgs {

@@ -151,6 +151,8 @@ export function createCloudSql(name: string, args: CloudSqlPostgresArgs, parent:
         provisioner: {
             namespace: namespaceName,
             namespaceResource: namespace,
+            // A private IP in the VPC, known only once the server exists: NetworkPolicies allow the port, any address.
+            peer: { cidr: "0.0.0.0/0" },
             adminSecretName,
             admin: "managed",
             host: instance.privateIpAddress,

@@ -169,6 +169,8 @@ export function createFlexibleServer(name: string, args: FlexiblePostgresArgs, p
         provisioner: {
             namespace: namespaceName,
             namespaceResource: namespace,
+            // A private IP in the VPC, known only once the server exists: NetworkPolicies allow the port, any address.
+            peer: { cidr: "0.0.0.0/0" },
             adminSecretName,
             admin: "managed",
             host,

@@ -59,6 +59,7 @@ export function createInClusterPostgres(name: string, args: InClusterPostgresArg
         provisioner: {
             namespace: namespaceName,
             namespaceResource: namespace,
+            peer: namespaceName,
             adminSecretName,
             admin: "superuser",
             host,

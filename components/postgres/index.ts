@@ -3,6 +3,7 @@ import { CloudSqlPostgresArgs, createCloudSql } from "./cloudsql";
 import { PostgresParts } from "./common";
 import { createFlexibleServer, FlexiblePostgresArgs } from "./flexible";
 import { createInClusterPostgres, InClusterPostgresArgs } from "./inCluster";
+import { Flow, isNamespace, NetworkMember } from "../network/spec";
 import { provisionDatabase } from "./provision";
 import { DatabaseConnection, DatabaseRequest, Postgres, PostgresFlavor } from "./types";
 
@@ -21,8 +22,11 @@ export type PostgresServerArgs = InClusterPostgresArgs | CloudSqlPostgresArgs | 
  * Every flavor needs the Kubernetes provider (`opts.providers`): the admin Secret and the psql provisioning Jobs run
  * in the cluster. Cloud servers depend only on the cluster's network, so they are created alongside the cluster.
  */
-export class PostgresServer extends pulumi.ComponentResource implements Postgres {
+export class PostgresServer extends pulumi.ComponentResource implements Postgres, NetworkMember {
     public readonly flavor: PostgresFlavor;
+    public readonly namespaces: string[];
+    /** A managed server: the provisioning Jobs reach it from the admin namespace. */
+    public readonly flows: Flow[];
     public readonly host: pulumi.Output<string>;
     public readonly port: number;
     private readonly parts: PostgresParts;
@@ -43,6 +47,9 @@ export class PostgresServer extends pulumi.ComponentResource implements Postgres
         }
         this.host = this.parts.host;
         this.port = this.parts.port;
+        const p = this.parts.provisioner;
+        this.namespaces = [p.namespace];
+        this.flows = isNamespace(p.peer) ? [] : [{ from: p.namespace, to: p.peer, ports: [p.port], why: "provisioning Jobs create consumer databases and roles" }];
         this.registerOutputs({ host: this.host, port: this.port });
     }
 

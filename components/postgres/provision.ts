@@ -7,6 +7,7 @@ import { kubernetesName } from "../storage/names";
 import { jobResources, provisioningJobOptions } from "../storage/pod";
 import { psqlJob } from "./spec";
 import { AdminKind, jdbcUrl, postgresUri, provisionDatabaseSql, SslMode, validateDatabaseName } from "./sql";
+import type { Peer } from "../network/spec";
 import { DatabaseConnection, DatabaseRequest, databaseSecretKeys } from "./types";
 
 /** How one flavor provisions consumer databases; built once by the server, used by every `database(...)` call. */
@@ -26,6 +27,8 @@ export interface DatabaseProvisioner {
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
     /** Cloud flavors: the database as a cloud API resource, created before the Job takes ownership of it. */
     readonly createDatabase?: (name: string, database: string, parent: pulumi.Resource) => pulumi.Resource;
+    /** Where clients connect to, as a NetworkPolicy peer. */
+    readonly peer: Peer;
 }
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -84,7 +87,7 @@ export function provisionDatabase(
         `${name}-connection`,
         {
             name: kubernetesName(database, "postgres"),
-            namespace: request.namespace,
+            namespace: request.namespace.created,
             component,
             data: {
                 [databaseSecretKeys.username]: database,
@@ -99,5 +102,6 @@ export function provisionDatabase(
         { parent, dependsOn: [job] },
     );
 
-    return { host: p.host, port: p.port, database, username: database, secretName: secret.metadata.name, uri: pulumi.secret(uri) };
+    const flows = [{ from: request.namespace.name, to: p.peer, ports: [p.port], why: `${request.namespace.name} uses its database ${database}` }];
+    return { host: p.host, port: p.port, database, username: database, secretName: secret.metadata.name, uri: pulumi.secret(uri), flows };
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ClientNamespace, Flow } from "../network/spec";
 
 /** Postgres in the kind cluster, Cloud SQL on GKE, Flexible Server on AKS. */
 export type PostgresFlavor = "in-cluster" | "cloudsql" | "flexible";
@@ -29,11 +30,13 @@ export interface DatabaseConnection {
      * Airflow chart reads `connection`) or derive from it (PgBouncer's user list). Prefer `secretName`.
      */
     readonly uri: pulumi.Output<string>;
+    /** The client's flow to the server, for its NetworkPolicies. */
+    readonly flows: readonly Flow[];
 }
 
 export interface DatabaseRequest {
-    /** Namespace of the consumer, where its Secret is created. */
-    readonly namespace: pulumi.Input<string>;
+    /** Namespace of the consumer, where its Secret is created and whence it connects. */
+    readonly namespace: ClientNamespace;
     /** Database and user name (lowercase, underscores), e.g. `metastore`. */
     readonly database: string;
     /** CDC sources: the user may replicate (logical decoding) from this database. */

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, platformLabels } from "../common/kubernetes";
+import { ANYWHERE, ClientNamespace, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
 import { ObjectStore, ObjectStoreAccess } from "../storage/types";
 import { ChartPin, charts, Mirror } from "../versions";
 import { kserveRuntimeValues, kserveValues, metricsServerValues, ociAwareChartSource } from "./charts";
@@ -48,12 +49,27 @@ export interface ServingArgs {
 
 /** ServiceAccount the models of a namespace run as; it carries the namespace's object store access. */
 export const MODEL_SERVICE_ACCOUNT = "kserve-models";
+/** The port of KServe's admission webhook (the controller's `webhook-server-cert` listener). */
+export const KSERVE_WEBHOOK_PORT = 9443;
+/** The port model servers listen on behind their predictor Service (KServe's default HTTP port). */
+export const MODEL_SERVER_PORT = 8080;
+
+/** What a client of the models gets (`Serving.grantClient`): their URLs, and its flows to them. */
+export interface ModelClientAccess {
+    readonly inferenceUrls: Readonly<Record<string, string>>;
+    readonly flows: readonly Flow[];
+}
+
+/** The contract of the model servers other components call (implemented by `Serving`). */
+export interface ModelServer {
+    grantClient(args: { readonly namespace: ClientNamespace }): ModelClientAccess;
+}
 
 /**
  * KServe in raw-deployment mode (official charts: CRDs, controller, serving runtimes) and the platform's models as
  * InferenceServices with HPA autoscaling and object store access per model namespace.
  */
-export class Serving extends pulumi.ComponentResource {
+export class Serving extends pulumi.ComponentResource implements ModelServer, NetworkMember {
     public readonly namespace: string;
     public readonly controllerNamespace: string;
     /** Namespaces holding models. */
@@ -62,6 +78,10 @@ export class Serving extends pulumi.ComponentResource {
     public readonly inferenceUrls: Record<string, string>;
     /** The runtimes release; InferenceServices created outside this component should depend on it. */
     public readonly ready: k8s.helm.v3.Release;
+    /** The controller's and every model namespace. */
+    public readonly namespaces: string[];
+    /** The controller, its webhook, and what the storage initializer reads models from. */
+    public readonly flows: Flow[];
 
     constructor(name: string, args: ServingArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered, so a bad model list fails the program cleanly.
@@ -119,12 +139,23 @@ export class Serving extends pulumi.ComponentResource {
         }
 
         this.modelNamespaces = [...new Set([this.namespace, ...models.map((m) => m.namespace)])];
+        this.namespaces = [this.controllerNamespace, ...this.modelNamespaces];
+        this.flows = [toApiServer(controllerNamespace, "the KServe controller"), webhookFlow(controllerNamespace, KSERVE_WEBHOOK_PORT, "KServe's webhook")];
+        // A model at a URL of its own (a public bucket, say) is downloaded from outside the platform's store.
+        for (const nsName of new Set(models.filter((m) => !isMlflowArtifact(m.storageUri)).map((m) => m.namespace))) {
+            this.flows.push({ from: nsName, to: ANYWHERE, ports: [443], why: "the storage initializer downloads models named by their own URL" });
+        }
         const perNamespace = new Map<string, { access?: ObjectStoreAccess; dependsOn: pulumi.Resource[] }>();
         for (const nsName of this.modelNamespaces) {
             const ns = createNamespace(`${name}-${nsName}-ns`, { namespace: nsName, component: "serving" }, { parent: this });
             const access = readBuckets.length
-                ? store.grantAccess(`${name}-${nsName}-models`, { namespace: ns.metadata.name, serviceAccountName: MODEL_SERVICE_ACCOUNT, buckets: readBuckets, access: "read" }, this)
+                ? store.grantAccess(
+                      `${name}-${nsName}-models`,
+                      { namespace: { name: nsName, created: ns.metadata.name }, serviceAccountName: MODEL_SERVICE_ACCOUNT, buckets: readBuckets, access: "read" },
+                      this,
+                  )
                 : undefined;
+            this.flows.push(...(access?.flows ?? []));
             const dependsOn: pulumi.Resource[] = [];
             if (access?.credentialsSecret) dependsOn.push(this.annotateS3Secret(`${name}-${nsName}`, ns.metadata.name, access.credentialsSecret, store));
             dependsOn.push(
@@ -179,6 +210,15 @@ export class Serving extends pulumi.ComponentResource {
      * MinIO's scoped key Secret belongs to the object store; KServe also needs the endpoint on it (annotations it
      * reads when it mounts the keys), so they are added with a server-side-apply patch that owns only them.
      */
+    /** See {@link ModelServer.grantClient}: every model's URL, and the client's flow to each model namespace. */
+    public grantClient(args: { readonly namespace: ClientNamespace }): ModelClientAccess {
+        const from = args.namespace.name;
+        const flows = this.modelNamespaces
+            .filter((ns) => ns !== from)
+            .map((to) => ({ from, to, ports: [MODEL_SERVER_PORT], toPods: { component: "predictor" }, why: `${from} calls the models` }));
+        return { inferenceUrls: this.inferenceUrls, flows };
+    }
+
     private annotateS3Secret(prefix: string, namespace: pulumi.Input<string>, secretName: pulumi.Input<string>, store: ObjectStore): k8s.core.v1.SecretPatch {
         if (!store.s3Endpoint) throw new Error("Serving: a MinIO object store must expose s3Endpoint");
         const endpoint = store.s3Endpoint.apply((e) => new URL(e));

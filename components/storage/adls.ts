@@ -128,7 +128,7 @@ export function createAdls(name: string, args: AdlsObjectStorageArgs, parent: pu
                     resourceName: identity.name,
                     federatedIdentityCredentialResourceName: kubernetesName("kubernetes", grantName),
                     issuer: oidcIssuerUrl,
-                    subject: pulumi.interpolate`system:serviceaccount:${grant.namespace}:${grant.serviceAccountName}`,
+                    subject: pulumi.interpolate`system:serviceaccount:${grant.namespace.name}:${grant.serviceAccountName}`,
                     audiences: [AZURE_TOKEN_AUDIENCE],
                 },
                 opts,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { WebUi } from "../network/spec";
 import { ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "./types";
 
 /** What one implementation builds; the ObjectStorage component exposes it as the `ObjectStore` contract. */
@@ -11,7 +12,11 @@ export interface ObjectStoreParts {
     readonly consoleEndpoint?: pulumi.Output<string>;
     /** The MinIO root login, which the console takes (MinIO only; both secrets). */
     readonly consoleLogin?: { readonly username: pulumi.Output<string>; readonly password: pulumi.Output<string> };
-    grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): ObjectStoreAccess;
+    grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): Omit<ObjectStoreAccess, "flows">;
+    /** MinIO's console, for the ingress (MinIO only; it has its own login). */
+    readonly console?: WebUi;
+    /** MinIO's namespace (in-cluster flavor only). */
+    readonly namespace?: string;
 }
 
 /** Throws unless every bucket a caller names is one the store was built with. */

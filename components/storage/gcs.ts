@@ -87,7 +87,7 @@ export function createGcs(name: string, args: GcsObjectStorageArgs, parent: pulu
                 {
                     project,
                     accountId: gcpServiceAccountId(args.namePrefix, grantName),
-                    displayName: pulumi.interpolate`ml-platform ${grantName}: ${grant.namespace}/${grant.serviceAccountName}`.apply((d) => d.slice(0, 100)),
+                    displayName: pulumi.interpolate`ml-platform ${grantName}: ${grant.namespace.name}/${grant.serviceAccountName}`.apply((d) => d.slice(0, 100)),
                     description: `Workload identity of one Kubernetes ServiceAccount; ${grant.access} on ${grant.buckets.join(", ")} only.`,
                 },
                 opts,
@@ -108,7 +108,7 @@ export function createGcs(name: string, args: GcsObjectStorageArgs, parent: pulu
                 {
                     serviceAccountId: account.name,
                     role: "roles/iam.workloadIdentityUser",
-                    member: pulumi.interpolate`serviceAccount:${workloadIdentityPool}[${grant.namespace}/${grant.serviceAccountName}]`,
+                    member: pulumi.interpolate`serviceAccount:${workloadIdentityPool}[${grant.namespace.name}/${grant.serviceAccountName}]`,
                 },
                 opts,
             );

@@ -3,6 +3,8 @@ import { AdlsObjectStorageArgs, createAdls } from "./adls";
 import { ObjectStoreParts } from "./common";
 import { createGcs, GcsObjectStorageArgs } from "./gcs";
 import { createMinio, MinioObjectStorageArgs } from "./minio";
+import { Flow, NetworkMember, WebUi } from "../network/spec";
+import { MINIO_API_PORT } from "./minioSpec";
 import { validateBucketNames } from "./names";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "./types";
 
@@ -23,13 +25,18 @@ export type ObjectStorageArgs = MinioObjectStorageArgs | GcsObjectStorageArgs | 
  * MinIO needs the Kubernetes provider (`opts.providers`); GCS and ADLS create only cloud resources and depend on
  * the cluster's network and identity info, not on the cluster being ready, so they are created alongside it.
  */
-export class ObjectStorage extends pulumi.ComponentResource implements ObjectStore {
+export class ObjectStorage extends pulumi.ComponentResource implements ObjectStore, NetworkMember {
     public readonly flavor: ObjectStoreFlavor;
+    /** MinIO's namespace; none for cloud storage. */
+    public readonly namespaces: string[];
+    public readonly flows: Flow[] = [];
     public readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
     public readonly s3Endpoint?: pulumi.Output<string>;
     public readonly accountName?: pulumi.Output<string>;
     /** In-cluster URL of the MinIO console (MinIO only). */
     public readonly consoleEndpoint?: pulumi.Output<string>;
+    /** The MinIO console, for the ingress (MinIO only). */
+    public readonly console?: WebUi;
     /** The MinIO root login, which the console takes (MinIO only; both secrets). */
     public readonly consoleLogin?: { readonly username: pulumi.Output<string>; readonly password: pulumi.Output<string> };
     private readonly parts: ObjectStoreParts;
@@ -49,10 +56,12 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
                 this.parts = createAdls(name, args, this);
                 break;
         }
+        this.namespaces = this.parts.namespace ? [this.parts.namespace] : [];
         this.buckets = this.parts.buckets;
         this.s3Endpoint = this.parts.s3Endpoint;
         this.accountName = this.parts.accountName;
         this.consoleEndpoint = this.parts.consoleEndpoint;
+        this.console = this.parts.console;
         this.consoleLogin = this.parts.consoleLogin;
         this.registerOutputs({
             buckets: this.buckets,
@@ -67,6 +76,23 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
     }
 
     grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): ObjectStoreAccess {
-        return this.parts.grantAccess(name, grant, parent);
+        const why = `${grant.namespace.name}/${grant.serviceAccountName} ${grant.access === "read" ? "reads" : "reads and writes"} ${grant.buckets.join(", ")}`;
+        return { ...this.parts.grantAccess(name, grant, parent), flows: storeFlows(this.flavor, grant.namespace.name, this.parts.namespace, why) };
     }
+}
+
+const anywhere = { cidr: "0.0.0.0/0" };
+
+/**
+ * A client's flows to the store: MinIO's S3 port in the cluster; in the clouds, HTTPS to the storage and token
+ * endpoints and the metadata server that hands out workload identity tokens (on GKE the GKE metadata server answers
+ * 169.254.169.254 from 169.254.169.252:987/988, and Dataplane V2 checks both).
+ */
+function storeFlows(flavor: ObjectStoreFlavor, from: string, minioNamespace: string | undefined, why: string): Flow[] {
+    if (flavor === "minio") return [{ from, to: minioNamespace!, ports: [MINIO_API_PORT], why }];
+    return [
+        { from, to: anywhere, ports: [443], why: `${why}: cloud storage and identity endpoints over HTTPS` },
+        { from, to: { cidr: "169.254.169.254/32" }, ports: [80], why: `${why}: workload identity tokens from the metadata server` },
+        ...(flavor === "gcs" ? [{ from, to: { cidr: "169.254.169.252/32" }, ports: [987, 988], why: `${why}: the GKE metadata server behind it` }] : []),
+    ];
 }

@@ -126,6 +126,8 @@ export function createMinio(name: string, args: MinioObjectStorageArgs, parent: 
         },
         s3Endpoint: pulumi.output(s3Endpoint),
         consoleEndpoint: pulumi.output(`http://minio-console.${namespaceName}.svc.cluster.local:${MINIO_CONSOLE_PORT}`),
+        namespace: namespaceName,
+        console: { namespace: namespaceName, service: "minio-console", port: MINIO_CONSOLE_PORT, auth: "own", pods: { "app.kubernetes.io/name": "minio", "app.kubernetes.io/instance": name } },
         consoleLogin: { username: pulumi.secret(rootUser.result), password: pulumi.secret(rootPassword.result) },
         grantAccess(grantName: string, grant: ObjectStoreGrant, grantParent: pulumi.Resource) {
             requireKnownBuckets("minio", args.buckets, grant.buckets, `grantAccess("${grantName}")`);
@@ -167,7 +169,7 @@ export function createMinio(name: string, args: MinioObjectStorageArgs, parent: 
                 `${grantName}-s3-credentials`,
                 {
                     name: kubernetesName(grantName, "s3-credentials"),
-                    namespace: grant.namespace,
+                    namespace: grant.namespace.created,
                     component,
                     data: {
                         AWS_ACCESS_KEY_ID: accessKey,

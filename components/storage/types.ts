@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ClientNamespace, Flow } from "../network/spec";
 
 /** MinIO in the kind cluster, GCS on GKE, ADLS Gen2 on AKS. */
 export type ObjectStoreFlavor = "minio" | "gcs" | "adls";
@@ -14,11 +15,13 @@ export interface ObjectStoreAccess {
      * workload's namespace holding `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` for the granted buckets.
      */
     readonly credentialsSecret?: pulumi.Output<string>;
+    /** The workload's flows to the store (and, in the clouds, to its identity endpoints), for its NetworkPolicies. */
+    readonly flows: readonly Flow[];
 }
 
 export interface ObjectStoreGrant {
     /** Namespace of the workload's ServiceAccount. */
-    readonly namespace: pulumi.Input<string>;
+    readonly namespace: ClientNamespace;
     /** Name of the workload's ServiceAccount (the workload creates it, with the returned annotations). */
     readonly serviceAccountName: string;
     /** Logical bucket names (keys of `ObjectStore.buckets`). */

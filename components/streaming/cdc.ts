@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { platformLabels } from "../common/kubernetes";
+import { ANYWHERE, ClientNamespace, Flow } from "../network/spec";
 import { DatabaseConnection } from "../postgres/types";
 import { StreamingPlan } from "./config";
 import {
@@ -21,6 +22,8 @@ import { StreamingArgs } from "./types";
 export interface CdcResources {
     readonly connectUrl: pulumi.Output<string>;
     readonly topicNames: string[];
+    /** Connect's flows: to each source database, and out for the image build. */
+    readonly flows: readonly Flow[];
 }
 
 /**
@@ -33,11 +36,12 @@ export function createCdc(
     name: string,
     plan: StreamingPlan,
     args: StreamingArgs,
-    ctx: { namespace: pulumi.Output<string>; dependsOn: pulumi.Resource[]; parent: pulumi.Resource },
+    ctx: { namespace: ClientNamespace; dependsOn: pulumi.Resource[]; parent: pulumi.Resource },
 ): CdcResources {
     const cdc = args.cdc!;
     const output = plan.connectImage!;
-    const { parent, namespace } = ctx;
+    const { parent } = ctx;
+    const namespace = ctx.namespace.created;
     const connectName = plan.names.connect;
 
     const buildDeps: pulumi.Resource[] = [];
@@ -82,7 +86,7 @@ export function createCdc(
         if (c.spec.connection) return c.spec.connection;
         let conn = databases.get(c.database);
         if (!conn) {
-            conn = cdc.postgres!.database(`${name}-${c.database.replace(/_/g, "-")}-db`, { namespace, database: c.database, replication: true }, parent);
+            conn = cdc.postgres!.database(`${name}-${c.database.replace(/_/g, "-")}-db`, { namespace: ctx.namespace, database: c.database, replication: true }, parent);
             databases.set(c.database, conn);
         }
         return conn;
@@ -130,5 +134,9 @@ export function createCdc(
     return {
         connectUrl: pulumi.interpolate`http://${connectName}-connect-api.${namespace}.svc:8083`,
         topicNames: plan.connectors.flatMap(cdcTopicNames),
+        flows: [
+            ...[...new Set(connections)].flatMap((c) => c.flows),
+            { from: ctx.namespace.name, to: ANYWHERE, ports: [443], why: "Strimzi's build fetches the Debezium plugin and pushes the Connect image" },
+        ],
     };
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { ClientNamespace, Flow, NetworkMember, toApiServer } from "../network/spec";
 import { chartSource, charts } from "../versions";
 import { planStreaming, StreamingPlan } from "./config";
 import { createCdc } from "./cdc";
@@ -28,7 +29,10 @@ function customResource(name: string, spec: Record<string, any>, opts: pulumi.Cu
  * Streaming: Kafka on Strimzi (KRaft, node pools), topics and users as code, change data capture from Postgres
  * with Debezium on Kafka Connect, and the Flink Kubernetes Operator with FlinkDeployments.
  */
-export class Streaming extends pulumi.ComponentResource implements KafkaServer {
+export class Streaming extends pulumi.ComponentResource implements KafkaServer, NetworkMember {
+    public readonly namespaces: string[];
+    /** Its operators' and Connect's flows; each `grantClient` adds the client's flow on the client's side. */
+    public readonly flows: Flow[];
     public readonly namespace: pulumi.Output<string>;
     /** In-cluster bootstrap address (`host:port`). */
     public readonly bootstrapServers: pulumi.Output<string>;
@@ -61,6 +65,8 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer {
             { parent: this, protect: prod },
         );
         this.namespace = ns.metadata.name;
+        this.namespaces = [plan.namespace];
+        this.flows = [toApiServer(plan.namespace, plan.flinkOperator ? "the Strimzi and Flink operators" : "the Strimzi operator")];
 
         this.strimzi = new k8s.helm.v3.Release(
             `${name}-strimzi`,
@@ -120,7 +126,7 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer {
         }
 
         const cdc = plan.connectors.length > 0
-            ? createCdc(name, plan, args, { namespace: ns.metadata.name, dependsOn: [this.strimzi, kafka, ...Object.values(userResources)], parent: this })
+            ? createCdc(name, plan, args, { namespace: { name: plan.namespace, created: ns.metadata.name }, dependsOn: [this.strimzi, kafka, ...Object.values(userResources)], parent: this })
             : undefined;
 
         let flinkRelease: k8s.helm.v3.Release | undefined;
@@ -165,6 +171,7 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer {
         this.bootstrapServers = pulumi.output(plan.bootstrapServers);
         if (plan.external) this.externalBootstrapServers = pulumi.output(`${plan.external.advertisedHost}:${plan.external.bootstrapNodePort}`);
         this.connectUrl = cdc?.connectUrl;
+        this.flows.push(...(cdc?.flows ?? []));
         this.topicNames = pulumi.output([...plan.topics.map((t) => t.name), ...(cdc?.topicNames ?? [])]);
         this.clientConnection = {
             bootstrapServers: plan.bootstrapServers,
@@ -184,9 +191,14 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer {
     }
 
     /** See {@link KafkaServer.grantClient}; the resources are the client's (`parent`), named after `name`. */
-    public grantClient(name: string, args: { readonly namespace: pulumi.Input<string>; readonly client: string }, parent: pulumi.Resource): KafkaClientAccess {
+    public grantClient(name: string, args: { readonly namespace: ClientNamespace; readonly client: string }, parent: pulumi.Resource): KafkaClientAccess {
         const client = this.plan.clients.find((c) => c.name === args.client);
         if (!client) throw new Error(`Streaming: no Kafka client "${args.client}" is declared (known: ${this.plan.clients.map((c) => c.name).join(", ")})`);
+        // Strimzi's own listener policy admits only the namespaces it was told about when the cluster was declared.
+        const admitted = this.plan.clientNamespaces;
+        if (admitted && !admitted.includes(args.namespace.name)) {
+            throw new Error(`Streaming: client "${args.client}" runs in ${args.namespace.name}, which is not in clientNamespaces (${admitted.join(", ") || "none"}): the listener would refuse it`);
+        }
         const plain = { bootstrapServers: this.plan.bootstrapServers, groupId: clientGroupId(client), securityProtocol: "PLAINTEXT" as const };
         const access = this.plan.security === "scram-tls" ? { ...plain, ...this.scramAccess(name, args.client, parent) } : plain;
         const keys = kafkaClientSecretKeys;
@@ -194,7 +206,7 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer {
             `${name}-connection`,
             {
                 name: `kafka-${args.client}`,
-                namespace: args.namespace,
+                namespace: args.namespace.created,
                 component: COMPONENT,
                 data: {
                     [keys.bootstrapServers]: access.bootstrapServers,
@@ -206,7 +218,9 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer {
             },
             { parent },
         );
-        return { ...access, secretName: secret.metadata.name };
+        const brokers = { "strimzi.io/cluster": this.plan.clusterName, "strimzi.io/kind": "Kafka" };
+        const flows = [{ from: args.namespace.name, to: this.plan.namespace, ports: [this.plan.internalPort], toPods: brokers, why: `${args.namespace.name} produces and consumes as Kafka client ${args.client}` }];
+        return { ...access, secretName: secret.metadata.name, flows };
     }
 
     /** TLS + SCRAM: the client's password, and the cluster CA Strimzi generates. */

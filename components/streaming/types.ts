@@ -1,3 +1,4 @@
+import type { ClientNamespace, Flow } from "../network/spec";
 import type * as pulumi from "@pulumi/pulumi";
 import { DatabaseConnection, Postgres } from "../postgres/types";
 import { Mirror } from "../versions";
@@ -246,6 +247,8 @@ export interface KafkaClientAccess {
     readonly groupId?: string;
     /** Secret in the client's namespace with the keys of {@link kafkaClientSecretKeys} that apply. */
     readonly secretName: pulumi.Output<string>;
+    /** The client's flow to the brokers, for its NetworkPolicies. */
+    readonly flows: readonly Flow[];
 }
 
 /** The contract of a Kafka cluster other components connect to (implemented by `Streaming`). */
@@ -254,5 +257,5 @@ export interface KafkaServer {
      * Hands the declared client `client` (one of the cluster's `clients`, whose ACLs say what it may do) its
      * connection in `namespace`: endpoint, protocol, and with scram-tls its password and the cluster CA.
      */
-    grantClient(name: string, args: { readonly namespace: pulumi.Input<string>; readonly client: string }, parent: pulumi.Resource): KafkaClientAccess;
+    grantClient(name: string, args: { readonly namespace: ClientNamespace; readonly client: string }, parent: pulumi.Resource): KafkaClientAccess;
 }

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { ClientNamespace, Flow, NetworkMember, WebUi } from "../network/spec";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { imageRef, images, Mirror } from "../versions";
@@ -60,8 +61,13 @@ export interface TrackingArgs {
  * need no storage credentials), basic auth with a generated admin, schema migrations before every rollout, and
  * Prometheus metrics on a separate port.
  */
-export class Tracking extends pulumi.ComponentResource implements MlflowServer {
+export class Tracking extends pulumi.ComponentResource implements MlflowServer, NetworkMember {
     public readonly namespace: string;
+    public readonly namespaces: string[];
+    /** Its databases and artifact store; each `grantClient` adds the client's flow on the client's side. */
+    public readonly flows: Flow[] = [];
+    /** The MLflow UI, for the ingress (MLflow has its own login). */
+    public readonly ui: WebUi;
     public readonly serviceName = "mlflow";
     /** In-cluster tracking URI (`MLFLOW_TRACKING_URI`); the UI is served at the same address. */
     public readonly trackingUri: string;
@@ -115,9 +121,12 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer {
         const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "tracking" }, { parent: this });
         const namespace = ns.metadata.name;
         this.namespaceName = namespace;
+        this.namespaces = [this.namespace];
+        this.ui = { namespace: this.namespace, service: this.serviceName, port: MLFLOW_PORT, auth: "own", pods: mlflowSelectorLabels };
+        const client: ClientNamespace = { name: this.namespace, created: namespace };
 
-        const database = args.postgres.database(`${name}-db`, { namespace, database: "mlflow" }, this);
-        const authDatabase = args.postgres.database(`${name}-auth-db`, { namespace, database: "mlflow_auth" }, this);
+        const database = args.postgres.database(`${name}-db`, { namespace: client, database: "mlflow" }, this);
+        const authDatabase = args.postgres.database(`${name}-auth-db`, { namespace: client, database: "mlflow_auth" }, this);
 
         const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
         const flaskKey = new random.RandomPassword(`${name}-flask-secret-key`, { length: 64, special: false }, { parent: this });
@@ -141,9 +150,10 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer {
         const serviceAccountName = "mlflow";
         const access = store.grantAccess(
             `${name}-artifacts`,
-            { namespace, serviceAccountName, buckets: [this.artifactsBucket], access: "readwrite" },
+            { namespace: client, serviceAccountName, buckets: [this.artifactsBucket], access: "readwrite" },
             this,
         );
+        this.flows.push(...database.flows, ...authDatabase.flows, ...access.flows);
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-sa`,
             { metadata: { name: serviceAccountName, namespace, labels, annotations: access.serviceAccountAnnotations } },
@@ -216,7 +226,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer {
     }
 
     /** See {@link MlflowServer.grantClient}; the resources are the client's (`parent`), named after `name`. */
-    public grantClient(name: string, args: { readonly namespace: pulumi.Input<string>; readonly username: string }, parent: pulumi.Resource): MlflowClientAccess {
+    public grantClient(name: string, args: { readonly namespace: ClientNamespace; readonly username: string }, parent: pulumi.Resource): MlflowClientAccess {
         const opts = { parent };
         const password = new random.RandomPassword(`${name}-password`, { length: 32, special: false }, opts);
         const user = createSecret(
@@ -241,12 +251,13 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer {
             `${name}-connection`,
             {
                 name: `mlflow-${args.username}`,
-                namespace: args.namespace,
+                namespace: args.namespace.created,
                 component: "tracking",
                 data: { [clientSecretKeys.uri]: this.trackingUri, [clientSecretKeys.username]: args.username, [clientSecretKeys.password]: password.result },
             },
             opts,
         );
-        return { trackingUri: this.trackingUri, username: args.username, password: pulumi.secret(password.result), secretName: connection.metadata.name };
+        const flows = [{ from: args.namespace.name, to: this.namespace, ports: [MLFLOW_PORT], toPods: mlflowSelectorLabels, why: `${args.namespace.name} logs to MLflow as ${args.username}` }];
+        return { trackingUri: this.trackingUri, username: args.username, password: pulumi.secret(password.result), secretName: connection.metadata.name, flows };
     }
 }

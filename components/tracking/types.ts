@@ -1,3 +1,4 @@
+import type { ClientNamespace, Flow } from "../network/spec";
 import type * as pulumi from "@pulumi/pulumi";
 
 /** What a client of the tracking server gets: its own MLflow user, and a Secret with the connection in its namespace. */
@@ -11,6 +12,8 @@ export interface MlflowClientAccess {
      * `MLFLOW_TRACKING_PASSWORD`: MLflow's client reads them from the environment (`envFrom`).
      */
     readonly secretName: pulumi.Output<string>;
+    /** The client's flow to the server, for its NetworkPolicies. */
+    readonly flows: readonly Flow[];
 }
 
 /** The contract of an MLflow tracking server that other components connect to (implemented by `Tracking`). */
@@ -21,5 +24,5 @@ export interface MlflowServer {
      * Creates the MLflow user `username` for a client in `namespace` (signed-in users get the server's default
      * permission, and manage the experiments they create) and the client's connection Secret there.
      */
-    grantClient(name: string, args: { readonly namespace: pulumi.Input<string>; readonly username: string }, parent: pulumi.Resource): MlflowClientAccess;
+    grantClient(name: string, args: { readonly namespace: ClientNamespace; readonly username: string }, parent: pulumi.Resource): MlflowClientAccess;
 }

@@ -75,7 +75,7 @@ describe("ingress: component under mocks", () => {
         const run = await runProgram(() => {
             const p = provider();
             const ingress = new Ingress("ingress", { environment: "prod", domain: "ml.acme.io", clusterIssuer: "letsencrypt" }, { providers: [p] });
-            return ingress.expose("trino-route", { subdomain: "trino", namespace: "ml-lakehouse", service: "trino", port: 8080, auth: "basic" }, ingress);
+            return ingress.expose("trino-route", { subdomain: "trino", ui: { namespace: "ml-lakehouse", service: "trino", port: 8080, auth: "basic" } }, ingress);
         });
         assert.equal(run.result.url, "https://trino.ml.acme.io");
         assert.equal(await pulumi.isSecret(run.result.basicAuth!.password), true);

@@ -48,7 +48,8 @@ for (const layout of LAYOUTS) {
             assert.equal(r.postgres.databases.length, 1);
             const [db] = r.postgres.databases;
             assert.equal(db.request.database, "metastore");
-            assert.equal(await unwrap(db.request.namespace), "ml-lakehouse");
+            assert.equal(await unwrap(db.request.namespace.created), "ml-lakehouse");
+            assert.equal(db.request.namespace.name, "ml-lakehouse");
             for (const owner of [metastoreDeployment(r), schemaJob(r)]) {
                 const main = owner.inputs.spec.template.spec.containers[0];
                 const refs = Object.fromEntries(

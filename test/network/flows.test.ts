@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Flow, isEntity, isNamespace, networkPolicies, NetworkPolicyManifest, Peer } from "../../components/network";
+import { Flow, isEntity, isNamespace, networkPolicies, NetworkPolicyManifest, Peer, webhookPorts } from "../../components/network";
 import { constructStack, shippedStacks } from "../harness";
 import { allows, Cni, Endpoint, entityEndpoint } from "./cni";
 
@@ -94,23 +94,47 @@ describe("cluster entities are matched the way each CNI matches them", () => {
     });
 });
 
+describe("the policies follow the connections made", () => {
+    const touches = (flows: readonly Flow[], ns: string) => flows.filter((f) => f.from === ns || f.to === ns).map((f) => f.why);
+
+    it("a component left out takes its namespace and every flow to and from it along", async () => {
+        const { result } = await constructStack("dev", { "ml-platform:components": { orchestrator: false } });
+        assert.deepEqual(touches(result.flows, "ml-orchestrator"), []);
+        const tracking = result.flows.filter((f) => f.to === "ml-tracking").map((f) => f.from);
+        assert.deepEqual([...new Set(tracking)].sort(), ["ml-ingress", "ml-monitoring"], "MLflow is reached by its route and its scrape only");
+    });
+
+    it("each client's flow reaches only the pods that serve it", async () => {
+        const { result } = await constructStack("prod");
+        const from = (to: string) => result.flows.filter((f) => f.from === "ml-orchestrator" && f.to === to);
+        assert.deepEqual(from("ml-tracking").map((f) => [f.ports, f.toPods]), [[[5000], { "app.kubernetes.io/name": "mlflow", "app.kubernetes.io/instance": "mlflow" }]]);
+        assert.deepEqual(from("ml-streaming").map((f) => [f.ports, f.toPods]), [[[9093], { "strimzi.io/cluster": "platform", "strimzi.io/kind": "Kafka" }]]);
+        assert.deepEqual(from("ml-lakehouse").map((f) => f.ports), [[8080]]);
+        assert.deepEqual(from("ml-serving").map((f) => [f.ports, f.toPods]), [[[8080], { component: "predictor" }]]);
+    });
+});
+
 describe("the connections listed as broken in the wiring issue", () => {
     const has = (flows: readonly Flow[], from: Peer, to: Peer, port: number) =>
         flows.some((f) => JSON.stringify(f.from) === JSON.stringify(from) && JSON.stringify(f.to) === JSON.stringify(to) && f.ports.includes(port));
 
     it("prod: CDC reaches the managed Postgres; the ACME self-check reaches Traefik; workload identity reaches the GKE metadata server", async () => {
-        const { result } = await constructStack("prod");
+        const cdc = { cdc: { tables: ["public.orders"], imageRepository: "europe-docker.pkg.dev/acme/ml/connect", pushSecretName: "ar-push" } };
+        const { result } = await constructStack("prod", { "ml-platform:streaming": cdc });
         assert.ok(has(result.flows, "ml-streaming", { cidr: "0.0.0.0/0" }, 5432));
+        assert.ok(!has((await constructStack("prod")).result.flows, "ml-streaming", { cidr: "0.0.0.0/0" }, 5432), "no CDC, no flow");
         assert.ok(has(result.flows, "cert-manager", "ml-ingress", 8000));
         assert.ok(has(result.flows, "cert-manager", { cidr: "0.0.0.0/0" }, 80));
         assert.ok(has(result.flows, "ml-lakehouse", { cidr: "169.254.169.252/32" }, 988));
     });
 
-    it("GKE: a firewall rule lets the private control plane call KServe's webhook port on the nodes", async () => {
+    it("GKE: a firewall rule lets the private control plane call every webhook port the components declare (beyond 443 and 10250)", async () => {
         const run = await constructStack("prod");
         const rule = run.one("gcp:compute/firewall:Firewall").inputs;
         assert.deepEqual(rule.sourceRanges, ["172.16.0.0/28"]);
-        assert.deepEqual(rule.allows, [{ protocol: "tcp", ports: ["9443"] }]);
+        const declared = webhookPorts(run.result.flows).filter((p) => p !== 443 && p !== 10250);
+        assert.deepEqual(declared, [9443]);
+        assert.deepEqual(rule.allows, [{ protocol: "tcp", ports: declared.map(String) }]);
         assert.deepEqual(rule.targetServiceAccounts, [run.one("gcp:serviceaccount/account:Account", "cluster-nodes").inputs.accountId + "@acme-ml-prod.iam.gserviceaccount.com"]);
     });
 

@@ -30,7 +30,7 @@ describe("network policies", () => {
 
     it("writes a cluster entity as a ports-only rule on the pods the flow names", () => {
         const [p] = networkPolicies(["kserve"], [{ from: { entity: "api-server" }, to: "kserve", ports: [9443], why: "API server calls the KServe webhook", toPods: { app: "kserve" } }]).filter((x) => x.metadata.name.startsWith("ingress-"));
-        assert.equal(p.metadata.name, "ingress-from-api-server-0");
+        assert.equal(p.metadata.name, "ingress-from-api-server-9443");
         assert.deepEqual(p.spec.podSelector, { matchLabels: { app: "kserve" } });
         assert.deepEqual((p.spec as any).ingress, [{ ports: [{ protocol: "TCP", port: 9443 }] }]);
     });

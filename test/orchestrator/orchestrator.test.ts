@@ -5,12 +5,12 @@ import { Orchestrator, OrchestratorArgs } from "../../components";
 import { PostgresFlavor } from "../../components/postgres/types";
 import { ObjectStoreFlavor } from "../../components/storage/types";
 import { charts } from "../../components/versions";
-import { FAKE_KAFKA_CA, FAKE_KAFKA_PASSWORD, fakeKafkaServer, FAKE_MLFLOW_PASSWORD, fakeMlflowServer } from "../fakes";
+import { FAKE_KAFKA_CA, FAKE_KAFKA_PASSWORD, fakeKafkaServer, FAKE_MLFLOW_PASSWORD, fakeMlflowServer, fakeTrinoServer } from "../fakes";
 import { kubernetesResourcesWithoutProvider, Registration, runProgram, unwrap } from "../harness";
 import { fakeDbPassword, fakeObjectStore, fakePostgres, fernetMockUrlSafe, MOCK_SECRET, mockOutputs } from "./fakes";
 
 const connections: OrchestratorArgs["connections"] = {
-    trino: { host: "trino.ml-lakehouse.svc.cluster.local" },
+    trino: fakeTrinoServer(),
     kafka: fakeKafkaServer(),
     mlflow: fakeMlflowServer(),
 };

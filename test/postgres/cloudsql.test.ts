@@ -5,14 +5,15 @@ import { cloudSqlSettings } from "../../components/postgres/cloudsql";
 import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
 import type { Registration } from "../harness";
 import { Consumer, containersOf, gcpInfo, newProvider, outputs } from "../storage/fixtures";
+import { clientNs } from "../fakes";
 
 function program(environment: "dev" | "prod") {
     return async () => {
         const provider = newProvider();
         const pg = new PostgresServer("postgres", { flavor: "cloudsql", environment, gcp: gcpInfo(), instanceName: "mlp-prod-pg" }, { providers: [provider] });
         const consumer = new Consumer("orchestrator", { providers: [provider] });
-        const db = pg.database("airflow-db", { namespace: "ml-orchestrator", database: "airflow" }, consumer);
-        const cdc = pg.database("shop-cdc", { namespace: "ml-streaming", database: "shop", replication: true }, consumer);
+        const db = pg.database("airflow-db", { namespace: clientNs("ml-orchestrator"), database: "airflow" }, consumer);
+        const cdc = pg.database("shop-cdc", { namespace: clientNs("ml-streaming"), database: "shop", replication: true }, consumer);
         return { providerUrn: await unwrap(provider.urn), host: await unwrap(pg.host), secretName: await unwrap(db.secretName), cdc };
     };
 }

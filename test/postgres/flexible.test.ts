@@ -4,6 +4,7 @@ import { PostgresServer } from "../../components";
 import { flexibleServerSettings } from "../../components/postgres/flexible";
 import { kubernetesResourcesWithoutProvider, runProgram, unwrap, mockId } from "../harness";
 import { azureInfo, Consumer, containersOf, newProvider, outputs, VNET_ID } from "../storage/fixtures";
+import { clientNs } from "../fakes";
 
 function program(environment: "dev" | "prod", extra: { geoRedundantBackup?: boolean } = {}) {
     return async () => {
@@ -14,8 +15,8 @@ function program(environment: "dev" | "prod", extra: { geoRedundantBackup?: bool
             { providers: [provider] },
         );
         const consumer = new Consumer("tracking", { providers: [provider] });
-        const db = pg.database("mlflow-db", { namespace: "ml-tracking", database: "mlflow" }, consumer);
-        pg.database("shop-cdc", { namespace: "ml-streaming", database: "shop", replication: true }, consumer);
+        const db = pg.database("mlflow-db", { namespace: clientNs("ml-tracking"), database: "mlflow" }, consumer);
+        pg.database("shop-cdc", { namespace: clientNs("ml-streaming"), database: "shop", replication: true }, consumer);
         return { providerUrn: await unwrap(provider.urn), host: await unwrap(pg.host), secretName: await unwrap(db.secretName) };
     };
 }

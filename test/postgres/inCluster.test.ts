@@ -4,6 +4,7 @@ import { databaseSecretKeys, PostgresServer } from "../../components";
 import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
 import type { Registration } from "../harness";
 import { cloudResources, Consumer, containersOf, newProvider, outputs } from "../storage/fixtures";
+import { clientNs } from "../fakes";
 
 describe("in-cluster: PostgresServer under mocks", async () => {
     const run = await runProgram(
@@ -11,8 +12,8 @@ describe("in-cluster: PostgresServer under mocks", async () => {
             const provider = newProvider();
             const pg = new PostgresServer("postgres", { flavor: "in-cluster", environment: "dev" }, { providers: [provider] });
             const consumer = new Consumer("streaming", { providers: [provider] });
-            const cdc = pg.database("shop-cdc", { namespace: "ml-streaming", database: "shop", replication: true }, consumer);
-            const metastore = pg.database("metastore-db", { namespace: "ml-lakehouse", database: "metastore" }, consumer);
+            const cdc = pg.database("shop-cdc", { namespace: clientNs("ml-streaming"), database: "shop", replication: true }, consumer);
+            const metastore = pg.database("metastore-db", { namespace: clientNs("ml-lakehouse"), database: "metastore" }, consumer);
             return {
                 providerUrn: await unwrap(provider.urn),
                 host: await unwrap(pg.host),

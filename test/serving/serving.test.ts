@@ -291,7 +291,7 @@ describe("serving: the component", () => {
         const { run, store } = await deploy("dev", "gcs", { models: [exampleModel, { ...registered, namespace: "team-fraud" }] });
         assert.deepEqual(run.result.modelNamespaces, ["ml-serving", "team-fraud"]);
         assert.deepEqual(run.byType("kubernetes:core/v1:ServiceAccount").map((s) => s.inputs.metadata.namespace), ["ml-serving", "team-fraud"]);
-        assert.deepEqual(await Promise.all(store.grants.map((g) => unwrap(g.grant.namespace))), ["ml-serving", "team-fraud"]);
+        assert.deepEqual(await Promise.all(store.grants.map((g) => unwrap(g.grant.namespace.created))), ["ml-serving", "team-fraud"]);
         for (const ns of run.byType("kubernetes:core/v1:Namespace")) assert.equal(ns.inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     });
 

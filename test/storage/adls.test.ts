@@ -6,6 +6,7 @@ import { adlsBlobServiceProtection, azureRoleDefinitionId, blobDataRoles } from 
 import { storageAccountName } from "../../components/storage/names";
 import { runProgram, unwrap, mockId } from "../harness";
 import { azureInfo, Consumer, outputs, SUBSCRIPTION, VNET_ID } from "./fixtures";
+import { clientNs } from "../fakes";
 
 const buckets = ["bronze", "silver", "gold"];
 const account = storageAccountName("mlp-prod", VNET_ID);
@@ -16,7 +17,7 @@ function program(environment: "dev" | "prod") {
         const consumer = new Consumer("lakehouse");
         const access = store.grantAccess(
             "trino",
-            { namespace: "ml-lakehouse", serviceAccountName: "trino", buckets: ["silver", "gold"], access: "readwrite" },
+            { namespace: clientNs("ml-lakehouse"), serviceAccountName: "trino", buckets: ["silver", "gold"], access: "readwrite" },
             consumer,
         );
         return {

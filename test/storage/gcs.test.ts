@@ -6,6 +6,7 @@ import { gcsBucketRoles, gcsLifecycleRules } from "../../components/storage/gcs"
 import { runProgram, unwrap } from "../harness";
 import type { Registration } from "../harness";
 import { Consumer, gcpInfo, outputs } from "./fixtures";
+import { clientNs } from "../fakes";
 
 const buckets = ["bronze", "gold", "models"];
 
@@ -16,7 +17,7 @@ function program(environment: "dev" | "prod") {
         const consumer = new Consumer("serving");
         const access = store.grantAccess(
             "kserve-models",
-            { namespace: "ml-serving", serviceAccountName: "kserve-models", buckets: ["models", "gold"], access: "read" },
+            { namespace: clientNs("ml-serving"), serviceAccountName: "kserve-models", buckets: ["models", "gold"], access: "read" },
             consumer,
         );
         return {

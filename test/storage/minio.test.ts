@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ObjectStorage } from "../../components";
 import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
 import { cloudResources, Consumer, containersOf, newProvider, outputs, podSpecOf } from "./fixtures";
+import { clientNs } from "../fakes";
 
 const buckets = ["bronze", "silver", "gold", "mlflow"];
 
@@ -15,7 +16,7 @@ describe("minio: ObjectStorage under mocks", async () => {
             const consumer = new Consumer("mlflow", { providers: [provider] });
             const access = store.grantAccess(
                 "mlflow-artifacts",
-                { namespace: "ml-tracking", serviceAccountName: "mlflow", buckets: ["mlflow"], access: "readwrite" },
+                { namespace: clientNs("ml-tracking"), serviceAccountName: "mlflow", buckets: ["mlflow"], access: "readwrite" },
                 consumer,
             );
             return {
@@ -121,7 +122,7 @@ describe("minio: ObjectStorage under mocks", async () => {
 
     it("refuses grants on buckets it does not have", () => {
         assert.throws(
-            () => result.store.grantAccess("x", { namespace: "n", serviceAccountName: "sa", buckets: ["missing"], access: "read" }, result.store),
+            () => result.store.grantAccess("x", { namespace: clientNs("n"), serviceAccountName: "sa", buckets: ["missing"], access: "read" }, result.store),
             /grantAccess\("x"\): unknown bucket\(s\) "missing"/,
         );
     });

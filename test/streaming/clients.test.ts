@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Streaming } from "../../components/streaming";
 import { mockCaCertificate, runProgram, unwrap } from "../harness";
+import { clientNs } from "../fakes";
 
 /** A Streaming cluster and a client component that asks it for the `airflow` client's connection. */
 function grant(environment: "dev" | "prod") {
@@ -11,7 +12,7 @@ function grant(environment: "dev" | "prod") {
         const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
         const streaming = new Streaming("streaming", { environment, flinkOperator: false }, { providers: [provider] });
         const consumer = new pulumi.ComponentResource("test:client:Client", "client", {}, { providers: [provider] });
-        return streaming.grantClient("client-kafka", { namespace: "ml-orchestrator", client: "airflow" }, consumer);
+        return streaming.grantClient("client-kafka", { namespace: clientNs("ml-orchestrator"), client: "airflow" }, consumer);
     });
 }
 
@@ -55,7 +56,7 @@ describe("streaming: a client's connection, in its own namespace", () => {
             const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
             const streaming = new Streaming("streaming", { environment: "prod", flinkOperator: false }, { providers: [provider] });
             try {
-                return streaming.grantClient("client-kafka", { namespace: "ml-orchestrator", client: "spark" }, streaming);
+                return streaming.grantClient("client-kafka", { namespace: clientNs("ml-orchestrator"), client: "spark" }, streaming);
             } catch (e) {
                 return e as Error;
             }

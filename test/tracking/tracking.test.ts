@@ -20,6 +20,7 @@ import {
 } from "../../components/tracking";
 import { footprint } from "../../stacks/footprint";
 import { kubernetesResourcesWithoutProvider, Registration, runProgram, unwrap } from "../harness";
+import { clientNs } from "../fakes";
 import { ADLS_ACCOUNT, AZURE_CLIENT_ID, allStrings, fakeObjectStore, fakePostgres, GCP_PROJECT, MINIO_ENDPOINT, platformFlavors } from "./fakes";
 
 type Flavor = (typeof platformFlavors)[number];
@@ -97,7 +98,7 @@ describe("tracking: database and secrets", () => {
         it(`${flavor.store}: own databases mlflow and mlflow_auth; the backend URI comes from the Secret, never an argument`, async () => {
             const { postgres, container, run } = await deploy("dev", flavor);
             assert.deepEqual(postgres.requests.map((r) => r.request.database), ["mlflow", "mlflow_auth"]);
-            for (const r of postgres.requests) assert.equal(await unwrap(r.request.namespace), "ml-tracking");
+            for (const r of postgres.requests) assert.equal(await unwrap(r.request.namespace.created), "ml-tracking");
             const fromSecret = { name: "MLFLOW_BACKEND_STORE_URI", valueFrom: { secretKeyRef: { name: "mlflow-db", key: "uri" } } };
             for (const c of ["db-upgrade", "mlflow"]) assert.deepEqual(container(c).env.find((e: any) => e.name === "MLFLOW_BACKEND_STORE_URI"), fromSecret);
             // Kubernetes expands $(VAR) from the container's own (secret-sourced) env; the manifest holds no URI.
@@ -288,7 +289,7 @@ describe("tracking: a client gets its own MLflow user and a connection Secret in
             const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
             const tracking = new Tracking("tracking", { environment: "dev", objectStore: store, postgres }, { providers: [provider] });
             const client = new pulumi.ComponentResource("test:client:Client", "client", {}, { providers: [provider] });
-            return { tracking, access: tracking.grantClient("client-mlflow", { namespace: "ml-orchestrator", username: "airflow" }, client) };
+            return { tracking, access: tracking.grantClient("client-mlflow", { namespace: clientNs("ml-orchestrator"), username: "airflow" }, client) };
         });
     }
 
