@@ -69,14 +69,15 @@ export function verifyPod(a: PodArgs): PodManifest {
 }
 
 /** Prints each response body, then `@@status <code>` (or `@@curl <exit>` when curl itself failed). */
-const curlFn = `req() { curl -sS -m 20 -o /tmp/body -w '%{http_code}' "$@" > /tmp/code; rc=$?; cat /tmp/body 2>/dev/null; echo; if [ $rc -ne 0 ]; then echo "@@curl $rc"; exit 1; fi; echo "@@status $(cat /tmp/code)"; }`;
+const curlFn = `t=\${TMPDIR:-/tmp}
+req() { curl -sS -m 20 -o $t/body -w '%{http_code}' "$@" > $t/code; rc=$?; cat $t/body 2>/dev/null; echo; if [ $rc -ne 0 ]; then echo "@@curl $rc"; exit 1; fi; echo "@@status $(cat $t/code)"; }`;
 
 /** POSTs `SELECT 1` to `$TRINO_URL` and follows `nextUri` until Trino stops handing one out. */
 export const trinoScript = `${curlFn}
 req -H 'X-Trino-User: ml-platform-verify' -H 'Content-Type: text/plain' --data 'SELECT 1' "\${TRINO_URL%/}/v1/statement"
 i=0
 while [ $i -lt 120 ]; do
-  next=$(sed -n 's/.*"nextUri" *: *"\\([^"]*\\)".*/\\1/p' /tmp/body | head -n 1)
+  next=$(sed -n 's/.*"nextUri" *: *"\\([^"]*\\)".*/\\1/p' $t/body | head -n 1)
   [ -n "$next" ] || exit 0
   i=$((i+1)); sleep 0.5
   req -H 'X-Trino-User: ml-platform-verify' "$next"
@@ -87,14 +88,14 @@ done`;
  * login goes to curl in a config file, not on its command line. Each call is announced by `@@step <name>`.
  */
 export const mlflowScript = `${curlFn}
-umask 077; printf 'user = "%s:%s"\\n' "$MLFLOW_TRACKING_USERNAME" "$MLFLOW_TRACKING_PASSWORD" > /tmp/auth
+umask 077; printf 'user = "%s:%s"\\n' "$MLFLOW_TRACKING_USERNAME" "$MLFLOW_TRACKING_PASSWORD" > $t/auth
 api="\${MLFLOW_TRACKING_URI%/}/api/2.0/mlflow"
-call() { step=$1; shift; echo "@@step $step"; req -K /tmp/auth -H 'Content-Type: application/json' "$@"; }
-field() { sed -n "s/.*\\"$1\\" *: *\\"\\([^\\"]*\\)\\".*/\\1/p" /tmp/body | head -n 1; }
-ok() { case $(cat /tmp/code) in 2*) return 0;; *) exit 1;; esac; }
+call() { step=$1; shift; echo "@@step $step"; req -K $t/auth -H 'Content-Type: application/json' "$@"; }
+field() { sed -n "s/.*\\"$1\\" *: *\\"\\([^\\"]*\\)\\".*/\\1/p" $t/body | head -n 1; }
+ok() { case $(cat $t/code) in 2*) return 0;; *) exit 1;; esac; }
 now=$(date +%s)000
 call get-experiment "$api/experiments/get-by-name?experiment_name=verify"
-if [ "$(cat /tmp/code)" = 404 ]; then call create-experiment --data '{"name":"verify"}' "$api/experiments/create"; fi
+if [ "$(cat $t/code)" = 404 ]; then call create-experiment --data '{"name":"verify"}' "$api/experiments/create"; fi
 ok; exp=$(field experiment_id)
 call create-run --data "{\\"experiment_id\\":\\"$exp\\",\\"start_time\\":$now,\\"run_name\\":\\"ml-platform-verify\\"}" "$api/runs/create"
 ok; run=$(field run_id)
@@ -110,7 +111,8 @@ ok; echo "@@run $run"`;
  */
 export function kafkaScript(keys: { bootstrapServers: string; securityProtocol: string; saslMechanism: string; username: string; password: string; caCertificate: string }): string {
     return `set -u
-p=/tmp/client.properties; umask 077
+t=\${TMPDIR:-/tmp}
+p=$t/client.properties; umask 077
 echo "security.protocol=$(cat "$CONN/${keys.securityProtocol}")" > $p
 group=verify
 if [ -f "$CONN/${keys.saslMechanism}" ]; then
@@ -121,7 +123,7 @@ fi
 if [ -f "$CONN/${keys.caCertificate}" ]; then printf 'ssl.truststore.type=PEM\\nssl.truststore.location=%s\\n' "$CONN/${keys.caCertificate}" >> $p; fi
 bs=$(cat "$CONN/${keys.bootstrapServers}")
 export KAFKA_HEAP_OPTS=-Xmx256m
-bin=/opt/kafka/bin
+bin=\${KAFKA_BIN:-/opt/kafka/bin}
 echo "@@step create-topic"
 $bin/kafka-topics.sh --bootstrap-server "$bs" --command-config $p --create --if-not-exists --topic "$TOPIC" 2>&1 | tail -n 5
 value="verify-$(date +%s)-$$"
@@ -129,9 +131,9 @@ echo "@@step produce"
 echo "$value" | $bin/kafka-console-producer.sh --bootstrap-server "$bs" --producer.config $p --topic "$TOPIC" 2>&1 | tail -n 20
 echo "@@produced $value"
 echo "@@step consume"
-$bin/kafka-console-consumer.sh --bootstrap-server "$bs" --consumer.config $p --topic "$TOPIC" --group "$group" --from-beginning --timeout-ms 15000 > /tmp/consumed 2>&1
-if grep -qx "$value" /tmp/consumed; then echo "@@consumed $value"; fi
-grep -v '^verify-' /tmp/consumed | tail -n 20
+$bin/kafka-console-consumer.sh --bootstrap-server "$bs" --consumer.config $p --topic "$TOPIC" --group "$group" --from-beginning --timeout-ms 15000 > $t/consumed 2>&1
+if grep -qx "$value" $t/consumed; then echo "@@consumed $value"; fi
+grep -v '^verify-' $t/consumed | tail -n 20
 echo "@@done"`;
 }
 

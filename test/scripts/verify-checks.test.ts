@@ -95,10 +95,10 @@ describe("verify: the checks a stack's outputs yield", () => {
     it("every pod passes the restricted Pod Security profile, and a pod without its security context would not", () => {
         const pods = [...buildChecks(devOutputs, opts), ...buildChecks(prodOutputs, opts)].filter((c) => c.plan.type === "pod").map(podOf);
         assert.equal(pods.length, 11); // dev 6 (trino, mlflow, kafka, postgres, predict, prometheus), prod 5 (no model)
-        for (const m of pods) assert.deepEqual(podSecurityViolations(m, "restricted"), [], m.metadata.name);
+        for (const m of pods) assert.deepEqual(podSecurityViolations({ spec: m.spec }, "restricted"), [], m.metadata.name);
         const loose = structuredClone(pods[0]);
         delete loose.spec.containers[0].securityContext;
-        assert.notDeepEqual(podSecurityViolations(loose, "restricted"), []);
+        assert.notDeepEqual(podSecurityViolations({ spec: loose.spec }, "restricted"), []);
     });
 
     it("pod names are unique, valid DNS labels, and carry the verify labels", () => {
