@@ -18,6 +18,8 @@ export async function main() {
         clusterName: platform.cluster.clusterName,
         /** Internal and external URLs of every enabled component: `pulumi stack output endpoints`. */
         endpoints: platform.endpoints,
+        /** Every connection a component made (client namespace, endpoint, the Secret or identity it uses); no credential. */
+        connections: platform.connections,
         /** The login of every UI; passwords are secrets (`pulumi stack output credentials --show-secrets`). */
         credentials: platform.credentials,
         /** The values of the keys whose change replaces stateful resources; the next run compares with them. */

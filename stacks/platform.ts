@@ -3,6 +3,7 @@ import {
     CertManager,
     Cluster,
     ClusterArgs,
+    ConnectionRecord,
     Flow,
     Ingress,
     kindRegistryContainerdConfig,
@@ -38,6 +39,8 @@ export interface Platform {
     readonly credentials: Record<string, { username: pulumi.Input<string>; password: pulumi.Output<string> }>;
     /** Every connection the NetworkPolicies allow. */
     readonly flows: readonly Flow[];
+    /** Every connection a component made as a client (`npm run verify` exercises them). */
+    readonly connections: readonly ConnectionRecord[];
 }
 
 /** Kafka's external NodePort on kind, mapped to 127.0.0.1 so a laptop client reaches the brokers. */
@@ -229,5 +232,6 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     const lockdown = platformFlows(components);
     new NetworkPolicies("network-policies", lockdown, { ...k8s, dependsOn: components.filter((c): c is NonNullable<typeof c> => !!c) });
 
-    return { cluster, kubeconfig: cluster.kubeconfig, endpoints, credentials, flows: lockdown.flows };
+    const connections = components.flatMap((c) => c?.connections ?? []);
+    return { cluster, kubeconfig: cluster.kubeconfig, endpoints, credentials, flows: lockdown.flows, connections };
 }

@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { createSecret } from "../components/common/kubernetes";
-import { ANYWHERE, ClientNamespace } from "../components/network/spec";
+import { ANYWHERE, Cidr, ClientNamespace, Connected, ConnectionRecord } from "../components/network/spec";
 import { DatabaseConnection, DatabaseRequest, databaseSecretKeys, Postgres, PostgresFlavor } from "../components/postgres/types";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "../components/storage/types";
 import type { TrinoServer } from "../components/lakehouse";
@@ -90,7 +90,9 @@ export function fakeObjectStore(flavor: ObjectStoreFlavor, logical: readonly str
         grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): ObjectStoreAccess {
             for (const b of grant.buckets) known(`grantAccess("${name}")`, b);
             grants.push({ name, grant, parent });
-            const flows = [{ from: grant.namespace.name, to: flavor === "minio" ? "ml-storage" : ANYWHERE, ports: [flavor === "minio" ? 9000 : 443], why: `fake store grant ${name}` }];
+            const minio = flavor === "minio";
+            const { flows, connection } = connected("object-store", grant.namespace.name, minio ? "ml-storage" : ANYWHERE, minio ? 9000 : 443, `fake store grant ${name}`);
+            const link = { flows, connection: { ...connection, serviceAccount: grant.serviceAccountName } };
             switch (flavor) {
                 case "minio": {
                     const data = options.minioCredentials
@@ -98,7 +100,7 @@ export function fakeObjectStore(flavor: ObjectStoreFlavor, logical: readonly str
                         : { AWS_ACCESS_KEY_ID: "FAKE-ACCESS-KEY", AWS_SECRET_ACCESS_KEY: "FAKE-SECRET-KEY" };
                     const secretName = options.minioSecretName ? options.minioSecretName(name, grant) : `${grant.serviceAccountName}-s3`;
                     const secret = createSecret(`${name}-s3-credentials`, { name: secretName, namespace: grant.namespace.created, component: "storage", data }, { parent });
-                    return { serviceAccountAnnotations: emptyAnnotations(), podLabels: {}, credentialsSecret: secret.metadata.name, flows };
+                    return { serviceAccountAnnotations: emptyAnnotations(), podLabels: {}, credentialsSecret: secret.metadata.name, ...link };
                 }
                 case "gcs":
                     return {
@@ -106,7 +108,7 @@ export function fakeObjectStore(flavor: ObjectStoreFlavor, logical: readonly str
                             "iam.gke.io/gcp-service-account": `${grant.serviceAccountName}@${project}.iam.gserviceaccount.com`,
                         }),
                         podLabels: {},
-                        flows,
+                        ...link,
                     };
                 case "adls":
                     return {
@@ -114,7 +116,7 @@ export function fakeObjectStore(flavor: ObjectStoreFlavor, logical: readonly str
                             "azure.workload.identity/client-id": options.azureClientId ? options.azureClientId(grant) : DEFAULT_AZURE_CLIENT_ID,
                         }),
                         podLabels: { "azure.workload.identity/use": "true" },
-                        flows,
+                        ...link,
                     };
             }
         },
@@ -191,8 +193,8 @@ export function fakePostgres(flavor: PostgresFlavor, options: FakePostgresOption
                 },
                 { parent },
             );
-            const flows = [{ from: request.namespace.name, to: flavor === "in-cluster" ? "ml-postgres" : ANYWHERE, ports: [port], why: `fake database ${db}` }];
-            return { host, port, database: db, username: db, secretName: secret.metadata.name, uri: pulumi.secret(uri), flows };
+            const link = connected("postgres", request.namespace.name, flavor === "in-cluster" ? "ml-postgres" : ANYWHERE, port, `fake database ${db}`);
+            return { host, port, database: db, username: db, secretName: secret.metadata.name, uri: pulumi.secret(uri), ...link };
         },
     };
 }
@@ -216,8 +218,8 @@ export function fakeMlflowServer(): MlflowServer & { readonly grants: { name: st
                 { name: `mlflow-${args.username}`, namespace: args.namespace.created, component: "tracking", data: { MLFLOW_TRACKING_PASSWORD: FAKE_MLFLOW_PASSWORD } },
                 { parent },
             );
-            const flows = [{ from: args.namespace.name, to: "ml-tracking", ports: [5000], why: "fake MLflow client" }];
-            return { trackingUri: FAKE_MLFLOW_URI, username: args.username, password: pulumi.secret(FAKE_MLFLOW_PASSWORD), secretName: secret.metadata.name, flows };
+            const link = connected("mlflow", args.namespace.name, "ml-tracking", 5000, "fake MLflow client");
+            return { trackingUri: FAKE_MLFLOW_URI, username: args.username, password: pulumi.secret(FAKE_MLFLOW_PASSWORD), secretName: secret.metadata.name, ...link };
         },
     };
 }
@@ -243,10 +245,15 @@ export function fakeKafkaServer(): KafkaServer {
                 caCertificate: pulumi.output(FAKE_KAFKA_CA),
                 groupId: `${args.client}-default`,
                 secretName: secret.metadata.name,
-                flows: [{ from: args.namespace.name, to: "ml-streaming", ports: [9093], why: "fake Kafka client" }],
+                ...connected("kafka", args.namespace.name, "ml-streaming", 9093, "fake Kafka client"),
             };
         },
     };
+}
+
+/** A fake connection's flow and record: `from` reaches `to` on `port`. */
+function connected(kind: ConnectionRecord["kind"], from: string, to: string | Cidr, port: number, why: string): Connected {
+    return { flows: [{ from, to, ports: [port], why }], connection: { kind, from, to: typeof to === "string" ? `${to}:${port}` : `${to.cidr}:${port}`, why } };
 }
 
 /** A client namespace for connection calls in tests: the name, and the same name as the "created" output. */
@@ -267,7 +274,7 @@ export function fakeTrinoServer(): TrinoServer {
             user: args.user,
             catalog: "lakehouse",
             url: `http://${FAKE_TRINO_HOST}:8080`,
-            flows: [{ from: args.namespace.name, to: "ml-lakehouse", ports: [8080], why: "fake Trino client" }],
+            ...connected("trino", args.namespace.name, "ml-lakehouse", 8080, "fake Trino client"),
         }),
     };
 }

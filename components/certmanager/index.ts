@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, platformLabels } from "../common/kubernetes";
-import { ANYWHERE, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
+import { ANYWHERE, ConnectionRecord, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
 import { chartSource, charts, Mirror } from "../versions";
 import type { MonitoringSource } from "../monitoring/source";
 import { certManagerMonitoring } from "./monitoring";
@@ -39,6 +39,8 @@ export class CertManager extends pulumi.ComponentResource implements NetworkMemb
     public readonly flows: Flow[];
     /** For the Ingress: challenges are answered through it. */
     public readonly http01Solver?: Http01Solver;
+    /** It connects to nothing as a client. */
+    public readonly connections: ConnectionRecord[] = [];
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mlplatform:certmanager:CertManager", name, {}, opts);

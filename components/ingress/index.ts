@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
 import type { Http01Solver } from "../certmanager";
-import { Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
+import { ConnectionRecord, Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
 import { chartSource, charts, Mirror } from "../versions";
 import { Exposure, routeManifest, routeUrl, TRAEFIK_PODS, TRAEFIK_PORTS, traefikValues } from "./spec";
 import type { MonitoringSource } from "../monitoring/source";
@@ -60,6 +60,8 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     /** Users to Traefik, Traefik to the API server, and to every UI it routes to. */
     public readonly flows: Flow[];
     private readonly http01Solver?: Http01Solver;
+    /** It connects to nothing as a client (its routes are flows). */
+    public readonly connections: ConnectionRecord[] = [];
     private readonly clusterIssuer?: string;
     private readonly controller: k8s.helm.v3.Release;
 

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, platformLabels } from "../common/kubernetes";
-import { ANYWHERE, ClientNamespace, Flow, NetworkMember, WebUi } from "../network/spec";
+import { ANYWHERE, ClientNamespace, connect, Connected, ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { chartSource, charts, imageRef, images, Mirror } from "../versions";
@@ -21,7 +21,7 @@ export { Zone as LakehouseZone } from "./storage";
  * What a Trino client gets (`Lakehouse.grantClient`). Trino in the cluster has no password authenticator: the user
  * is a name for access control and query history, sent as `X-Trino-User`, so there is no credential to deliver.
  */
-export interface TrinoClientAccess {
+export interface TrinoClientAccess extends Connected {
     readonly host: string;
     readonly port: number;
     readonly protocol: "http";
@@ -30,8 +30,6 @@ export interface TrinoClientAccess {
     readonly catalog: string;
     /** `http://host:port` */
     readonly url: string;
-    /** The client's flow to the coordinator, for its NetworkPolicies. */
-    readonly flows: readonly Flow[];
 }
 
 /** The contract of a Trino server other components query (implemented by `Lakehouse`). */
@@ -92,6 +90,8 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
     public readonly namespaces: string[];
     /** The metastore's and Trino's databases, zone buckets and jar downloads. */
     public readonly flows: Flow[] = [];
+    /** Its databases and buckets. */
+    public readonly connections: ConnectionRecord[] = [];
     /** The Trino UI, for the ingress (Trino has no login of its own here). */
     public readonly ui: WebUi;
     /** In-cluster Trino HTTP endpoint (coordinator Service). */
@@ -144,7 +144,8 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
             this,
         );
         const database = args.postgres.database(`${name}-metastore-db`, { namespace: client, database: "metastore" }, this);
-        this.flows.push(...metastoreAccess.flows, ...trinoAccess.flows, ...database.flows, {
+        connect(this, metastoreAccess, trinoAccess, database);
+        this.flows.push({
             from: namespaceName,
             to: ANYWHERE,
             ports: [443],
@@ -244,14 +245,18 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
     /** See {@link TrinoServer.grantClient}. */
     public grantClient(args: { readonly namespace: ClientNamespace; readonly user: string }): TrinoClientAccess {
         const host = `${TRINO_RELEASE}.${this.namespaceName}.svc.cluster.local`;
+        const url = `http://${host}:${TRINO_HTTP_PORT}`;
+        const from = args.namespace.name;
+        const why = `${from} queries Trino as ${args.user}`;
         return {
             host,
             port: TRINO_HTTP_PORT,
             protocol: "http",
             user: args.user,
             catalog: CATALOGS.iceberg,
-            url: `http://${host}:${TRINO_HTTP_PORT}`,
-            flows: [{ from: args.namespace.name, to: this.namespaceName, ports: [TRINO_HTTP_PORT], toPods: trinoSelector, why: `${args.namespace.name} queries Trino as ${args.user}` }],
+            url,
+            flows: [{ from, to: this.namespaceName, ports: [TRINO_HTTP_PORT], toPods: trinoSelector, why }],
+            connection: { kind: "trino", from, to: url, why },
         };
     }
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
-import { ClientNamespace, Flow, NetworkMember, toApiServer, WebUi, webhookFlow } from "../network/spec";
+import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, toApiServer, WebUi, webhookFlow } from "../network/spec";
 import { databaseSecretKeys, Postgres } from "../postgres/types";
 import { chartSource, charts, imageRef, images, Mirror } from "../versions";
 import { ALERT_RECEIVER_KEY, ALERT_RECEIVER_SECRET, AlertReceiver } from "./alerting";
@@ -99,6 +99,8 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
     public readonly namespaces: string[];
     /** The operator, its webhook, Prometheus's scrapes (nodes and every target) and its databases. */
     public readonly flows: Flow[];
+    /** Grafana's database and the Postgres exporter's. */
+    public readonly connections: ConnectionRecord[] = [];
     /** Grafana (its own login) and Prometheus (none), for the ingress. */
     public readonly uis: { readonly grafana: WebUi; readonly prometheus: WebUi };
     /** The chart release. Its CRDs (ServiceMonitor, PodMonitor, PrometheusRule) exist once it is ready: `dependsOn` it. */
@@ -195,7 +197,7 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
             prod && args.postgres
                 ? args.postgres.database(`${name}-grafana-db`, { namespace: client, database: "grafana" }, this)
                 : undefined;
-        this.flows.push(...(grafanaDb?.flows ?? []));
+        connect(this, grafanaDb);
         const valuesFor = (database?: GrafanaDatabase) =>
             kubePrometheusStackValues({
                 environment: args.environment,
@@ -253,7 +255,7 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
                 { namespace: client, database: "postgres_exporter", monitoring: true },
                 this,
             );
-            this.flows.push(...conn.flows);
+            connect(this, conn);
             const spec = {
                 namespace: namespaceName,
                 image: imageRef(images.postgresExporter, args.mirror),

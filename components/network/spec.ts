@@ -79,12 +79,46 @@ export interface WebUi {
     readonly pods?: Readonly<Record<string, string>>;
 }
 
+/**
+ * One connection a client made, as the stack reports it (output `connections`) and `npm run verify` exercises it:
+ * no credential, only where the credential is.
+ */
+export interface ConnectionRecord {
+    readonly kind: "postgres" | "object-store" | "mlflow" | "kafka" | "trino" | "models";
+    /** The client's namespace. */
+    readonly from: string;
+    /** The endpoint, without credentials: URL or host:port. */
+    readonly to: pulumi.Input<string>;
+    /** The connection Secret in `from` that holds the credentials. */
+    readonly secret?: pulumi.Input<string>;
+    /** The ServiceAccount whose cloud identity the connection uses. */
+    readonly serviceAccount?: string;
+    readonly why: string;
+}
+
+/** What every connection call returns besides its credentials: the client's flows, and the record of it. */
+export interface Connected {
+    readonly flows: readonly Flow[];
+    readonly connection: ConnectionRecord;
+}
+
 /** What every component offers the stack's NetworkPolicies: the namespaces it owns and the flows it needs. */
 export interface NetworkMember {
     /** Namespaces the component creates; each gets default deny. */
     readonly namespaces: readonly string[];
     /** Its own flows and those of every connection it made (its side of each). */
     readonly flows: readonly Flow[];
+    /** The connections it made as a client. */
+    readonly connections: readonly ConnectionRecord[];
+}
+
+/** Adds the connections a client made to its flows and records; one call per place a component connects. */
+export function connect(member: { flows: Flow[]; connections: ConnectionRecord[] }, ...made: (Connected | undefined)[]): void {
+    for (const c of made) {
+        if (!c) continue;
+        member.flows.push(...c.flows);
+        member.connections.push(c.connection);
+    }
 }
 
 export const isNamespace = (p: Peer): p is string => typeof p === "string";

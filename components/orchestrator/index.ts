@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
-import { ANYWHERE, ClientNamespace, Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
+import { ANYWHERE, ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
 import { ObjectStoreAccess } from "../storage/types";
 import { chartSource, charts, images } from "../versions";
 import {
@@ -78,6 +78,8 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
     public readonly namespaces: string[];
     /** The KubernetesExecutor, git-sync, and every connection Airflow was given. */
     public readonly flows: Flow[];
+    /** Its database, log bucket, and the platform services its DAGs use. */
+    public readonly connections: ConnectionRecord[] = [];
     /** The Airflow UI and API, for the ingress (Airflow has its own login). */
     public readonly ui: WebUi;
     public readonly uiUrl: pulumi.Output<string>;
@@ -242,7 +244,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         const mlflow = args.connections?.mlflow?.grantClient(`${name}-mlflow`, { namespace: client, username: "airflow" }, this);
         const kafka = args.connections?.kafka?.grantClient(`${name}-kafka`, { namespace: client, client: "airflow" }, this);
         const models = args.connections?.models?.grantClient({ namespace: client });
-        for (const c of [db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models]) this.flows.push(...(c?.flows ?? []));
+        connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models);
         const mlflowEndpoint = mlflow && { url: mlflow.trackingUri, login: mlflow.username };
         const kafkaEndpoint = kafka && { bootstrapServers: kafka.bootstrapServers, securityProtocol: kafka.securityProtocol, saslMechanism: kafka.saslMechanism, username: kafka.username, groupId: kafka.groupId };
         const connectionValues = pulumi

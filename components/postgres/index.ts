@@ -3,7 +3,7 @@ import { CloudSqlPostgresArgs, createCloudSql } from "./cloudsql";
 import { PostgresParts } from "./common";
 import { createFlexibleServer, FlexiblePostgresArgs } from "./flexible";
 import { createInClusterPostgres, InClusterPostgresArgs } from "./inCluster";
-import { Flow, isNamespace, NetworkMember } from "../network/spec";
+import { ConnectionRecord, Flow, isNamespace, NetworkMember } from "../network/spec";
 import { provisionDatabase } from "./provision";
 import { DatabaseConnection, DatabaseRequest, Postgres, PostgresFlavor } from "./types";
 
@@ -27,6 +27,8 @@ export class PostgresServer extends pulumi.ComponentResource implements Postgres
     public readonly namespaces: string[];
     /** A managed server: the provisioning Jobs reach it from the admin namespace. */
     public readonly flows: Flow[];
+    /** It connects to nothing as a client. */
+    public readonly connections: ConnectionRecord[] = [];
     public readonly host: pulumi.Output<string>;
     public readonly port: number;
     private readonly parts: PostgresParts;

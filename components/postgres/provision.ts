@@ -102,6 +102,16 @@ export function provisionDatabase(
         { parent, dependsOn: [job] },
     );
 
-    const flows = [{ from: request.namespace.name, to: p.peer, ports: [p.port], why: `${request.namespace.name} uses its database ${database}` }];
-    return { host: p.host, port: p.port, database, username: database, secretName: secret.metadata.name, uri: pulumi.secret(uri), flows };
+    const from = request.namespace.name;
+    const why = `${from} uses its database ${database}`;
+    return {
+        host: p.host,
+        port: p.port,
+        database,
+        username: database,
+        secretName: secret.metadata.name,
+        uri: pulumi.secret(uri),
+        flows: [{ from, to: p.peer, ports: [p.port], why }],
+        connection: { kind: "postgres", from, to: pulumi.interpolate`${p.host}:${p.port}`, secret: secret.metadata.name, why },
+    };
 }

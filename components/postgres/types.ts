@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ClientNamespace, Flow } from "../network/spec";
+import type { ClientNamespace, Connected } from "../network/spec";
 
 /** Postgres in the kind cluster, Cloud SQL on GKE, Flexible Server on AKS. */
 export type PostgresFlavor = "in-cluster" | "cloudsql" | "flexible";
@@ -18,7 +18,7 @@ export const databaseSecretKeys = {
 } as const;
 
 /** One consumer's database: its own database and user, delivered as a Secret in the consumer's namespace. */
-export interface DatabaseConnection {
+export interface DatabaseConnection extends Connected {
     readonly host: pulumi.Output<string>;
     readonly port: number;
     readonly database: string;
@@ -30,8 +30,6 @@ export interface DatabaseConnection {
      * Airflow chart reads `connection`) or derive from it (PgBouncer's user list). Prefer `secretName`.
      */
     readonly uri: pulumi.Output<string>;
-    /** The client's flow to the server, for its NetworkPolicies. */
-    readonly flows: readonly Flow[];
 }
 
 export interface DatabaseRequest {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, platformLabels } from "../common/kubernetes";
-import { ANYWHERE, ClientNamespace, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
+import { ANYWHERE, ClientNamespace, connect, Connected, ConnectionRecord, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
 import { ObjectStore, ObjectStoreAccess } from "../storage/types";
 import { ChartPin, charts, Mirror } from "../versions";
 import { kserveRuntimeValues, kserveValues, metricsServerValues, ociAwareChartSource } from "./charts";
@@ -55,9 +55,8 @@ export const KSERVE_WEBHOOK_PORT = 9443;
 export const MODEL_SERVER_PORT = 8080;
 
 /** What a client of the models gets (`Serving.grantClient`): their URLs, and its flows to them. */
-export interface ModelClientAccess {
+export interface ModelClientAccess extends Connected {
     readonly inferenceUrls: Readonly<Record<string, string>>;
-    readonly flows: readonly Flow[];
 }
 
 /** The contract of the model servers other components call (implemented by `Serving`). */
@@ -82,6 +81,8 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
     public readonly namespaces: string[];
     /** The controller, its webhook, and what the storage initializer reads models from. */
     public readonly flows: Flow[];
+    /** Each model namespace's read of the model buckets, with the models' identity. */
+    public readonly connections: ConnectionRecord[] = [];
 
     constructor(name: string, args: ServingArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered, so a bad model list fails the program cleanly.
@@ -155,7 +156,7 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
                       this,
                   )
                 : undefined;
-            this.flows.push(...(access?.flows ?? []));
+            connect(this, access && { ...access, connection: { ...access.connection, kind: "models" } });
             const dependsOn: pulumi.Resource[] = [];
             if (access?.credentialsSecret) dependsOn.push(this.annotateS3Secret(`${name}-${nsName}`, ns.metadata.name, access.credentialsSecret, store));
             dependsOn.push(
@@ -213,10 +214,11 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
     /** See {@link ModelServer.grantClient}: every model's URL, and the client's flow to each model namespace. */
     public grantClient(args: { readonly namespace: ClientNamespace }): ModelClientAccess {
         const from = args.namespace.name;
+        const why = `${from} calls the models`;
         const flows = this.modelNamespaces
             .filter((ns) => ns !== from)
-            .map((to) => ({ from, to, ports: [MODEL_SERVER_PORT], toPods: { component: "predictor" }, why: `${from} calls the models` }));
-        return { inferenceUrls: this.inferenceUrls, flows };
+            .map((to) => ({ from, to, ports: [MODEL_SERVER_PORT], toPods: { component: "predictor" }, why }));
+        return { inferenceUrls: this.inferenceUrls, flows, connection: { kind: "models", from, to: Object.values(this.inferenceUrls).join(" "), why } };
     }
 
     private annotateS3Secret(prefix: string, namespace: pulumi.Input<string>, secretName: pulumi.Input<string>, store: ObjectStore): k8s.core.v1.SecretPatch {

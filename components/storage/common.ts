@@ -12,7 +12,7 @@ export interface ObjectStoreParts {
     readonly consoleEndpoint?: pulumi.Output<string>;
     /** The MinIO root login, which the console takes (MinIO only; both secrets). */
     readonly consoleLogin?: { readonly username: pulumi.Output<string>; readonly password: pulumi.Output<string> };
-    grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): Omit<ObjectStoreAccess, "flows">;
+    grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): Omit<ObjectStoreAccess, "flows" | "connection">;
     /** MinIO's console, for the ingress (MinIO only; it has its own login). */
     readonly console?: WebUi;
     /** MinIO's namespace (in-cluster flavor only). */

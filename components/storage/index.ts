@@ -3,7 +3,7 @@ import { AdlsObjectStorageArgs, createAdls } from "./adls";
 import { ObjectStoreParts } from "./common";
 import { createGcs, GcsObjectStorageArgs } from "./gcs";
 import { createMinio, MinioObjectStorageArgs } from "./minio";
-import { Flow, NetworkMember, WebUi } from "../network/spec";
+import { ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
 import { MINIO_API_PORT } from "./minioSpec";
 import { validateBucketNames } from "./names";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "./types";
@@ -30,6 +30,8 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
     /** MinIO's namespace; none for cloud storage. */
     public readonly namespaces: string[];
     public readonly flows: Flow[] = [];
+    /** It connects to nothing as a client. */
+    public readonly connections: ConnectionRecord[] = [];
     public readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
     public readonly s3Endpoint?: pulumi.Output<string>;
     public readonly accountName?: pulumi.Output<string>;
@@ -77,7 +79,12 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
 
     grantAccess(name: string, grant: ObjectStoreGrant, parent: pulumi.Resource): ObjectStoreAccess {
         const why = `${grant.namespace.name}/${grant.serviceAccountName} ${grant.access === "read" ? "reads" : "reads and writes"} ${grant.buckets.join(", ")}`;
-        return { ...this.parts.grantAccess(name, grant, parent), flows: storeFlows(this.flavor, grant.namespace.name, this.parts.namespace, why) };
+        const from = grant.namespace.name;
+        return {
+            ...this.parts.grantAccess(name, grant, parent),
+            flows: storeFlows(this.flavor, from, this.parts.namespace, why),
+            connection: { kind: "object-store", from, to: this.uri(grant.buckets[0]), serviceAccount: grant.serviceAccountName, why },
+        };
     }
 }
 

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ClientNamespace, Flow } from "../network/spec";
+import type { ClientNamespace, Connected } from "../network/spec";
 
 /** MinIO in the kind cluster, GCS on GKE, ADLS Gen2 on AKS. */
 export type ObjectStoreFlavor = "minio" | "gcs" | "adls";
 
 /** What a workload's ServiceAccount and pods need to reach the store. */
-export interface ObjectStoreAccess {
+export interface ObjectStoreAccess extends Connected {
     /** Annotations for the workload's ServiceAccount (GKE: `iam.gke.io/gcp-service-account`; AKS: `azure.workload.identity/client-id`). */
     readonly serviceAccountAnnotations: pulumi.Output<Record<string, string>>;
     /** Labels for the workload's pods (AKS: `azure.workload.identity/use: "true"`). */
@@ -15,8 +15,6 @@ export interface ObjectStoreAccess {
      * workload's namespace holding `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` for the granted buckets.
      */
     readonly credentialsSecret?: pulumi.Output<string>;
-    /** The workload's flows to the store (and, in the clouds, to its identity endpoints), for its NetworkPolicies. */
-    readonly flows: readonly Flow[];
 }
 
 export interface ObjectStoreGrant {

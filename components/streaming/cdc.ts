@@ -22,7 +22,9 @@ import { StreamingArgs } from "./types";
 export interface CdcResources {
     readonly connectUrl: pulumi.Output<string>;
     readonly topicNames: string[];
-    /** Connect's flows: to each source database, and out for the image build. */
+    /** The source databases Connect reads. */
+    readonly databases: readonly DatabaseConnection[];
+    /** Out for the image build. */
     readonly flows: readonly Flow[];
 }
 
@@ -134,9 +136,7 @@ export function createCdc(
     return {
         connectUrl: pulumi.interpolate`http://${connectName}-connect-api.${namespace}.svc:8083`,
         topicNames: plan.connectors.flatMap(cdcTopicNames),
-        flows: [
-            ...[...new Set(connections)].flatMap((c) => c.flows),
-            { from: ctx.namespace.name, to: ANYWHERE, ports: [443], why: "Strimzi's build fetches the Debezium plugin and pushes the Connect image" },
-        ],
+        databases: [...new Set(connections)],
+        flows: [{ from: ctx.namespace.name, to: ANYWHERE, ports: [443], why: "Strimzi's build fetches the Debezium plugin and pushes the Connect image" }],
     };
 }

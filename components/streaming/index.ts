@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
-import { ClientNamespace, Flow, NetworkMember, toApiServer } from "../network/spec";
+import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, toApiServer } from "../network/spec";
 import { chartSource, charts } from "../versions";
 import { planStreaming, StreamingPlan } from "./config";
 import { createCdc } from "./cdc";
@@ -33,6 +33,8 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
     public readonly namespaces: string[];
     /** Its operators' and Connect's flows; each `grantClient` adds the client's flow on the client's side. */
     public readonly flows: Flow[];
+    /** Kafka Connect's source databases. */
+    public readonly connections: ConnectionRecord[] = [];
     public readonly namespace: pulumi.Output<string>;
     /** In-cluster bootstrap address (`host:port`). */
     public readonly bootstrapServers: pulumi.Output<string>;
@@ -172,6 +174,7 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
         if (plan.external) this.externalBootstrapServers = pulumi.output(`${plan.external.advertisedHost}:${plan.external.bootstrapNodePort}`);
         this.connectUrl = cdc?.connectUrl;
         this.flows.push(...(cdc?.flows ?? []));
+        connect(this, ...(cdc?.databases ?? []));
         this.topicNames = pulumi.output([...plan.topics.map((t) => t.name), ...(cdc?.topicNames ?? [])]);
         this.clientConnection = {
             bootstrapServers: plan.bootstrapServers,
@@ -219,8 +222,14 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
             { parent },
         );
         const brokers = { "strimzi.io/cluster": this.plan.clusterName, "strimzi.io/kind": "Kafka" };
-        const flows = [{ from: args.namespace.name, to: this.plan.namespace, ports: [this.plan.internalPort], toPods: brokers, why: `${args.namespace.name} produces and consumes as Kafka client ${args.client}` }];
-        return { ...access, secretName: secret.metadata.name, flows };
+        const from = args.namespace.name;
+        const why = `${from} produces and consumes as Kafka client ${args.client}`;
+        return {
+            ...access,
+            secretName: secret.metadata.name,
+            flows: [{ from, to: this.plan.namespace, ports: [this.plan.internalPort], toPods: brokers, why }],
+            connection: { kind: "kafka", from, to: access.bootstrapServers, secret: secret.metadata.name, why },
+        };
     }
 
     /** TLS + SCRAM: the client's password, and the cluster CA Strimzi generates. */

@@ -1,4 +1,4 @@
-import type { ClientNamespace, Flow } from "../network/spec";
+import type { ClientNamespace, Connected } from "../network/spec";
 import type * as pulumi from "@pulumi/pulumi";
 import { DatabaseConnection, Postgres } from "../postgres/types";
 import { Mirror } from "../versions";
@@ -233,7 +233,7 @@ export const kafkaClientSecretKeys = {
 } as const;
 
 /** What a Kafka client gets for its own namespace (`Streaming.grantClient`). */
-export interface KafkaClientAccess {
+export interface KafkaClientAccess extends Connected {
     readonly bootstrapServers: string;
     readonly securityProtocol: "PLAINTEXT" | "SASL_SSL";
     readonly saslMechanism?: "SCRAM-SHA-512";
@@ -247,8 +247,6 @@ export interface KafkaClientAccess {
     readonly groupId?: string;
     /** Secret in the client's namespace with the keys of {@link kafkaClientSecretKeys} that apply. */
     readonly secretName: pulumi.Output<string>;
-    /** The client's flow to the brokers, for its NetworkPolicies. */
-    readonly flows: readonly Flow[];
 }
 
 /** The contract of a Kafka cluster other components connect to (implemented by `Streaming`). */

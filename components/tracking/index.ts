@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
-import { ClientNamespace, Flow, NetworkMember, WebUi } from "../network/spec";
+import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { imageRef, images, Mirror } from "../versions";
@@ -66,6 +66,8 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
     public readonly namespaces: string[];
     /** Its databases and artifact store; each `grantClient` adds the client's flow on the client's side. */
     public readonly flows: Flow[] = [];
+    /** Its databases and artifact store. */
+    public readonly connections: ConnectionRecord[] = [];
     /** The MLflow UI, for the ingress (MLflow has its own login). */
     public readonly ui: WebUi;
     public readonly serviceName = "mlflow";
@@ -153,7 +155,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
             { namespace: client, serviceAccountName, buckets: [this.artifactsBucket], access: "readwrite" },
             this,
         );
-        this.flows.push(...database.flows, ...authDatabase.flows, ...access.flows);
+        connect(this, database, authDatabase, access);
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-sa`,
             { metadata: { name: serviceAccountName, namespace, labels, annotations: access.serviceAccountAnnotations } },
@@ -257,7 +259,15 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
             },
             opts,
         );
-        const flows = [{ from: args.namespace.name, to: this.namespace, ports: [MLFLOW_PORT], toPods: mlflowSelectorLabels, why: `${args.namespace.name} logs to MLflow as ${args.username}` }];
-        return { trackingUri: this.trackingUri, username: args.username, password: pulumi.secret(password.result), secretName: connection.metadata.name, flows };
+        const from = args.namespace.name;
+        const why = `${from} logs to MLflow as ${args.username}`;
+        return {
+            trackingUri: this.trackingUri,
+            username: args.username,
+            password: pulumi.secret(password.result),
+            secretName: connection.metadata.name,
+            flows: [{ from, to: this.namespace, ports: [MLFLOW_PORT], toPods: mlflowSelectorLabels, why }],
+            connection: { kind: "mlflow", from, to: this.trackingUri, secret: connection.metadata.name, why },
+        };
     }
 }

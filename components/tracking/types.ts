@@ -1,8 +1,8 @@
-import type { ClientNamespace, Flow } from "../network/spec";
+import type { ClientNamespace, Connected } from "../network/spec";
 import type * as pulumi from "@pulumi/pulumi";
 
 /** What a client of the tracking server gets: its own MLflow user, and a Secret with the connection in its namespace. */
-export interface MlflowClientAccess {
+export interface MlflowClientAccess extends Connected {
     readonly trackingUri: string;
     readonly username: string;
     /** Pulumi secret. */
@@ -12,8 +12,6 @@ export interface MlflowClientAccess {
      * `MLFLOW_TRACKING_PASSWORD`: MLflow's client reads them from the environment (`envFrom`).
      */
     readonly secretName: pulumi.Output<string>;
-    /** The client's flow to the server, for its NetworkPolicies. */
-    readonly flows: readonly Flow[];
 }
 
 /** The contract of an MLflow tracking server that other components connect to (implemented by `Tracking`). */

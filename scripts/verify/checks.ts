@@ -5,7 +5,6 @@
 import { databaseSecretKeys } from "../../components/postgres/types";
 import { exampleModel } from "../../components/serving/spec";
 import { kafkaClientSecretKeys } from "../../components/streaming/types";
-import { namespaces } from "../../stacks/flows";
 import {
     interpretInferenceServices,
     interpretKafka,
@@ -37,6 +36,8 @@ const KAFKA_MOUNT = "/etc/kafka-client";
 const IRIS_REQUEST = JSON.stringify({ instances: [[6.8, 2.8, 4.8, 1.4], [6.0, 3.4, 4.5, 1.6]] });
 
 const skip = (name: string, reason: string): Check => ({ name, plan: { type: "skip", reason }, interpret: (): Verdict => ({ status: "skip", reason }) });
+/** The namespace of an in-cluster Service URL (`http://<service>.<namespace>.svc...`). */
+const namespaceOf = (url: string) => /^https?:\/\/[^.]+\.([^.]+)\.svc/.exec(url)?.[1];
 const hostOf = (to: string) => to.replace(/^[a-z]+:\/\//, "").replace(/\/.*$/, "");
 
 export function buildChecks(outputs: StackOutputs, opts: CheckOptions): Check[] {
@@ -62,7 +63,8 @@ export function buildChecks(outputs: StackOutputs, opts: CheckOptions): Check[] 
     if (!connections) {
         checks.push(skip("connections", "skipped: stack exports no connections (deployed before the `connections` output)"));
         // Trino needs no credential in the cluster: its endpoint is enough to check the orchestrator's path.
-        if (trino && endpoints.airflow) checks.push(trinoInCluster(namespaces.orchestrator, trino.internal, pod));
+        const orchestrator = endpoints.airflow && namespaceOf(String(endpoints.airflow.internal));
+        if (trino && orchestrator) checks.push(trinoInCluster(orchestrator, trino.internal, pod));
     } else {
         for (const c of connections) {
             const check = connectionCheck(c, opts, pod);
@@ -73,7 +75,7 @@ export function buildChecks(outputs: StackOutputs, opts: CheckOptions): Check[] 
     // --- models: loaded with the serving identity, and answering ---
     const models = Object.entries(endpoints)
         .filter(([name]) => name.startsWith("model-"))
-        .map(([name, e]) => ({ name: name.slice("model-".length), url: e.internal, namespace: /^https?:\/\/[^.]+\.([^.]+)\.svc/.exec(e.internal)?.[1] ?? "ml-serving" }));
+        .map(([name, e]) => ({ name: name.slice("model-".length), url: e.internal, namespace: namespaceOf(e.internal) ?? "ml-serving" }));
     for (const ns of [...new Set(models.map((m) => m.namespace))]) {
         const names = models.filter((m) => m.namespace === ns).map((m) => m.name);
         const identity = connections?.find((c) => c.kind === "models" && c.from === ns && c.serviceAccount)?.serviceAccount;
@@ -85,7 +87,8 @@ export function buildChecks(outputs: StackOutputs, opts: CheckOptions): Check[] 
     }
     const example = models.find((m) => m.name === exampleModel.name && m.url.endsWith(":predict"));
     if (example) {
-        const from = endpoints.airflow ? namespaces.orchestrator : example.namespace;
+        // From the client the models were granted to (the orchestrator), else beside the model.
+        const from = connections?.find((c) => c.kind === "models" && !c.serviceAccount)?.from ?? example.namespace;
         checks.push({
             name: `predict ${example.name} (${from})`,
             plan: pod({ slug: `predict-${example.name}`, namespace: from, image: "curl", script: postScript, env: { URL: example.url, BODY: IRIS_REQUEST } }),
@@ -98,7 +101,7 @@ export function buildChecks(outputs: StackOutputs, opts: CheckOptions): Check[] 
     if (prometheus) {
         checks.push({
             name: "prometheus targets",
-            plan: pod({ slug: "prometheus-targets", namespace: namespaces.monitoring, image: "curl", script: getScript, env: { URL: `${prometheus.internal.replace(/\/$/, "")}/api/v1/targets?state=active` } }),
+            plan: pod({ slug: "prometheus-targets", namespace: namespaceOf(prometheus.internal) ?? "ml-monitoring", image: "curl", script: getScript, env: { URL: `${prometheus.internal.replace(/\/$/, "")}/api/v1/targets?state=active` } }),
             interpret: interpretTargets,
         });
     }

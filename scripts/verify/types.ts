@@ -2,20 +2,11 @@
  * What `npm run verify` reads from a stack and what it produces: the stack outputs it needs, a check as a plan plus
  * the function that reads the plan's result, and the report.
  */
+import type * as pulumi from "@pulumi/pulumi";
+import type { ConnectionRecord as DeclaredConnection } from "../../components/network/spec";
 
-/** One connection the platform makes (the stack output `connections`). */
-export interface ConnectionRecord {
-    kind: "postgres" | "object-store" | "mlflow" | "kafka" | "trino" | "models";
-    /** Client namespace, e.g. "ml-orchestrator". */
-    from: string;
-    /** Endpoint without credentials: URL or host:port. */
-    to: string;
-    /** Name of the connection Secret in `from` holding the credentials. */
-    secret?: string;
-    /** The workload's ServiceAccount whose identity is used (object-store, models). */
-    serviceAccount?: string;
-    why: string;
-}
+/** One connection the platform makes, as the stack output `connections` holds it (values resolved). */
+export type ConnectionRecord = pulumi.Unwrap<DeclaredConnection>;
 
 /** The stack outputs verify reads (`pulumi stack output --json --show-secrets`). */
 export interface StackOutputs {

@@ -18,6 +18,7 @@ const connections = (kafkaTo: string): ConnectionRecord[] => [
     { kind: "postgres", from: "ml-orchestrator", to: "postgres.ml-postgres.svc:5432", secret: "airflow-db", why: "Airflow's metadata database" },
     { kind: "object-store", from: "ml-orchestrator", to: "http://minio.ml-storage.svc:9000", secret: "airflow-store", serviceAccount: "airflow-worker", why: "task logs" },
     { kind: "models", from: "ml-serving", to: "s3://models", serviceAccount: "kserve-models", why: "the storage initializer downloads models" },
+    { kind: "models", from: "ml-orchestrator", to: "http://sklearn-iris-predictor.ml-serving.svc.cluster.local/v1/models/sklearn-iris:predict", why: "DAGs call the models" },
 ];
 
 /** dev on kind: http endpoints, PLAINTEXT Kafka, the example model. */

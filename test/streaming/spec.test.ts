@@ -16,7 +16,7 @@ const cdc: StreamingArgs["cdc"] = {
 };
 const withConnection = {
     ...cdc!,
-    connectors: [{ ...cdc!.connectors[0], connection: { host: undefined as any, port: 5432, database: "source", username: "source", secretName: undefined as any, uri: undefined as any, flows: [] } }],
+    connectors: [{ ...cdc!.connectors[0], connection: { host: undefined as any, port: 5432, database: "source", username: "source", secretName: undefined as any, uri: undefined as any, flows: [], connection: undefined as any } }],
 };
 const prod = planStreaming("t", { environment: "prod", topics: [{ name: "features.online" }], cdc: withConnection });
 const dev = planStreaming("t", { environment: "dev", topics: [{ name: "features.online" }] });
