@@ -169,16 +169,8 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                   mirror,
                   storageClassName: dataPvcs.storageClassName,
                   prometheus: config.monitoring,
-                  sources: [certs.monitoring, ingress.monitoring],
+                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
                   alerting: config.monitoring.alerts && secrets.alertsSecret && { receiver: config.monitoring.alerts, secret: secrets.alertsSecret },
-                  platform: {
-                      storage: onKind || config.cluster.provider === "existing" ? { namespace: namespaces.storage } : undefined,
-                      lakehouse: lakehouse && { namespace: namespaces.lakehouse },
-                      streaming: streaming && { namespace: namespaces.streaming },
-                      orchestrator: orchestrator && { namespace: namespaces.orchestrator },
-                      tracking: tracking && { namespace: namespaces.tracking },
-                      serving: serving && { namespace: namespaces.serving },
-                  },
               },
               dataPvcs.opts,
           )

@@ -12,6 +12,8 @@ import { LakehouseSizing, LakehouseSizingOverrides, resolveSizing } from "./sizi
 import { MINIO_REGION, StorageSpec, Zone, zoneLocation, ZONES } from "./storage";
 import { TRINO_HTTP_PORT, TRINO_RELEASE, TRINO_SERVICE_ACCOUNT, trinoValues, trinoWorkerSelector } from "./trino-values";
 import { createZoneSchemas } from "./zones";
+import type { MonitoringSource } from "../monitoring/source";
+import { lakehouseMonitoring } from "./monitoring";
 
 export { defaultSizing as defaultLakehouseSizing, JvmResources as LakehouseJvmResources, LakehouseSizing, LakehouseSizingOverrides } from "./sizing";
 export { Zone as LakehouseZone } from "./storage";
@@ -66,6 +68,8 @@ function resolveZoneBuckets(args: LakehouseArgs): Record<Zone, string> {
  */
 export class Lakehouse extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
+    /** Trino's and the metastore's metrics, alerts and the Trino dashboard, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     /** In-cluster Trino HTTP endpoint (coordinator Service). */
     public readonly trinoUrl: pulumi.Output<string>;
     /** In-cluster JDBC URL with `lakehouse` as default catalog, so unqualified new tables are Iceberg tables. */
@@ -85,6 +89,7 @@ export class Lakehouse extends pulumi.ComponentResource {
         const sizing = resolveSizing(args.environment, args.sizing);
         const zoneBuckets = resolveZoneBuckets(args);
         super("mlplatform:lakehouse:Lakehouse", name, {}, opts);
+        this.monitoring = lakehouseMonitoring(args.namespace ?? "ml-lakehouse");
         const store = args.objectStore;
         this.sizing = sizing;
 

@@ -15,6 +15,8 @@ import {
     remoteLoggingConfig,
     remoteLogPrefix,
 } from "./connections";
+import type { MonitoringSource } from "../monitoring/source";
+import { orchestratorMonitoring } from "./monitoring";
 import { airflowSizing } from "./sizing";
 import { OrchestratorArgs, OrchestratorOutputs } from "./types";
 import { airflowNames, airflowValues, chartImage, defaultDagSource, validateAdmin } from "./values";
@@ -71,6 +73,8 @@ function resolveArgs(args: OrchestratorArgs) {
  */
 export class Orchestrator extends pulumi.ComponentResource implements OrchestratorOutputs {
     public readonly namespace: pulumi.Output<string>;
+    /** Airflow's statsd metrics, alerts and dashboard, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     public readonly uiUrl: pulumi.Output<string>;
     public readonly adminUsername: pulumi.Output<string>;
     public readonly adminPassword: pulumi.Output<string>;
@@ -80,6 +84,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         // Checked before anything is registered, so a bad argument leaves nothing half-created behind.
         const { environment, prod, executor, usePgbouncer, logBucket, namespace, admin, retentionDays, airflowImage, dags } = resolveArgs(args);
         super("mlplatform:orchestrator:Orchestrator", name, {}, opts);
+        this.monitoring = orchestratorMonitoring(namespace);
         const store = args.objectStore;
 
         const parent = { parent: this };

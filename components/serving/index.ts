@@ -3,7 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, platformLabels } from "../common/kubernetes";
 import { ObjectStore, ObjectStoreAccess } from "../storage/types";
 import { ChartPin, charts, Mirror } from "../versions";
+import type { MonitoringSource } from "../monitoring/source";
 import { kserveRuntimeValues, kserveValues, metricsServerValues, ociAwareChartSource } from "./charts";
+import { ServingAlertThresholds, servingMonitoring } from "./monitoring";
 import {
     inferenceServiceManifest,
     InferenceServiceSpec,
@@ -43,6 +45,8 @@ export interface ServingArgs {
     readonly metricsServer?: boolean;
     /** Kubernetes cluster DNS domain. Default `cluster.local`. */
     readonly clusterDomain?: string;
+    /** Thresholds of the alerts in `Serving.monitoring`; defaults in `defaultServingAlertThresholds`. */
+    readonly alerts?: Partial<ServingAlertThresholds>;
     readonly mirror?: Mirror;
 }
 
@@ -56,6 +60,8 @@ export const MODEL_SERVICE_ACCOUNT = "kserve-models";
 export class Serving extends pulumi.ComponentResource {
     public readonly namespace: string;
     public readonly controllerNamespace: string;
+    /** Model server and KServe controller metrics, alerts and the serving dashboard, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     /** Namespaces holding models. */
     public readonly modelNamespaces: string[];
     /** In-cluster predict endpoint per model name. */
@@ -89,6 +95,7 @@ export class Serving extends pulumi.ComponentResource {
 
         super("mlplatform:serving:Serving", name, {}, opts);
         this.namespace = namespace;
+        this.monitoring = servingMonitoring({ namespace, controllerNamespace, alerts: args.alerts });
         this.controllerNamespace = controllerNamespace;
         this.inferenceUrls = Object.fromEntries(models.map((m) => [m.name, inferenceUrl(m, clusterDomain)]));
 

@@ -2,7 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { AdlsObjectStorageArgs, createAdls } from "./adls";
 import { ObjectStoreParts } from "./common";
 import { createGcs, GcsObjectStorageArgs } from "./gcs";
-import { createMinio, MinioObjectStorageArgs } from "./minio";
+import type { MonitoringSource } from "../monitoring/source";
+import { createMinio, DEFAULT_MINIO_NAMESPACE, MinioObjectStorageArgs } from "./minio";
+import { minioMonitoring } from "./monitoring";
 import { validateBucketNames } from "./names";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "./types";
 
@@ -25,6 +27,8 @@ export type ObjectStorageArgs = MinioObjectStorageArgs | GcsObjectStorageArgs | 
  */
 export class ObjectStorage extends pulumi.ComponentResource implements ObjectStore {
     public readonly flavor: ObjectStoreFlavor;
+    /** MinIO's metrics and alerts, for `Monitoring`'s `sources`; absent for GCS and ADLS (their cloud monitors them). */
+    public readonly monitoring?: MonitoringSource;
     public readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
     public readonly s3Endpoint?: pulumi.Output<string>;
     public readonly accountName?: pulumi.Output<string>;
@@ -38,6 +42,7 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
         super("mlplatform:storage:ObjectStorage", name, {}, opts);
         validateBucketNames(args.buckets);
         this.flavor = args.flavor;
+        this.monitoring = args.flavor === "minio" ? minioMonitoring(args.namespace ?? DEFAULT_MINIO_NAMESPACE) : undefined;
         switch (args.flavor) {
             case "minio":
                 this.parts = createMinio(name, args, this);

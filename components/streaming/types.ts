@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { DatabaseConnection, Postgres } from "../postgres/types";
 import { Mirror } from "../versions";
+import type { StreamingAlertThresholds } from "./monitoring";
 
 
 export type StreamingEnvironment = "dev" | "prod";
@@ -207,6 +208,8 @@ export interface StreamingArgs {
     readonly flinkJobs?: readonly FlinkJobSpec[];
     /** PodMonitors for the Prometheus Operator (its CRDs must exist: pass the monitoring stack in `dependsOn`). Default false. */
     readonly podMonitors?: boolean;
+    /** Thresholds of the alerts in `Streaming.monitoring`; defaults in `defaultStreamingAlertThresholds`. */
+    readonly alerts?: Partial<StreamingAlertThresholds>;
     readonly mirror?: Mirror;
 }
 

@@ -5,6 +5,8 @@ import { createNamespace, createSecret, platformLabels } from "../common/kuberne
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { imageRef, images, Mirror } from "../versions";
+import type { MonitoringSource } from "../monitoring/source";
+import { trackingMonitoring } from "./monitoring";
 import { MlflowClientAccess, MlflowServer } from "./types";
 import {
     adminSecretKeys,
@@ -62,6 +64,8 @@ export interface TrackingArgs {
  */
 export class Tracking extends pulumi.ComponentResource implements MlflowServer {
     public readonly namespace: string;
+    /** MLflow's request metrics and alerts, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     public readonly serviceName = "mlflow";
     /** In-cluster tracking URI (`MLFLOW_TRACKING_URI`); the UI is served at the same address. */
     public readonly trackingUri: string;
@@ -105,6 +109,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer {
         }
         super("mlplatform:tracking:Tracking", name, {}, opts);
         this.namespace = args.namespace ?? "ml-tracking";
+        this.monitoring = trackingMonitoring(this.namespace);
         this.artifactsBucket = artifactsBucket;
         const clusterDomain = args.clusterDomain ?? "cluster.local";
         this.trackingUri = `http://${this.serviceName}.${this.namespace}.svc.${clusterDomain}:${MLFLOW_PORT}`;
