@@ -174,16 +174,8 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                   mirror,
                   storageClassName: dataPvcs.storageClassName,
                   prometheus: config.monitoring,
-                  sources: [certs.monitoring, ingress.monitoring],
+                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
                   alerting: config.monitoring.alerts && secrets.alertsSecret && { receiver: config.monitoring.alerts, secret: secrets.alertsSecret },
-                  platform: {
-                      storage: storage.console && { namespace: storage.namespaces[0] },
-                      lakehouse: lakehouse && { namespace: lakehouse.namespaces[0] },
-                      streaming: streaming && { namespace: streaming.namespaces[0] },
-                      orchestrator: orchestrator && { namespace: orchestrator.namespaces[0] },
-                      tracking: tracking && { namespace: tracking.namespace },
-                      serving: serving && { namespace: serving.namespace },
-                  },
               },
               dataPvcs.opts,
           )

@@ -7,7 +7,8 @@ const DAY = 86_400;
 /** The chart's metrics Service (`prometheus.enabled`, the default): controller pods, port 9402. */
 export function certManagerMonitoring(namespace: string): MonitoringSource {
     const runbook = "kubectl get certificate -A; kubectl describe certificate -n <namespace> <name>; then the CertificateRequest and Order it names, and the cert-manager controller's log.";
-    const expiry = "certmanager_certificate_expiration_timestamp_seconds - time()";
+    // Scoped to this target, like every platform rule: another monitor of the same pods must not double the series.
+    const expiry = `certmanager_certificate_expiration_timestamp_seconds{platform_target="cert-manager"} - time()`;
     return {
         targets: [
             {
@@ -32,7 +33,7 @@ export function certManagerMonitoring(namespace: string): MonitoringSource {
                         "CertificateNotReady",
                         "warning",
                         "15m",
-                        `max by (namespace, name) (certmanager_certificate_ready_status{condition="False"}) == 1`,
+                        `max by (namespace, name) (certmanager_certificate_ready_status{platform_target="cert-manager", condition="False"}) == 1`,
                         "Certificate {{ $labels.namespace }}/{{ $labels.name }} is not ready",
                         "cert-manager has not issued or renewed {{ $labels.namespace }}/{{ $labels.name }} for 15 minutes: the UI behind it serves an old or no certificate.",
                         runbook,

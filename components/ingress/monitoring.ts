@@ -30,7 +30,7 @@ export function traefikMonitoring(namespace: string): MonitoringSource {
                         "IngressServiceErrors",
                         "warning",
                         "10m",
-                        `sum by (service) (rate(${requests}{code=~"5.."}[5m])) / sum by (service) (rate(${requests}[5m])) > 0.05 and sum by (service) (rate(${requests}[5m])) > 0.1`,
+                        `sum by (service) (rate(${requests}{platform_target="traefik", code=~"5.."}[5m])) / sum by (service) (rate(${requests}{platform_target="traefik"}[5m])) > 0.05 and sum by (service) (rate(${requests}{platform_target="traefik"}[5m])) > 0.1`,
                         "More than 5% of requests to {{ $labels.service }} fail",
                         "{{ $value | humanizePercentage }} of the requests Traefik routed to {{ $labels.service }} in the last 5 minutes got a 5xx answer.",
                         "kubectl -n ml-ingress logs -l app.kubernetes.io/name=traefik; then the backend's pods and log (a 502/504 is Traefik not reaching it: NetworkPolicy, readiness, the Service's port).",

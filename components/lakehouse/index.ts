@@ -13,6 +13,8 @@ import { LakehouseSizing, LakehouseSizingOverrides, resolveSizing } from "./sizi
 import { MINIO_REGION, StorageSpec, Zone, zoneLocation, ZONES } from "./storage";
 import { TRINO_HTTP_PORT, TRINO_RELEASE, TRINO_SERVICE_ACCOUNT, trinoSelector, trinoValues, trinoWorkerSelector } from "./trino-values";
 import { createZoneSchemas } from "./zones";
+import type { MonitoringSource } from "../monitoring/source";
+import { lakehouseMonitoring } from "./monitoring";
 
 export { defaultSizing as defaultLakehouseSizing, JvmResources as LakehouseJvmResources, LakehouseSizing, LakehouseSizingOverrides } from "./sizing";
 export { Zone as LakehouseZone } from "./storage";
@@ -94,6 +96,8 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
     public readonly connections: ConnectionRecord[] = [];
     /** The Trino UI, for the ingress (Trino has no login of its own here). */
     public readonly ui: WebUi;
+    /** Trino's and the metastore's metrics, alerts and the Trino dashboard, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     /** In-cluster Trino HTTP endpoint (coordinator Service). */
     public readonly trinoUrl: pulumi.Output<string>;
     /** In-cluster JDBC URL with `lakehouse` as default catalog, so unqualified new tables are Iceberg tables. */
@@ -114,6 +118,7 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
         const sizing = resolveSizing(args.environment, args.sizing);
         const zoneBuckets = resolveZoneBuckets(args);
         super("mlplatform:lakehouse:Lakehouse", name, {}, opts);
+        this.monitoring = lakehouseMonitoring(args.namespace ?? "ml-lakehouse");
         const store = args.objectStore;
         this.sizing = sizing;
 

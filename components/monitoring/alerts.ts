@@ -1,14 +1,12 @@
 /**
- * The platform's alert rules, as PrometheusRule groups. Only components that are scraped get their group; the
- * Kubernetes group (PVCs, crash loops) and the scrape-health group always apply. Every rule carries `severity`
- * and `platform_component` labels and `summary`, `description` and `runbook` annotations.
+ * Monitoring's own alert rules, as PrometheusRule groups: the Kubernetes group (PVCs, crash loops) and the
+ * scrape-health group, which apply whatever is scraped. Components publish their groups in their `MonitoringSource`.
+ * Every rule carries `severity` and `platform_component` labels and `summary`, `description` and `runbook` annotations.
  */
-import { lakehouseGroup, orchestratorGroup, postgresGroup, servingGroup, storageGroup, trackingGroup } from "./componentAlerts";
-import { streamingGroup } from "./streamingAlerts";
-import { AlertContext, AlertGroup, AlertThresholds, ruleOf as rule } from "./rules";
+import { AlertGroup, AlertThresholds, ruleOf as rule } from "./rules";
 
 export { defaultAlertThresholds, promString } from "./rules";
-export type { AlertContext, AlertGroup, AlertRule, AlertThresholds, Severity } from "./rules";
+export type { AlertGroup, AlertRule, AlertThresholds, Severity } from "./rules";
 
 function kubernetesGroup(t: AlertThresholds): AlertGroup {
     const free = "kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes";
@@ -71,25 +69,9 @@ function scrapeHealthGroup(): AlertGroup {
     };
 }
 
-/** All alert groups for the scraped targets. */
-export function platformAlertGroups(ctx: AlertContext): AlertGroup[] {
-    const byName = new Map(ctx.targets.map((t) => [t.name, t]));
-    const groups: AlertGroup[] = [kubernetesGroup(ctx.thresholds), scrapeHealthGroup()];
-    const kafka = byName.get("kafka");
-    if (kafka) groups.push(streamingGroup(ctx, kafka, byName));
-    const airflow = byName.get("airflow-statsd");
-    if (airflow) groups.push(orchestratorGroup(airflow));
-    const trino = byName.get("trino");
-    if (trino) groups.push(lakehouseGroup(trino));
-    const kserve = byName.get("kserve-models");
-    if (kserve) groups.push(servingGroup(kserve, ctx.thresholds));
-    const minio = byName.get("minio");
-    if (minio) groups.push(storageGroup(minio));
-    const postgres = byName.get("postgres");
-    if (postgres) groups.push(postgresGroup(postgres));
-    const mlflow = byName.get("mlflow");
-    if (mlflow) groups.push(trackingGroup(mlflow));
-    return groups;
+/** Monitoring's own groups, which apply to any platform. */
+export function monitoringAlertGroups(thresholds: AlertThresholds): AlertGroup[] {
+    return [kubernetesGroup(thresholds), scrapeHealthGroup()];
 }
 
 /** The PrometheusRule object holding `groups`. */

@@ -125,3 +125,19 @@ export function dashboardJson(spec: DashboardSpec) {
 export function dashboardQueries(dashboard: ReturnType<typeof dashboardJson>): string[] {
     return dashboard.panels.flatMap((p: any) => (p.targets ?? []).map((t: { expr: string }) => t.expr));
 }
+
+export const red = "red";
+export const green = "green";
+export const orange = "orange";
+
+/** One dashboard as Monitoring provisions it: a ConfigMap `dashboard-<name>` holding `<name>.json`. */
+export interface Dashboard {
+    /** Short name: the ConfigMap suffix and file name. Unique across every source. */
+    readonly name: string;
+    readonly json: ReturnType<typeof dashboardJson>;
+}
+
+/** A dashboard built from `spec`, for a `MonitoringSource`. */
+export function dashboard(name: string, spec: DashboardSpec): Dashboard {
+    return { name, json: dashboardJson(spec) };
+}

@@ -6,11 +6,11 @@ import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, toApiS
 import { databaseSecretKeys, Postgres } from "../postgres/types";
 import { chartSource, charts, imageRef, images, Mirror } from "../versions";
 import { ALERT_RECEIVER_KEY, ALERT_RECEIVER_SECRET, AlertReceiver } from "./alerting";
-import { AlertThresholds, defaultAlertThresholds, platformAlertGroups, prometheusRuleManifest } from "./alerts";
-import { DEFAULT_CDC_TOPIC_PATTERN, MonitoredPlatform, platformScrapeTargets, TRINO_SCRAPE_SECRET, TRINO_SCRAPE_USER } from "./catalog";
-import { platformDashboards } from "./dashboards";
+import { AlertThresholds, defaultAlertThresholds, monitoringAlertGroups, prometheusRuleManifest } from "./alerts";
+import { overviewDashboard } from "./dashboards";
 import { postgresExporterDeployment, postgresExporterResources, postgresExporterService } from "./postgresExporter";
-import { monitorManifest, ScrapeFlow, scrapeFlows, ScrapeTarget } from "./scrape";
+import { postgresSource } from "./postgresSource";
+import { monitorManifest, ScrapeFlow, scrapeFlows, ScrapeTarget, scrapeUserSecretName } from "./scrape";
 import { MonitoringSource } from "./source";
 import {
     ALERTMANAGER_SERVICE,
@@ -31,23 +31,16 @@ import {
 } from "./values";
 
 // Named re-exports only: generic names (Resources, Environment, ...) would clash in the library's index.
-export { defaultAlertThresholds, platformAlertGroups } from "./alerts";
-export type { AlertThresholds } from "./alerts";
-export { platformScrapeTargets } from "./catalog";
-export type {
-    LakehouseScrape,
-    MonitoredPlatform,
-    OrchestratorScrape,
-    ServingScrape,
-    StorageScrape,
-    StreamingScrape,
-    TrackingScrape,
-} from "./catalog";
-export { platformDashboards } from "./dashboards";
+export { defaultAlertThresholds, monitoringAlertGroups } from "./alerts";
+export type { AlertGroup, AlertRule, AlertThresholds } from "./alerts";
+export { overviewDashboard } from "./dashboards";
+export { dashboard, dashboardJson, dashboardQueries } from "./grafana";
+export type { Dashboard, DashboardSpec, PanelSpec, RowSpec } from "./grafana";
+export { POSTGRES_TARGET } from "./postgresSource";
 export { monitorManifest, scrapeFlows } from "./scrape";
-export type { ScrapeFlow, ScrapeTarget } from "./scrape";
+export type { LabelSelector, Relabeling, ScrapeBasicAuth, ScrapeFlow, ScrapeTarget } from "./scrape";
 export type { MonitoringSource } from "./source";
-export { ruleOf as alertRule } from "./rules";
+export { promString, ruleOf as alertRule, targetSelector } from "./rules";
 export { kubePrometheusStackValues, monitoringSizing } from "./values";
 export { ALERT_RECEIVER_KEY, ALERT_RECEIVER_SECRET, alertmanagerConfig } from "./alerting";
 export type { AlertReceiver } from "./alerting";
@@ -66,8 +59,6 @@ export interface MonitoringArgs {
      * is `privileged` so the main namespace stays `restricted`. Default `<namespace>-node`.
      */
     readonly nodeExporterNamespace?: string;
-    /** The enabled platform components and where their metrics are (see `platformScrapeTargets`). Default: none. */
-    readonly platform?: Omit<MonitoredPlatform, "postgres">;
     /**
      * The platform's Postgres. In-cluster flavor: a postgres-exporter (own database user) scrapes it. In prod, any
      * flavor: Grafana keeps its state in its own database there and runs 2 replicas; without it, 1 replica on a PVC.
@@ -75,11 +66,15 @@ export interface MonitoringArgs {
     readonly postgres?: Postgres;
     /** Prometheus retention and volume, overriding the environment's sizing (e.g. `{ retention: "30d", retentionSize: "90GB", storageSize: "100Gi" }`); a `storageSize` alone lowers the default `retentionSize` to 90% of it where needed. */
     readonly prometheus?: Partial<Pick<PrometheusSizing, "retention" | "retentionSize" | "storageSize">>;
-    /** Alert thresholds; defaults in `defaultAlertThresholds`. */
+    /** Thresholds of Monitoring's own rules; defaults in `defaultAlertThresholds`. */
     readonly alertThresholds?: Partial<AlertThresholds>;
     /** StorageClass of the Prometheus, Alertmanager and Grafana PVCs. Default: the cluster's default class. */
     readonly storageClassName?: string;
-    /** Scrape targets and alert groups other components publish (e.g. `CertManager.monitoring`). Default none. */
+    /**
+     * What to scrape, alert on and draw: the `monitoring` source each component publishes (e.g.
+     * `CertManager.monitoring`, `Lakehouse.monitoring`). Target and dashboard names must be unique across them.
+     * Default none: only the cluster (kube-prometheus-stack's own monitors) and, with an in-cluster `postgres`, its exporter.
+     */
     readonly sources?: readonly MonitoringSource[];
     /**
      * Where Alertmanager sends alerts, and the receiver's secret (Slack or webhook URL, SMTP password) as a Pulumi
@@ -92,7 +87,7 @@ export interface MonitoringArgs {
 
 /**
  * kube-prometheus-stack (Prometheus operator, Prometheus, Alertmanager, Grafana, kube-state-metrics,
- * node-exporter) plus this platform's monitors, alert rules and dashboards for every enabled component.
+ * node-exporter) plus the monitors, alert rules and dashboards of every source it is given. It names no component.
  */
 export class Monitoring extends pulumi.ComponentResource implements NetworkMember {
     public readonly namespace: pulumi.Output<string>;
@@ -177,14 +172,19 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
 
         const inCluster = args.postgres?.flavor === "in-cluster";
         const exporterLabels = { ...labels, "app.kubernetes.io/name": "postgres-exporter" };
-        const monitored: MonitoredPlatform = {
-            ...args.platform,
-            ...(inCluster ? { postgres: { namespace: namespaceName, selector: { matchLabels: exporterLabels } } } : {}),
+        const sources: MonitoringSource[] = [
+            ...(inCluster ? [postgresSource(namespaceName, { matchLabels: exporterLabels }, thresholds)] : []),
+            ...(args.sources ?? []),
+        ];
+        this.scrapeTargets = sources.flatMap((source) => source.targets);
+        const dashboards = [overviewDashboard({ namespaces: [namespaceName, ...this.scrapeTargets.map((t) => t.namespace)], headlines: sources.flatMap((s) => s.headlines ?? []) }), ...sources.flatMap((s) => s.dashboards ?? [])];
+        const duplicate = (what: string, names: string[]) => {
+            const dup = names.find((n, i) => names.indexOf(n) !== i);
+            if (dup) throw new Error(`Monitoring ${name}: two ${what} are named "${dup}"`);
         };
-        this.scrapeTargets = [...platformScrapeTargets(monitored), ...(args.sources ?? []).flatMap((source) => source.targets)];
-        const names = this.scrapeTargets.map((t) => t.name);
-        const dup = names.find((n, i) => names.indexOf(n) !== i);
-        if (dup) throw new Error(`Monitoring ${name}: two scrape targets are named "${dup}"`);
+        duplicate("scrape targets", this.scrapeTargets.map((t) => t.name));
+        duplicate("dashboards", dashboards.map((d) => d.name));
+        duplicate("dashboard uids", dashboards.map((d) => d.json.uid));
         this.networkFlows = scrapeFlows(this.scrapeTargets, namespaceName);
         this.flows = [
             toApiServer(namespaceName, "the Prometheus operator and kube-state-metrics"),
@@ -239,11 +239,11 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
         this.ready = [this.release];
         const afterCrds = { parent: this, dependsOn: [this.release] };
 
-        if (this.scrapeTargets.some((t) => t.name === "trino")) {
-            // Trino's insecure authenticator takes the user from Basic auth and refuses a password over plain HTTP.
+        for (const target of this.scrapeTargets.filter((t) => t.basicAuth)) {
+            // The user only (an empty password): the operator reads the Secret in the monitor's own namespace.
             createSecret(
-                `${name}-trino-scrape`,
-                { name: TRINO_SCRAPE_SECRET, namespace: this.namespace, component: COMPONENT, data: { username: TRINO_SCRAPE_USER, password: "" } },
+                `${name}-${target.name}-scrape`,
+                { name: scrapeUserSecretName(target), namespace: this.namespace, component: COMPONENT, data: { username: target.basicAuth!.username, password: "" } },
                 { parent: this },
             );
         }
@@ -276,19 +276,15 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
             new k8s.apiextensions.CustomResource(`${name}-${target.name}`, manifest, afterCrds);
         }
 
-        const cdcTopicPattern = args.platform?.streaming?.cdcTopicPattern ?? DEFAULT_CDC_TOPIC_PATTERN;
-        const groups = [
-            ...platformAlertGroups({ targets: this.scrapeTargets, cdcTopicPattern, thresholds }),
-            ...(args.sources ?? []).flatMap((source) => source.alertGroups ?? []),
-        ];
+        const groups = [...monitoringAlertGroups(thresholds), ...sources.flatMap((source) => source.alertGroups ?? [])];
+        duplicate("alert groups", groups.map((g) => g.name));
         new k8s.apiextensions.CustomResource(
             `${name}-rules`,
             prometheusRuleManifest(groups, { name: "ml-platform", namespace: namespaceName, labels }),
             afterCrds,
         );
 
-        const namespaces = [namespaceName, ...this.scrapeTargets.map((t) => t.namespace)];
-        for (const dashboard of platformDashboards({ targets: this.scrapeTargets, namespaces, cdcTopicPattern })) {
+        for (const dashboard of dashboards) {
             new k8s.core.v1.ConfigMap(
                 `${name}-dashboard-${dashboard.name}`,
                 {

@@ -16,16 +16,13 @@ export interface AlertGroup {
     readonly rules: readonly AlertRule[];
 }
 
-/** Thresholds a platform team can tune; the defaults are what the rules were written for. */
+/**
+ * Thresholds of Monitoring's own rules a platform team can tune; the defaults are what the rules were written for.
+ * Components' rules take their thresholds from the component (e.g. `Streaming`'s and `Serving`'s `alerts`).
+ */
 export interface AlertThresholds {
-    /** Messages a CDC consumer group may lag behind on a topic for 15 minutes. Default 10000. */
-    readonly cdcConsumerLagMessages: number;
-    /** WAL bytes a CDC replication slot may retain for 15 minutes before the source DB's disk is at risk. Default 1 GiB. */
+    /** WAL bytes a (CDC) replication slot of the in-cluster Postgres may retain for 15 minutes before its disk is at risk. Default 1 GiB. */
     readonly cdcReplicationSlotLagBytes: number;
-    /** p95 predict latency (seconds) per model, over 10 minutes. Default 1. */
-    readonly inferenceP95Seconds: number;
-    /** Failed / all inference requests per model, over 10 minutes. Default 0.05. */
-    readonly inferenceErrorRatio: number;
     /** Free fraction of a PVC below which a warning fires. Default 0.15. */
     readonly pvcFreeWarningRatio: number;
     /** Free fraction of a PVC below which a critical alert fires. Default 0.05. */
@@ -33,20 +30,10 @@ export interface AlertThresholds {
 }
 
 export const defaultAlertThresholds: AlertThresholds = {
-    cdcConsumerLagMessages: 10_000,
     cdcReplicationSlotLagBytes: 1024 ** 3,
-    inferenceP95Seconds: 1,
-    inferenceErrorRatio: 0.05,
     pvcFreeWarningRatio: 0.15,
     pvcFreeCriticalRatio: 0.05,
 };
-
-export interface AlertContext {
-    readonly targets: readonly ScrapeTarget[];
-    /** Regex of CDC topics (consumer lag alert). */
-    readonly cdcTopicPattern: string;
-    readonly thresholds: AlertThresholds;
-}
 
 /** One alerting rule with its labels and annotations. */
 export function ruleOf(
@@ -73,4 +60,4 @@ export function ruleOf(
 export const promString = (s: string) => JSON.stringify(s);
 
 /** The `{platform_target="<name>"}` matcher, plus extra matchers, e.g. `, status=~"5.."`. */
-export const targetSelector = (target: ScrapeTarget, extra = "") => `{platform_target=${promString(target.name)}${extra}}`;
+export const targetSelector = (target: Pick<ScrapeTarget, "name">, extra = "") => `{platform_target=${promString(target.name)}${extra}}`;

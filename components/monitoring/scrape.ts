@@ -3,10 +3,6 @@
  * into a prometheus-operator ServiceMonitor or PodMonitor. Plain data in, plain manifests out.
  */
 
-/** The platform components Monitoring knows how to scrape (the keys of the stack composition). */
-export const platformComponents = ["storage", "postgres", "lakehouse", "streaming", "orchestrator", "tracking", "serving"] as const;
-export type PlatformComponent = (typeof platformComponents)[number];
-
 /** A Kubernetes label selector, as a ServiceMonitor/PodMonitor `selector` takes it. */
 export interface LabelSelector {
     readonly matchLabels?: Readonly<Record<string, string>>;
@@ -23,20 +19,25 @@ export interface Relabeling {
     readonly replacement?: string;
 }
 
-/** Basic auth from a Secret in the monitoring namespace (the monitor's own namespace, where the operator reads it). */
+/**
+ * Basic auth with a fixed user and an empty password (e.g. Trino's insecure authenticator, which takes the user from
+ * Basic auth and refuses a password over plain HTTP). Monitoring keeps them in a Secret it owns in its own namespace,
+ * where the operator reads it: `<target name>-scrape-user`, keys `username` and `password`.
+ */
 export interface ScrapeBasicAuth {
-    readonly secretName: string;
-    readonly usernameKey: string;
-    readonly passwordKey: string;
+    readonly username: string;
 }
+
+/** The Secret (in the monitoring namespace) holding a target's Basic-auth user. */
+export const scrapeUserSecretName = (target: Pick<ScrapeTarget, "name">) => `${target.name}-scrape-user`;
+
+/** Where Prometheus finds its own service-account token (mounted in its pods). */
+export const SERVICE_ACCOUNT_TOKEN_FILE = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 /** How one platform component's metrics endpoint is scraped. */
 export interface ScrapeTarget {
-    /**
-     * The platform component it belongs to (one of {@link platformComponents} for the targets Monitoring's catalog
-     * knows, any component's name for a published `MonitoringSource`); every series carries `platform_component=<this>`.
-     */
-    readonly component: PlatformComponent | (string & {});
+    /** The platform component it belongs to; every series carries `platform_component=<this>`. */
+    readonly component: string;
     /** Unique name: the monitor's name, and the `platform_target` label on every series. */
     readonly name: string;
     /** Namespace of the Services/Pods scraped. */
@@ -57,9 +58,20 @@ export interface ScrapeTarget {
     readonly interval: string;
     readonly scrapeTimeout?: string;
     readonly basicAuth?: ScrapeBasicAuth;
+    /**
+     * The endpoint serves HTTPS. `insecureSkipVerify` where its certificate is self-signed and unknown to
+     * Prometheus (kube-rbac-proxy without a configured certificate generates one at start).
+     */
+    readonly tls?: { readonly insecureSkipVerify: boolean };
+    /**
+     * Present Prometheus's own service-account token as a bearer token: kube-rbac-proxy in front of an operator's
+     * metrics checks it with a TokenReview and a SubjectAccessReview for `GET /metrics` (kube-prometheus-stack's
+     * Prometheus ClusterRole grants that non-resource URL).
+     */
+    readonly serviceAccountToken?: boolean;
     /** Relabelings applied before the platform labels. */
     readonly relabelings?: readonly Relabeling[];
-    /** Metric names the endpoint exposes that this project's dashboards and alerts rely on (see catalog.ts). */
+    /** Metric names the endpoint exposes that the source's dashboards and alerts rely on (tests check every query against them). */
     readonly metrics: readonly string[];
 }
 
@@ -92,11 +104,13 @@ export function monitorManifest(target: ScrapeTarget, opts: MonitorManifestOptio
         path: target.path,
         interval: target.interval,
         ...(target.scrapeTimeout ? { scrapeTimeout: target.scrapeTimeout } : {}),
+        ...(target.tls ? { scheme: "https", tlsConfig: { insecureSkipVerify: target.tls.insecureSkipVerify } } : {}),
+        ...(target.serviceAccountToken ? { bearerTokenFile: SERVICE_ACCOUNT_TOKEN_FILE } : {}),
         ...(target.basicAuth
             ? {
                   basicAuth: {
-                      username: { name: target.basicAuth.secretName, key: target.basicAuth.usernameKey },
-                      password: { name: target.basicAuth.secretName, key: target.basicAuth.passwordKey },
+                      username: { name: scrapeUserSecretName(target), key: "username" },
+                      password: { name: scrapeUserSecretName(target), key: "password" },
                   },
               }
             : {}),

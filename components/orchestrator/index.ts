@@ -16,6 +16,8 @@ import {
     remoteLoggingConfig,
     remoteLogPrefix,
 } from "./connections";
+import type { MonitoringSource } from "../monitoring/source";
+import { orchestratorMonitoring } from "./monitoring";
 import { airflowSizing } from "./sizing";
 import { OrchestratorArgs, OrchestratorOutputs } from "./types";
 import { airflowNames, airflowValues, chartImage, defaultDagSource, validateAdmin } from "./values";
@@ -82,6 +84,8 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
     public readonly connections: ConnectionRecord[] = [];
     /** The Airflow UI and API, for the ingress (Airflow has its own login). */
     public readonly ui: WebUi;
+    /** Airflow's statsd metrics, alerts and dashboard, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     public readonly uiUrl: pulumi.Output<string>;
     public readonly adminUsername: pulumi.Output<string>;
     public readonly adminPassword: pulumi.Output<string>;
@@ -91,6 +95,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         // Checked before anything is registered, so a bad argument leaves nothing half-created behind.
         const { environment, prod, executor, usePgbouncer, logBucket, namespace, admin, retentionDays, airflowImage, dags } = resolveArgs(args);
         super("mlplatform:orchestrator:Orchestrator", name, {}, opts);
+        this.monitoring = orchestratorMonitoring(namespace);
         const store = args.objectStore;
 
         const parent = { parent: this };

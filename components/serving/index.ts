@@ -4,7 +4,9 @@ import { createNamespace, platformLabels } from "../common/kubernetes";
 import { ANYWHERE, ClientNamespace, connect, Connected, ConnectionRecord, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
 import { ObjectStore, ObjectStoreAccess } from "../storage/types";
 import { ChartPin, charts, Mirror } from "../versions";
+import type { MonitoringSource } from "../monitoring/source";
 import { kserveRuntimeValues, kserveValues, metricsServerValues, ociAwareChartSource } from "./charts";
+import { ServingAlertThresholds, servingMonitoring } from "./monitoring";
 import {
     inferenceServiceManifest,
     InferenceServiceSpec,
@@ -44,6 +46,8 @@ export interface ServingArgs {
     readonly metricsServer?: boolean;
     /** Kubernetes cluster DNS domain. Default `cluster.local`. */
     readonly clusterDomain?: string;
+    /** Thresholds of the alerts in `Serving.monitoring`; defaults in `defaultServingAlertThresholds`. */
+    readonly alerts?: Partial<ServingAlertThresholds>;
     readonly mirror?: Mirror;
 }
 
@@ -71,6 +75,8 @@ export interface ModelServer {
 export class Serving extends pulumi.ComponentResource implements ModelServer, NetworkMember {
     public readonly namespace: string;
     public readonly controllerNamespace: string;
+    /** Model server and KServe controller metrics, alerts and the serving dashboard, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     /** Namespaces holding models. */
     public readonly modelNamespaces: string[];
     /** In-cluster predict endpoint per model name. */
@@ -110,6 +116,7 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
 
         super("mlplatform:serving:Serving", name, {}, opts);
         this.namespace = namespace;
+        this.monitoring = servingMonitoring({ namespace, controllerNamespace, alerts: args.alerts });
         this.controllerNamespace = controllerNamespace;
         this.inferenceUrls = Object.fromEntries(models.map((m) => [m.name, inferenceUrl(m, clusterDomain)]));
 

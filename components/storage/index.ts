@@ -2,9 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { AdlsObjectStorageArgs, createAdls } from "./adls";
 import { ObjectStoreParts } from "./common";
 import { createGcs, GcsObjectStorageArgs } from "./gcs";
-import { createMinio, MinioObjectStorageArgs } from "./minio";
 import { ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
 import { MINIO_API_PORT } from "./minioSpec";
+import type { MonitoringSource } from "../monitoring/source";
+import { createMinio, DEFAULT_MINIO_NAMESPACE, MinioObjectStorageArgs } from "./minio";
+import { minioMonitoring } from "./monitoring";
 import { validateBucketNames } from "./names";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "./types";
 
@@ -32,6 +34,8 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
     public readonly flows: Flow[] = [];
     /** It connects to nothing as a client. */
     public readonly connections: ConnectionRecord[] = [];
+    /** MinIO's metrics and alerts, for `Monitoring`'s `sources`; absent for GCS and ADLS (their cloud monitors them). */
+    public readonly monitoring?: MonitoringSource;
     public readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
     public readonly s3Endpoint?: pulumi.Output<string>;
     public readonly accountName?: pulumi.Output<string>;
@@ -47,6 +51,7 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
         super("mlplatform:storage:ObjectStorage", name, {}, opts);
         validateBucketNames(args.buckets);
         this.flavor = args.flavor;
+        this.monitoring = args.flavor === "minio" ? minioMonitoring(args.namespace ?? DEFAULT_MINIO_NAMESPACE) : undefined;
         switch (args.flavor) {
             case "minio":
                 this.parts = createMinio(name, args, this);

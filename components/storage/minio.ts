@@ -45,6 +45,9 @@ const sha256 = (value: string) => createHash("sha256").update(value).digest("hex
 /** The S3 region every S3 SDK needs to sign requests; MinIO accepts any and defaults to this one. */
 const S3_REGION = "us-east-1";
 
+/** Namespace of MinIO when its args name none. */
+export const DEFAULT_MINIO_NAMESPACE = "ml-storage";
+
 export function createMinio(name: string, args: MinioObjectStorageArgs, parent: pulumi.Resource): ObjectStoreParts {
     if (args.environment !== "dev") {
         throw new Error(
@@ -54,7 +57,7 @@ export function createMinio(name: string, args: MinioObjectStorageArgs, parent: 
     const opts = { parent };
     const component = "storage";
     const labels = { ...platformLabels(component), "app.kubernetes.io/name": "minio", "app.kubernetes.io/instance": name };
-    const namespaceName = args.namespace ?? "ml-storage";
+    const namespaceName = args.namespace ?? DEFAULT_MINIO_NAMESPACE;
     const namespace = createNamespace(`${name}-ns`, { namespace: namespaceName, component }, opts);
     const ns = namespace.metadata.name;
     const host = `minio.${namespaceName}.svc.cluster.local`;

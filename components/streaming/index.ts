@@ -9,7 +9,8 @@ import { createCdc } from "./cdc";
 import { flinkDeploymentSpec } from "./flink";
 import { allClients, clientGroupId, COMPONENT, kafkaSpec, nodePoolSpec, passwordSecretName, topicSpecs, userSpec } from "./kafka";
 import { jmxExporterConfig, kafkaMetricsRules, METRICS_CONFIG_KEY } from "./metrics";
-import { podMonitorSpecs } from "./monitoring";
+import type { MonitoringSource } from "../monitoring/source";
+import { podMonitorSpecs, streamingMonitoring } from "./monitoring";
 import { FLINK_OPERATOR_SELECTOR, flinkOperatorValues, strimziValues } from "./operators";
 import { KafkaClientAccess, kafkaClientSecretKeys, KafkaClientConnection, KafkaServer, StreamingArgs } from "./types";
 
@@ -50,6 +51,8 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
     /** The Strimzi operator release: depend on it before creating further Strimzi resources. */
     public readonly strimzi: k8s.helm.v3.Release;
     public readonly plan: StreamingPlan;
+    /** Kafka, Connect, Strimzi and Flink metrics, alerts and the Kafka/CDC dashboard, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     private readonly kafka: k8s.apiextensions.CustomResource;
     private readonly passwords: Record<string, pulumi.Output<string>> = {};
 
@@ -57,6 +60,7 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
         super("mlplatform:streaming:Streaming", name, {}, opts);
         const plan = planStreaming(name, args);
         this.plan = plan;
+        this.monitoring = streamingMonitoring(plan, { sourceSlots: plan.connectors.length > 0 && args.cdc?.postgres?.flavor === "in-cluster", alerts: args.alerts });
         const prod = plan.environment === "prod";
         const scram = plan.security === "scram-tls";
 

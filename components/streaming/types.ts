@@ -2,6 +2,7 @@ import type { ClientNamespace, Connected } from "../network/spec";
 import type * as pulumi from "@pulumi/pulumi";
 import { DatabaseConnection, Postgres } from "../postgres/types";
 import { Mirror } from "../versions";
+import type { StreamingAlertThresholds } from "./monitoring";
 
 
 export type StreamingEnvironment = "dev" | "prod";
@@ -208,6 +209,8 @@ export interface StreamingArgs {
     readonly flinkJobs?: readonly FlinkJobSpec[];
     /** PodMonitors for the Prometheus Operator (its CRDs must exist: pass the monitoring stack in `dependsOn`). Default false. */
     readonly podMonitors?: boolean;
+    /** Thresholds of the alerts in `Streaming.monitoring`; defaults in `defaultStreamingAlertThresholds`. */
+    readonly alerts?: Partial<StreamingAlertThresholds>;
     readonly mirror?: Mirror;
 }
 

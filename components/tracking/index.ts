@@ -6,6 +6,8 @@ import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, WebUi 
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { imageRef, images, Mirror } from "../versions";
+import type { MonitoringSource } from "../monitoring/source";
+import { trackingMonitoring } from "./monitoring";
 import { MlflowClientAccess, MlflowServer } from "./types";
 import {
     adminSecretKeys,
@@ -70,6 +72,8 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
     public readonly connections: ConnectionRecord[] = [];
     /** The MLflow UI, for the ingress (MLflow has its own login). */
     public readonly ui: WebUi;
+    /** MLflow's request metrics and alerts, for `Monitoring`'s `sources`. */
+    public readonly monitoring: MonitoringSource;
     public readonly serviceName = "mlflow";
     /** In-cluster tracking URI (`MLFLOW_TRACKING_URI`); the UI is served at the same address. */
     public readonly trackingUri: string;
@@ -113,6 +117,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
         }
         super("mlplatform:tracking:Tracking", name, {}, opts);
         this.namespace = args.namespace ?? "ml-tracking";
+        this.monitoring = trackingMonitoring(this.namespace);
         this.artifactsBucket = artifactsBucket;
         const clusterDomain = args.clusterDomain ?? "cluster.local";
         this.trackingUri = `http://${this.serviceName}.${this.namespace}.svc.${clusterDomain}:${MLFLOW_PORT}`;

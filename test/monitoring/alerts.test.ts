@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AlertRule, defaultAlertThresholds, platformAlertGroups, prometheusRuleManifest } from "../../components/monitoring/alerts";
-import { DEFAULT_CDC_TOPIC_PATTERN, MonitoredPlatform, platformScrapeTargets } from "../../components/monitoring/catalog";
-import { fullPlatformWithPostgres, knownMetrics, unscopedSelectors } from "./fixtures";
+import { AlertRule, defaultAlertThresholds, monitoringAlertGroups, prometheusRuleManifest } from "../../components/monitoring/alerts";
+import { postgresSource } from "../../components/monitoring/postgresSource";
+import { knownMetrics, platformSources, unscopedSelectors } from "./fixtures";
 import { analyzePromql, promqlProblems } from "./promql";
 
-function rulesFor(enabled: MonitoredPlatform, thresholds = defaultAlertThresholds) {
-    const targets = platformScrapeTargets(enabled);
-    const groups = platformAlertGroups({ targets, cdcTopicPattern: DEFAULT_CDC_TOPIC_PATTERN, thresholds });
+/** Monitoring's own groups, then every source's, as Monitoring puts them in its PrometheusRule. */
+function rulesFor(sources = Object.values(platformSources()), thresholds = defaultAlertThresholds) {
+    const targets = sources.flatMap((s) => s.targets);
+    const groups = [...monitoringAlertGroups(thresholds), ...sources.flatMap((s) => s.alertGroups ?? [])];
     return { targets, groups, rules: groups.flatMap((g) => g.rules) };
 }
 const names = (rules: readonly AlertRule[]) => rules.map((r) => r.alert);
@@ -30,7 +31,7 @@ describe("the PromQL checker used below", () => {
 });
 
 describe("platform alert rules", () => {
-    const { targets, rules } = rulesFor(fullPlatformWithPostgres);
+    const { targets, rules } = rulesFor();
     const known = knownMetrics(targets);
 
     it("parse without error nodes and reference only metrics a scraped target exposes", () => {
@@ -82,7 +83,7 @@ describe("platform alert rules", () => {
         assert.equal(byName.get("TrinoNoActiveWorkers")!.labels.severity, "critical");
         assert.equal(
             byName.get("CdcConsumerLagHigh")!.expr,
-            String.raw`sum by (namespace, consumergroup, topic) (kafka_consumergroup_lag{platform_target="kafka", topic=~"cdc\\..+"}) > 10000`,
+            String.raw`sum by (namespace, consumergroup, topic) (kafka_consumergroup_lag{platform_target="kafka", topic=~"cdc\\.source\\..+"}) > 10000`,
         );
         assert.match(byName.get("InferenceLatencyP95High")!.expr, /^histogram_quantile\(0\.95, .*request_predict_seconds_bucket.* > 1$/);
         assert.match(byName.get("PersistentVolumeNearlyFull")!.expr, /< 0\.15 /);
@@ -91,32 +92,31 @@ describe("platform alert rules", () => {
         assert.match(byName.get("AirflowSchedulerHeartbeatMissing")!.expr, / == 0 or absent\(airflow_scheduler_heartbeat\{platform_target="airflow-statsd"\}\)$/);
     });
 
-    it("follow threshold overrides", () => {
-        const { rules: tuned } = rulesFor(fullPlatformWithPostgres, { ...defaultAlertThresholds, cdcConsumerLagMessages: 500, inferenceP95Seconds: 0.25, inferenceErrorRatio: 0.01 });
-        const byName = new Map(tuned.map((r) => [r.alert, r]));
-        assert.match(byName.get("CdcConsumerLagHigh")!.expr, / > 500$/);
-        assert.match(byName.get("InferenceLatencyP95High")!.expr, / > 0\.25$/);
-        assert.match(byName.get("InferenceErrorRateHigh")!.expr, / > 0\.01$/);
+    it("follow threshold overrides of Monitoring's own rules", () => {
+        const tuned = { ...defaultAlertThresholds, pvcFreeWarningRatio: 0.3, cdcReplicationSlotLagBytes: 1000 };
+        const pg = postgresSource("ml-monitoring", { matchLabels: { a: "b" } }, tuned);
+        const byName = new Map(rulesFor([pg], tuned).rules.map((r) => [r.alert, r]));
+        assert.match(byName.get("PersistentVolumeNearlyFull")!.expr, /< 0\.3 /);
+        assert.match(byName.get("CdcReplicationSlotLagHigh")!.expr, / > 1000$/);
     });
 
-    it("only include a component's rules when it is scraped; Kubernetes and scrape health always", () => {
-        const none = rulesFor({});
-        assert.deepEqual(none.groups.map((g) => g.name), ["ml-platform.kubernetes", "ml-platform.scrape"]);
-        const streamingOnly = rulesFor({ streaming: { namespace: "s", connect: false, flink: false } });
-        assert.ok(names(streamingOnly.rules).includes("KafkaOfflinePartitions"));
-        assert.equal(names(streamingOnly.rules).includes("KafkaConnectConnectorFailed"), false);
-        assert.equal(names(streamingOnly.rules).includes("CdcReplicationSlotLagHigh"), false);
-        assert.equal(names(streamingOnly.rules).includes("AirflowSchedulerHeartbeatMissing"), false);
+    it("Kubernetes and scrape health always; a component's rules only from its source", () => {
+        assert.deepEqual(rulesFor([]).groups.map((g) => g.name), ["ml-platform.kubernetes", "ml-platform.scrape"]);
+        const { streaming } = platformSources();
+        const only = names(rulesFor([streaming]).rules);
+        assert.ok(only.includes("KafkaOfflinePartitions"));
+        assert.equal(only.includes("CdcReplicationSlotLagHigh"), false);
+        assert.equal(only.includes("AirflowSchedulerHeartbeatMissing"), false);
     });
 
     it("are wrapped in one PrometheusRule", () => {
-        const { groups } = rulesFor(fullPlatformWithPostgres);
+        const { groups } = rulesFor();
         const manifest = prometheusRuleManifest(groups, { name: "ml-platform", namespace: "ml-monitoring", labels: {} });
         assert.equal(manifest.kind, "PrometheusRule");
         assert.equal(manifest.apiVersion, "monitoring.coreos.com/v1");
         assert.deepEqual(
             manifest.spec.groups.map((g) => g.name),
-            ["kubernetes", "scrape", "streaming", "orchestrator", "lakehouse", "serving", "storage", "postgres", "tracking"].map((n) => `ml-platform.${n}`),
+            ["kubernetes", "scrape", "postgres", "cert-manager", "ingress", "storage", "lakehouse", "streaming", "orchestrator", "tracking", "serving"].map((n) => `ml-platform.${n}`),
         );
     });
 });

@@ -1,25 +1,28 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_CDC_TOPIC_PATTERN, MonitoredPlatform, platformScrapeTargets } from "../../components/monitoring/catalog";
-import { platformDashboards } from "../../components/monitoring/dashboards";
+import { overviewDashboard } from "../../components/monitoring/dashboards";
 import { dashboardJson, dashboardQueries, PROMETHEUS_DATASOURCE } from "../../components/monitoring/grafana";
-import { fullPlatformWithPostgres, knownMetrics, unscopedSelectors } from "./fixtures";
+import { MonitoringSource } from "../../components/monitoring/source";
+import { knownMetrics, platformSources, unscopedSelectors } from "./fixtures";
 import { promqlProblems } from "./promql";
 
-function dashboardsFor(enabled: MonitoredPlatform) {
-    const targets = platformScrapeTargets(enabled);
+/** The overview (with every source's headlines) and the sources' dashboards, as Monitoring provisions them. */
+function dashboardsFor(sources: MonitoringSource[]) {
+    const targets = sources.flatMap((s) => s.targets);
     const namespaces = ["ml-monitoring", ...targets.map((t) => t.namespace)];
-    return { targets, dashboards: platformDashboards({ targets, namespaces, cdcTopicPattern: DEFAULT_CDC_TOPIC_PATTERN }) };
+    const overview = overviewDashboard({ namespaces, headlines: sources.flatMap((s) => s.headlines ?? []) });
+    return { targets, dashboards: [overview, ...sources.flatMap((s) => s.dashboards ?? [])] };
 }
 
 describe("platform dashboards", () => {
-    const { targets, dashboards } = dashboardsFor(fullPlatformWithPostgres);
+    const all = platformSources();
+    const { targets, dashboards } = dashboardsFor(Object.values(all));
     const known = knownMetrics(targets);
 
     it("ship the overview and a dashboard per component that has one", () => {
-        assert.deepEqual(dashboards.map((d) => d.name), ["overview", "kafka-cdc", "trino", "airflow", "serving"]);
-        assert.deepEqual(dashboardsFor({}).dashboards.map((d) => d.name), ["overview"]);
-        assert.deepEqual(dashboardsFor({ serving: { namespace: "s" } }).dashboards.map((d) => d.name), ["overview", "serving"]);
+        assert.deepEqual(dashboards.map((d) => d.name), ["overview", "trino", "kafka-cdc", "airflow", "serving"]);
+        assert.deepEqual(dashboardsFor([]).dashboards.map((d) => d.name), ["overview"]);
+        assert.deepEqual(dashboardsFor([all.serving]).dashboards.map((d) => d.name), ["overview", "serving"]);
     });
 
     it("are valid JSON with unique uids, tagged ml-platform, on the provisioned Prometheus datasource", () => {
@@ -67,6 +70,7 @@ describe("platform dashboards", () => {
             "model_infer_request_failure_total",
             "minio_cluster_capacity_usable_free_bytes",
             "pg_up",
+            "controller_runtime_reconcile_errors_total",
         ]) {
             assert.ok(all.includes(metric), `no panel uses ${metric}`);
         }
@@ -92,7 +96,7 @@ describe("platform dashboards", () => {
     it("limit resource panels to the platform namespaces", () => {
         const overview = dashboards.find((d) => d.name === "overview")!;
         const cpu = dashboardQueries(overview.json).find((q) => q.includes("container_cpu_usage_seconds_total"))!;
-        assert.match(cpu, /namespace=~"ml-lakehouse\|ml-monitoring\|ml-orchestrator\|ml-serving\|ml-storage\|ml-streaming\|ml-tracking"/);
+        assert.match(cpu, /namespace=~"cert-manager\|kserve\|ml-ingress\|ml-lakehouse\|ml-monitoring\|ml-orchestrator\|ml-serving\|ml-storage\|ml-streaming\|ml-tracking"/);
     });
 });
 

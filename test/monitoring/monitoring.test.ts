@@ -5,7 +5,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { Monitoring, MonitoringArgs } from "../../components/monitoring";
 import { charts } from "../../components/versions";
 import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
-import { fakePostgres, fullPlatform } from "./fixtures";
+import { fakePostgres, platformSources } from "./fixtures";
+
+/** Every component's source; Monitoring adds its own postgres-exporter when given an in-cluster Postgres. */
+const componentSources = () => {
+    const { postgres: _own, ...components } = platformSources();
+    return Object.values(components);
+};
 
 const MONITOR_TYPES = ["kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "kubernetes:monitoring.coreos.com/v1:PodMonitor"];
 
@@ -31,7 +37,7 @@ async function deploy(args: MonitoringArgs) {
 
 describe("Monitoring: dev with every component", () => {
     const postgres = fakePostgres("in-cluster");
-    const run = deploy({ environment: "dev", platform: fullPlatform, postgres });
+    const run = deploy({ environment: "dev", sources: componentSources(), postgres });
 
     it("names the explicit provider on every Kubernetes object", async () => {
         const r = await run;
@@ -77,7 +83,7 @@ describe("Monitoring: dev with every component", () => {
             monitors.map((m) => m.inputs.metadata.name).sort(),
             r.result.monitoring.scrapeTargets.map((t) => t.name).sort(),
         );
-        assert.ok(monitors.length >= 12);
+        assert.ok(monitors.length >= 14);
         for (const m of monitors) {
             assert.ok(m.dependencies.includes(release.urn), `${m.name} waits for the chart`);
             assert.equal(m.inputs.metadata.namespace, "ml-monitoring");
@@ -136,13 +142,14 @@ describe("Monitoring: dev with every component", () => {
         assert.equal(await r.result.outputs.prometheusUrl, "http://kps-prometheus.ml-monitoring.svc.cluster.local:9090");
         const streaming = r.result.monitoring.networkFlows.find((f) => f.to === "ml-streaming")!;
         assert.deepEqual(streaming.ports, [8080, 9249, 9404, 9999]);
+        assert.deepEqual(r.result.monitoring.networkFlows.find((f) => f.to === "kserve")!.ports, [8443]);
     });
 });
 
 describe("Monitoring: prod", () => {
     it("stores Grafana's state in its own Postgres database and runs 2 replicas", async () => {
         const postgres = fakePostgres("cloudsql");
-        const r = await deploy({ environment: "prod", platform: { orchestrator: { namespace: "ml-orchestrator" } }, postgres, storageClassName: "premium-rwo" });
+        const r = await deploy({ environment: "prod", sources: [platformSources().orchestrator], postgres, storageClassName: "premium-rwo" });
         assert.deepEqual(postgres.requests.map((q) => q.request.database), ["grafana"], "no exporter for a managed database");
         assert.equal(r.byType("kubernetes:apps/v1:Deployment").length, 0);
         const values = r.one("kubernetes:helm.sh/v3:Release").inputs.values;

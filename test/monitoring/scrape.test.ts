@@ -12,7 +12,7 @@ const target: ScrapeTarget = {
     portNumber: 8080,
     path: "/metrics",
     interval: "30s",
-    basicAuth: { secretName: "trino-scrape-user", usernameKey: "username", passwordKey: "password" },
+    basicAuth: { username: "prometheus" },
     metrics: ["trino_execution_name_QueryManager_RunningQueries"],
 };
 const opts = { namespace: "ml-monitoring", labels: { "app.kubernetes.io/part-of": "ml-platform" } };
