@@ -191,6 +191,11 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
                 environment: env,
                 storageUri,
                 serviceAccountName: MODEL_SERVICE_ACCOUNT,
+                // AKS: the pod label makes Azure's workload-identity webhook inject the token. KServe's webhook adds the
+                // storage-initializer init container after it, but Azure's webhook is registered with
+                // `reinvocationPolicy: IfNeeded` (Azure/azure-workload-identity#794) and injects into init containers
+                // too (#149), so it runs again and the initializer gets AZURE_CLIENT_ID and the federated token;
+                // KServe's storage code then authenticates with DefaultAzureCredential.
                 podLabels: access?.podLabels ?? {},
             });
             new k8s.apiextensions.CustomResource(`${name}-${model.name}`, manifest, { parent: this, dependsOn: [runtimes, controller, ...dependsOn] });
