@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { createNamespace, platformLabels } from "../common/kubernetes";
+import { createNamespace, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ANYWHERE, ConnectionRecord, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
 import { chartSource, charts, Mirror } from "../versions";
 import type { MonitoringSource } from "../monitoring/source";
@@ -9,7 +9,7 @@ import { CERT_MANAGER_WEBHOOK_PODS, CERT_MANAGER_WEBHOOK_PORT, certManagerValues
 
 export * from "./spec";
 
-export interface CertManagerArgs {
+export interface CertManagerArgs extends KubernetesTargetArgs {
     readonly environment: "dev" | "prod";
     /** Create a ClusterIssuer for the platform's routes. Omit where nothing needs public certificates (kind). */
     readonly issuer?: IssuerSpec;
@@ -43,6 +43,7 @@ export class CertManager extends pulumi.ComponentResource implements NetworkMemb
     public readonly connections: ConnectionRecord[] = [];
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireKubernetesProvider(`CertManager "${name}"`, args, opts);
         super("mlplatform:certmanager:CertManager", name, {}, opts);
         this.namespace = args.namespace ?? "cert-manager";
         this.monitoring = certManagerMonitoring(this.namespace);

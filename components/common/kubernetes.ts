@@ -1,6 +1,30 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 
+/** What every component that creates Kubernetes objects accepts about which cluster they go to. */
+export interface KubernetesTargetArgs {
+    /**
+     * `"default"`: create the Kubernetes objects with Pulumi's default Kubernetes provider, i.e. whatever cluster the
+     * ambient kubeconfig's current context names. Without it the component requires an explicit provider in its
+     * resource options (`{ providers: [cluster.provider] }`), so nothing lands on the wrong cluster by omission.
+     */
+    readonly kubernetesProvider?: "default";
+}
+
+/**
+ * Throws, before the component registers anything, unless its options carry a Kubernetes provider (its own
+ * `provider`/`providers`, or one inherited from its parent) or its args opt into the default provider by name.
+ */
+export function requireKubernetesProvider(what: string, args: KubernetesTargetArgs, opts?: pulumi.ComponentResourceOptions): void {
+    if (args.kubernetesProvider === "default") return;
+    const given = [...(opts?.provider ? [opts.provider] : []), ...(Array.isArray(opts?.providers) ? opts.providers : Object.values(opts?.providers ?? {}))];
+    if (given.some((p) => k8s.Provider.isInstance(p)) || opts?.parent?.getProvider("kubernetes::") !== undefined) return;
+    throw new Error(
+        `${what}: no Kubernetes provider in its options. Pass { providers: [cluster.provider] } (the Cluster component's, or any ` +
+            `k8s.Provider), or set kubernetesProvider: "default" in its args to use the ambient kubeconfig's cluster on purpose`,
+    );
+}
+
 /** Requests and limits of one container. */
 export interface ContainerResources {
     readonly requests: { readonly cpu: string; readonly memory: string };

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { createNamespace, createSecret, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import type { Http01Solver } from "../certmanager";
 import { ConnectionRecord, Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
 import { chartSource, charts, Mirror } from "../versions";
@@ -11,7 +11,7 @@ import { traefikMonitoring } from "./monitoring";
 
 export * from "./spec";
 
-export interface IngressArgs {
+export interface IngressArgs extends KubernetesTargetArgs {
     readonly environment: "dev" | "prod";
     /** See {@link Exposure}. Default: `kind` in dev, `public` in prod. */
     readonly exposure?: Exposure;
@@ -66,6 +66,7 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     private readonly controller: k8s.helm.v3.Release;
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireKubernetesProvider(`Ingress "${name}"`, args, opts);
         super("mlplatform:ingress:Ingress", name, {}, opts);
         const exposure = args.exposure ?? (args.environment === "dev" ? "kind" : "public");
         if (exposure !== "kind" && !args.clusterIssuer) {

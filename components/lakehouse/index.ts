@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { createNamespace, platformLabels } from "../common/kubernetes";
+import { createNamespace, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ANYWHERE, ClientNamespace, connect, Connected, ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
@@ -39,7 +39,7 @@ export interface TrinoServer {
     grantClient(args: { readonly namespace: ClientNamespace; readonly user: string }): TrinoClientAccess;
 }
 
-export interface LakehouseArgs {
+export interface LakehouseArgs extends KubernetesTargetArgs {
     /**
      * `dev`: one metastore, one Trino coordinator doing all the work, small heaps. `prod`: two metastores, a
      * coordinator plus 2-10 CPU-autoscaled workers with graceful shutdown, PDBs, zone spreading.
@@ -117,6 +117,7 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
         // Argument errors surface before anything is registered.
         const sizing = resolveSizing(args.environment, args.sizing);
         const zoneBuckets = resolveZoneBuckets(args);
+        requireKubernetesProvider(`Lakehouse "${name}"`, args, opts);
         super("mlplatform:lakehouse:Lakehouse", name, {}, opts);
         this.monitoring = lakehouseMonitoring(args.namespace ?? "ml-lakehouse");
         const store = args.objectStore;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { createNamespace, createSecret, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, toApiServer, WebUi, webhookFlow } from "../network/spec";
 import { databaseSecretKeys, Postgres } from "../postgres/types";
 import { chartSource, charts, imageRef, images, Mirror } from "../versions";
@@ -49,7 +49,7 @@ const COMPONENT = "monitoring";
 const GRAFANA_ADMIN_USER = "admin";
 const grafanaAdminKeys = { user: "admin-user", password: "admin-password" } as const;
 
-export interface MonitoringArgs {
+export interface MonitoringArgs extends KubernetesTargetArgs {
     /** dev: one small Prometheus without persistence; prod: 2 Prometheus and 2 Alertmanager replicas on PVCs, PDBs, zone spread. */
     readonly environment: Environment;
     /** Namespace of Prometheus, Alertmanager, Grafana and every monitor. Default `ml-monitoring`. */
@@ -117,6 +117,7 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
     public readonly networkFlows: ScrapeFlow[];
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireKubernetesProvider(`Monitoring "${name}"`, args, opts);
         super("mlplatform:monitoring:Monitoring", name, {}, opts);
         const namespaceName = args.namespace ?? "ml-monitoring";
         const nodeNamespaceName = args.nodeExporterNamespace ?? `${namespaceName}-node`;

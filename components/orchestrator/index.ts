@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { createNamespace, createSecret, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ANYWHERE, ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
 import { ObjectStoreAccess } from "../storage/types";
 import { chartSource, charts, images } from "../versions";
@@ -94,6 +94,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
     constructor(name: string, args: OrchestratorArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered, so a bad argument leaves nothing half-created behind.
         const { environment, prod, executor, usePgbouncer, logBucket, namespace, admin, retentionDays, airflowImage, dags } = resolveArgs(args);
+        requireKubernetesProvider(`Orchestrator "${name}"`, args, opts);
         super("mlplatform:orchestrator:Orchestrator", name, {}, opts);
         this.monitoring = orchestratorMonitoring(namespace);
         const store = args.objectStore;

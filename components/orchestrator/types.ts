@@ -7,6 +7,7 @@ import type { MlflowServer } from "../tracking/types";
 import type { TrinoServer } from "../lakehouse";
 import type { ModelServer } from "../serving";
 import { Environment } from "./sizing";
+import { KubernetesTargetArgs } from "../common/kubernetes";
 
 /** How Airflow runs tasks: one pod per task, or a pool of Celery workers fed through Redis. */
 export type AirflowExecutor = "KubernetesExecutor" | "CeleryExecutor";
@@ -54,7 +55,7 @@ export interface OrchestratorConnectionsArgs {
     readonly models?: ModelServer;
 }
 
-export interface OrchestratorArgs {
+export interface OrchestratorArgs extends KubernetesTargetArgs {
     /** `dev`: one of each, small requests. `prod`: HA (2 schedulers, API servers, triggerers), PDBs, PgBouncer. */
     readonly environment: Environment;
     /** The platform Postgres; Airflow gets its own `airflow` database and user from it. Never the chart's own Postgres. */

@@ -4,9 +4,10 @@ import { GcpClusterInfo } from "../cluster/types";
 import { imageRef, images, Mirror } from "../versions";
 import { createAdminPlumbing, PostgresParts } from "./common";
 import { POSTGRES_PORT } from "./spec";
+import { KubernetesTargetArgs } from "../common/kubernetes";
 
 /** Cloud SQL for PostgreSQL on a private IP in the GKE cluster's VPC. */
-export interface CloudSqlPostgresArgs {
+export interface CloudSqlPostgresArgs extends KubernetesTargetArgs {
     readonly flavor: "cloudsql";
     /** `prod`: REGIONAL (HA), deletion protection, Pulumi `protect`, longer backup retention. */
     readonly environment: "dev" | "prod";

@@ -7,9 +7,10 @@ import { AzureClusterInfo } from "../cluster/types";
 import { imageRef, images, Mirror } from "../versions";
 import { createAdminPlumbing, PostgresParts } from "./common";
 import { POSTGRES_PORT } from "./spec";
+import { KubernetesTargetArgs } from "../common/kubernetes";
 
 /** Azure Database for PostgreSQL Flexible Server, injected into the AKS cluster's VNet. */
-export interface FlexiblePostgresArgs {
+export interface FlexiblePostgresArgs extends KubernetesTargetArgs {
     readonly flavor: "flexible";
     /** `prod`: zone-redundant HA, Pulumi `protect`, 35 days of backups; `dev`: Burstable, no HA. */
     readonly environment: "dev" | "prod";

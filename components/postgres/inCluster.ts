@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { platformLabels, statefulServerServices } from "../common/kubernetes";
+import { KubernetesTargetArgs, platformLabels, statefulServerServices } from "../common/kubernetes";
 import { ContainerResources } from "../storage/pod";
 import { imageRef, images, Mirror } from "../versions";
 import { createAdminPlumbing, PostgresParts } from "./common";
 import { POSTGRES_PORT, postgresDevResources, postgresStatefulSet } from "./spec";
 
 /** Postgres in the cluster: the dev database server (kind, or any cluster without a managed Postgres). */
-export interface InClusterPostgresArgs {
+export interface InClusterPostgresArgs extends KubernetesTargetArgs {
     readonly flavor: "in-cluster";
     /** Only `dev`: a single Postgres pod is not a production database (use `cloudsql` or `flexible`). */
     readonly environment: "dev" | "prod";

@@ -6,6 +6,7 @@ import { createInClusterPostgres, InClusterPostgresArgs } from "./inCluster";
 import { ConnectionRecord, Flow, isNamespace, NetworkMember } from "../network/spec";
 import { provisionDatabase } from "./provision";
 import { DatabaseConnection, DatabaseRequest, Postgres, PostgresFlavor } from "./types";
+import { requireKubernetesProvider } from "../common/kubernetes";
 
 export * from "./types";
 export { CloudSqlPostgresArgs } from "./cloudsql";
@@ -34,6 +35,7 @@ export class PostgresServer extends pulumi.ComponentResource implements Postgres
     private readonly parts: PostgresParts;
 
     constructor(name: string, args: PostgresServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireKubernetesProvider(`PostgresServer "${name}"`, args, opts);
         super("mlplatform:postgres:PostgresServer", name, {}, opts);
         this.flavor = args.flavor;
         switch (args.flavor) {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { createNamespace, platformLabels } from "../common/kubernetes";
+import { createNamespace, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ANYWHERE, ClientNamespace, connect, Connected, ConnectionRecord, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
 import { ObjectStore, ObjectStoreAccess } from "../storage/types";
 import { ChartPin, charts, Mirror } from "../versions";
@@ -22,7 +22,7 @@ type Environment = "dev" | "prod";
 export * from "./charts";
 export * from "./spec";
 
-export interface ServingArgs {
+export interface ServingArgs extends KubernetesTargetArgs {
     /** dev: models default to 1-2 replicas with small requests, metrics-server installed. prod: 2-6 replicas spread over zones, PDBs. */
     readonly environment: Environment;
     /**
@@ -113,6 +113,7 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
         if (misplaced.length) {
             throw new Error(`Serving ${name}: ${misplaced.map((m) => `${m.name} (${m.namespace})`).join(", ")}: models do not run in the controller's or a system namespace`);
         }
+        requireKubernetesProvider(`Serving "${name}"`, args, opts);
 
         super("mlplatform:serving:Serving", name, {}, opts);
         this.namespace = namespace;

@@ -9,6 +9,7 @@ import { createMinio, DEFAULT_MINIO_NAMESPACE, MinioObjectStorageArgs } from "./
 import { minioMonitoring } from "./monitoring";
 import { validateBucketNames } from "./names";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "./types";
+import { requireKubernetesProvider } from "../common/kubernetes";
 
 export * from "./types";
 export { AdlsObjectStorageArgs } from "./adls";
@@ -48,6 +49,7 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
     private readonly parts: ObjectStoreParts;
 
     constructor(name: string, args: ObjectStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (args.flavor === "minio") requireKubernetesProvider(`ObjectStorage "${name}"`, args, opts);
         super("mlplatform:storage:ObjectStorage", name, {}, opts);
         validateBucketNames(args.buckets);
         this.flavor = args.flavor;

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { createNamespace, createSecret, platformLabels, statefulServerServices } from "../common/kubernetes";
+import { createNamespace, createSecret, KubernetesTargetArgs, platformLabels, statefulServerServices } from "../common/kubernetes";
 import { imageRef, images, Mirror } from "../versions";
 import { joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
 import {
@@ -22,7 +22,7 @@ import { ContainerResources, jobResources, provisioningJobOptions } from "./pod"
 import { ObjectStoreGrant } from "./types";
 
 /** MinIO in the cluster: the dev object store (kind, or any cluster without a cloud object store). */
-export interface MinioObjectStorageArgs {
+export interface MinioObjectStorageArgs extends KubernetesTargetArgs {
     readonly flavor: "minio";
     /** Logical bucket names; on MinIO the real bucket has the same name. */
     readonly buckets: readonly string[];

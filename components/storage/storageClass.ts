@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { platformLabels } from "../common/kubernetes";
+import { KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 
-export interface RetainStorageClassArgs {
+export interface RetainStorageClassArgs extends KubernetesTargetArgs {
     /** Which cluster the class is for: the CSI driver differs. kind gets none and keeps its own `standard`. */
     readonly provider: "kind" | "gke" | "aks";
     /** StorageClass name. Default `ml-retain`. */
@@ -44,6 +44,7 @@ export class RetainStorageClass extends pulumi.ComponentResource {
     public readonly storageClassName: pulumi.Output<string>;
 
     constructor(name: string, args: RetainStorageClassArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireKubernetesProvider(`RetainStorageClass "${name}"`, args, opts);
         super("mlplatform:storage:RetainStorageClass", name, {}, opts);
         const spec = retainStorageClassSpec(args.provider, args.zoneRedundant ?? true);
         if (!spec) {

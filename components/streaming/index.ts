@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { createNamespace, createSecret, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, toApiServer } from "../network/spec";
 import { chartSource, charts } from "../versions";
 import { planStreaming, StreamingPlan } from "./config";
@@ -57,6 +57,7 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
     private readonly passwords: Record<string, pulumi.Output<string>> = {};
 
     constructor(name: string, args: StreamingArgs, opts?: pulumi.ComponentResourceOptions) {
+        requireKubernetesProvider(`Streaming "${name}"`, args, opts);
         super("mlplatform:streaming:Streaming", name, {}, opts);
         const plan = planStreaming(name, args);
         this.plan = plan;

@@ -3,6 +3,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DatabaseConnection, Postgres } from "../postgres/types";
 import { Mirror } from "../versions";
 import type { StreamingAlertThresholds } from "./monitoring";
+import { KubernetesTargetArgs } from "../common/kubernetes";
 
 
 export type StreamingEnvironment = "dev" | "prod";
@@ -164,7 +165,7 @@ export interface KafkaExternalAccess {
     readonly bootstrapNodePort?: number;
 }
 
-export interface StreamingArgs {
+export interface StreamingArgs extends KubernetesTargetArgs {
     readonly environment: StreamingEnvironment;
     /** Namespace of Kafka, Kafka Connect, the operators and Flink jobs. Default `ml-streaming`. */
     readonly namespace?: string;

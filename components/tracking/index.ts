@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { createNamespace, createSecret, platformLabels } from "../common/kubernetes";
+import { createNamespace, createSecret, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
@@ -30,7 +30,7 @@ type Environment = "dev" | "prod";
 export * from "./spec";
 export * from "./types";
 
-export interface TrackingArgs {
+export interface TrackingArgs extends KubernetesTargetArgs {
     /** dev: 1 replica, 1 worker, small requests. prod: 2 replicas spread over zones, a PDB, 2 workers each. */
     readonly environment: Environment;
     /** The platform's object store; artifacts go to {@link artifactsBucket}, reached by workload identity on GCS/ADLS. */
@@ -115,6 +115,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
                 `Tracking ${name}: artifactsBucket "${artifactsBucket}" is not a bucket of the ${store.flavor} object store (known: ${Object.keys(store.buckets).join(", ")})`,
             );
         }
+        requireKubernetesProvider(`Tracking "${name}"`, args, opts);
         super("mlplatform:tracking:Tracking", name, {}, opts);
         this.namespace = args.namespace ?? "ml-tracking";
         this.monitoring = trackingMonitoring(this.namespace);
