@@ -7,6 +7,7 @@ import { createKindCluster } from "./kind";
 import { AzureClusterInfo, ClusterArgs, GcpClusterInfo } from "./types";
 
 export * from "./types";
+export { clusterDefaults } from "./defaults";
 
 /**
  * The identity of the Kubernetes provider. The provider is replaced (and with it every Kubernetes object
