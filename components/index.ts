@@ -18,3 +18,4 @@ export * from "./monitoring";
 export * from "./certmanager";
 export * from "./ingress";
 export * from "./network";
+export * from "./compute";

@@ -110,6 +110,23 @@ export const images = {
     mlflow: { registry: "ghcr.io", repository: "mlflow/mlflow", tag: "v3.18.0-full" },
     /** The KServe chart's metrics proxy in front of the controller (its v0.20.0 default), listed so a mirror can serve it. */
     kubeRbacProxy: { registry: "quay.io", repository: "brancz/kube-rbac-proxy", tag: "v0.18.0" },
+    // --- compute ---
+    /** Kubeflow Spark operator 2.5.2 (2026-07-30), the newest release: controller and webhook (the chart's appVersion). */
+    sparkOperator: { registry: "ghcr.io", repository: "kubeflow/spark-operator/controller", tag: "2.5.2" },
+    /**
+     * Apache Spark 4.0.4 (Scala 2.13, Hadoop 3.4.1 client, Java 17) for drivers, executors and the History Server:
+     * the base image of the Spark operator 2.5.2 and of its examples; digest as pinned in its Dockerfile.
+     */
+    spark: {
+        registry: "docker.io",
+        repository: "apache/spark",
+        tag: "4.0.4",
+        digest: "sha256:94ad730f7510002d8a1615de269f27cdeca4d4eef51657384db3fa9246b5a4d8",
+    },
+    /** KubeRay operator v1.7.0 (2026-08-19), the newest release (the chart's default). */
+    kuberayOperator: { registry: "quay.io", repository: "kuberay/operator", tag: "v1.7.0" },
+    /** Ray 2.52.0, the version KubeRay 1.7.0's samples and e2e tests run (`rayVersion` must match the image). */
+    ray: { registry: "docker.io", repository: "rayproject/ray", tag: "2.52.0" },
     // --- monitoring ---
     /** postgres_exporter v0.20.1 (2026-07-07), the newest release: `pg_replication_slots_*` names (renamed in 0.20). */
     postgresExporter: { registry: "quay.io", repository: "prometheuscommunity/postgres-exporter", tag: "v0.20.1" },
@@ -144,6 +161,11 @@ export const charts = {
     kserveRuntimeConfigs: { chart: "kserve-runtime-configs", version: "v0.20.0", repository: "oci://ghcr.io/kserve/charts" },
     /** metrics-server 0.8.1 for HPA on kind (GKE and AKS run their own); 3.13.1 is the newest chart release. */
     metricsServer: { chart: "metrics-server", version: "3.13.1", repository: "https://kubernetes-sigs.github.io/metrics-server/" },
+    // --- compute ---
+    /** The Kubeflow Spark operator's official chart 2.5.2 (CRDs SparkApplication, ScheduledSparkApplication, SparkConnect). */
+    sparkOperator: { chart: "spark-operator", version: "2.5.2", repository: "https://kubeflow.github.io/spark-operator" },
+    /** The KubeRay operator's official chart 1.7.0 (CRDs RayCluster, RayJob, RayService, RayCronJob). */
+    kuberayOperator: { chart: "kuberay-operator", version: "1.7.0", repository: "https://ray-project.github.io/kuberay-helm/" },
     // --- monitoring ---
     /**
      * kube-prometheus-stack 88.5.3 (2026-08-21), the newest release: prometheus-operator v0.93.1, Prometheus v3.14.0,

@@ -15,6 +15,7 @@ export const componentSwitchesSchema = z.strictObject({
     tracking: z.boolean(),
     serving: z.boolean(),
     monitoring: z.boolean(),
+    compute: z.boolean(),
 });
 
 /** tls and domain are required off kind: rules.ts checks that, knowing the cluster provider. */
@@ -87,6 +88,19 @@ export const servingSchema = z.strictObject({
             maxReplicas: whole(1, 500).optional(),
         }),
     ),
+});
+
+export const computeSchema = z.strictObject({
+    spark: z.strictObject({
+        /** The Spark History Server behind the ingress. */
+        historyServer: z.boolean(),
+    }),
+    ray: z.strictObject({
+        /** A standing RayCluster (RayJobs bring their own clusters either way). */
+        cluster: z.boolean(),
+        /** Bounds of the autoscaled CPU worker group. */
+        workers: z.strictObject({ min: whole(0, 100), max: whole(0, 500) }).optional(),
+    }),
 });
 
 export const monitoringSchema = z.strictObject({

@@ -8,6 +8,7 @@ export function requiredBuckets(on: PlatformConfig["components"]): string[] {
         ...(on.orchestrator ? ["airflow-logs"] : []),
         ...(on.tracking || on.serving ? ["mlflow"] : []),
         ...(on.serving ? ["models"] : []),
+        ...(on.compute ? ["spark-logs"] : []),
     ];
 }
 

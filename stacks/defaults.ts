@@ -8,7 +8,7 @@ import { clusterDefaults } from "../components/cluster/defaults";
 export type Environment = "dev" | "prod";
 
 /** Every component on; what each needs set explicitly is named by the validation errors. */
-const allComponents = { lakehouse: true, streaming: true, orchestrator: true, tracking: true, serving: true, monitoring: true };
+const allComponents = { lakehouse: true, streaming: true, orchestrator: true, tracking: true, serving: true, monitoring: true, compute: true };
 
 export interface Defaults {
     /** Per cluster provider. */
@@ -26,6 +26,8 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             orchestrator: { executor: "KubernetesExecutor" },
             serving: { models: [{ name: "sklearn-iris", modelFormat: "sklearn", storageUri: "gs://kfserving-examples/models/sklearn/1.0/model" }] },
             monitoring: {},
+            // Operators only: the dev budget has no room for a standing Ray head or the History Server.
+            compute: { spark: { historyServer: false }, ray: { cluster: false } },
             upgrade: { allowReplacement: [] },
         },
         cluster: clusterDefaults.dev,
@@ -38,6 +40,7 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             orchestrator: { executor: "KubernetesExecutor" },
             serving: { models: [] },
             monitoring: {},
+            compute: { spark: { historyServer: true }, ray: { cluster: true } },
             upgrade: { allowReplacement: [] },
         },
         cluster: clusterDefaults.prod,

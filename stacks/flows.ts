@@ -2,6 +2,7 @@ import { mergeFlows, NetworkMember, NetworkPoliciesArgs } from "../components";
 import { CERT_MANAGER_WEBHOOK_PORT } from "../components/certmanager/spec";
 import { PROMETHEUS_OPERATOR_WEBHOOK_PORT } from "../components/monitoring/values";
 import { KSERVE_WEBHOOK_PORT } from "../components/serving";
+import { SPARK_WEBHOOK_PORT } from "../components/compute/spec";
 import { PlatformConfig } from "./schema";
 
 /**
@@ -26,6 +27,6 @@ export function platformFlows(members: readonly (NetworkMember | undefined)[]): 
  */
 export function expectedWebhookPorts(config: PlatformConfig): number[] {
     const on = config.components;
-    const ports = [CERT_MANAGER_WEBHOOK_PORT, ...(on.serving ? [KSERVE_WEBHOOK_PORT] : []), ...(on.monitoring ? [PROMETHEUS_OPERATOR_WEBHOOK_PORT] : [])];
+    const ports = [CERT_MANAGER_WEBHOOK_PORT, ...(on.serving ? [KSERVE_WEBHOOK_PORT] : []), ...(on.compute && on.lakehouse ? [SPARK_WEBHOOK_PORT] : []), ...(on.monitoring ? [PROMETHEUS_OPERATOR_WEBHOOK_PORT] : [])];
     return [...new Set(ports)].sort((a, b) => a - b);
 }

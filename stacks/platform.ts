@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     CertManager,
     Cluster,
+    Compute,
     ClusterArgs,
     ConnectionRecord,
     Flow,
@@ -143,6 +144,24 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
               k8s,
           )
         : undefined;
+    const gpuPool = "gpuPool" in config.cluster ? config.cluster.gpuPool : undefined;
+    const compute = on.compute && lakehouse
+        ? new Compute(
+              "compute",
+              {
+                  environment,
+                  objectStore: storage,
+                  lakehouse,
+                  tracking,
+                  mirror,
+                  historyServer: config.compute.spark.historyServer,
+                  rayCluster: config.compute.ray.cluster,
+                  rayWorkers: config.compute.ray.workers,
+                  gpuPool: gpuPool && { gpus: "acceleratorCount" in gpuPool ? Number(gpuPool.acceleratorCount ?? 1) : 1 },
+              },
+              k8s,
+          )
+        : undefined;
     const orchestrator = on.orchestrator
         ? new Orchestrator(
               "orchestrator",
@@ -160,6 +179,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                       kafka: streaming,
                       mlflow: tracking,
                       models: serving,
+                      jobs: compute,
                   },
               },
               k8s,
@@ -174,7 +194,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
                   mirror,
                   storageClassName: dataPvcs.storageClassName,
                   prometheus: config.monitoring,
-                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
+                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving, compute].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
                   alerting: config.monitoring.alerts && secrets.alertsSecret && { receiver: config.monitoring.alerts, secret: secrets.alertsSecret },
               },
               dataPvcs.opts,
@@ -213,6 +233,10 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     if (serving) {
         for (const [model, url] of Object.entries(serving.inferenceUrls)) endpoints[`model-${model}`] = { internal: url };
     }
+    if (compute) {
+        if (compute.uis.sparkHistory) route("spark-history", compute, compute.uis.sparkHistory, compute.historyUrl!);
+        if (compute.uis.rayDashboard) route("ray", compute, compute.uis.rayDashboard, compute.rayDashboardUrl!);
+    }
     if (monitoring) {
         route("grafana", monitoring, monitoring.uis.grafana, monitoring.grafanaUrl);
         route("prometheus", monitoring, monitoring.uis.prometheus, monitoring.prometheusUrl);
@@ -220,7 +244,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
     }
 
     // After every component and route: the flows are those they declared, and a policy needs its namespace.
-    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, monitoring];
+    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, compute, monitoring];
     const lockdown = platformFlows(components);
     new NetworkPolicies("network-policies", lockdown, { ...k8s, dependsOn: components.filter((c): c is NonNullable<typeof c> => !!c) });
 

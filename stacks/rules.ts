@@ -68,6 +68,7 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
     disabledSectionRules(user, on, add);
     urlCredentialRules(config, add);
     lakehouseRules(obj(config.lakehouse), add);
+    computeRules(obj(config.compute), on, add);
     streamingRules(obj(config.streaming), env, add);
     orchestratorRules(obj(config.orchestrator), add);
     servingRules(obj(config.serving), on, provider, add);
@@ -169,7 +170,7 @@ function aksNetworkRules(cluster: Raw, add: Add) {
 function gcsBucketNameRules(cluster: Raw, on: Raw, add: Add) {
     const [project, name] = [str(cluster.project), str(cluster.name)];
     if (!project || !name) return;
-    const buckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: on.serving === true, monitoring: false });
+    const buckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: on.serving === true, monitoring: false, compute: on.compute === true });
     const longest = buckets.reduce((a, b) => (b.length > a.length ? b : a), "");
     const bucket = `${project}-${name}-${longest}`;
     if (longest && bucket.length > 63) {
@@ -189,7 +190,7 @@ function existingClusterRules(cluster: Raw, ctx: RuleContext, add: Add) {
 }
 
 /** The switch each section belongs to. tracking has no section. */
-const SECTION_SWITCH: Record<string, string> = { lakehouse: "lakehouse", streaming: "streaming", orchestrator: "orchestrator", serving: "serving", monitoring: "monitoring" };
+const SECTION_SWITCH: Record<string, string> = { lakehouse: "lakehouse", streaming: "streaming", orchestrator: "orchestrator", serving: "serving", monitoring: "monitoring", compute: "compute" };
 
 /** A section the user set for a switched-off component would be ignored: say which switch to turn on. Only what the user set counts, never a default. */
 function disabledSectionRules(user: Raw, on: Raw, add: Add) {
@@ -234,6 +235,15 @@ function lakehouseRules(lakehouse: Raw, add: Add) {
     if (min === undefined || max === undefined) return;
     if (min > max) add(["lakehouse", "workers", "max"], max, `at least ${keyName(["lakehouse", "workers", "min"])} (${min})`);
     else if (min === 0 && max > 0) add(["lakehouse", "workers", "min"], min, `at least 1 when ${keyName(["lakehouse", "workers", "max"])} is above 0 (the autoscaler cannot scale workers up from zero); 0/0 runs the coordinator alone`);
+}
+
+function computeRules(compute: Raw, on: Raw, add: Add) {
+    if (on.compute === true && on.lakehouse === false) {
+        add(["components", "compute"], true, `false while ${keyName(["components", "lakehouse"])} is false: Spark's default catalog is the lakehouse's (turn the lakehouse on, or compute off)`);
+    }
+    const workers = obj(obj(compute.ray).workers);
+    const [min, max] = [int(workers.min), int(workers.max)];
+    if (min !== undefined && max !== undefined && min > max) add(["compute", "ray", "workers", "max"], max, `at least ${keyName(["compute", "ray", "workers", "min"])} (${min})`);
 }
 
 function streamingRules(streaming: Raw, env: "dev" | "prod", add: Add) {
@@ -310,7 +320,7 @@ export function storageUriProblem(uri: string): string | undefined {
 
 function servingRules(serving: Raw, on: Raw, provider: string | undefined, add: Add) {
     const names = new Set<string>();
-    const minioBuckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: true, monitoring: false });
+    const minioBuckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: true, monitoring: false, compute: on.compute === true });
     list(serving.models).forEach((m, i) => {
         const model = obj(m);
         const name = str(model.name);

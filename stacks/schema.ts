@@ -7,6 +7,7 @@ import {
     orchestratorSchema,
     servingSchema,
     streamingSchema,
+    computeSchema,
 } from "./components-schema";
 import { cidrRe, ipv4Re } from "./cidr";
 import { TRIGGER_KEYS } from "./upgrade";
@@ -138,6 +139,7 @@ export const platformConfigSchema = z.strictObject({
     orchestrator: orchestratorSchema,
     serving: servingSchema,
     monitoring: monitoringSchema,
+    compute: computeSchema,
     upgrade: z.strictObject({
         /** Trigger keys whose change this update may make, replacing what they hold (see stacks/upgrade.ts). */
         allowReplacement: z.array(z.enum(TRIGGER_KEYS as [string, ...string[]])),

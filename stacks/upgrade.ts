@@ -40,6 +40,7 @@ const componentData: Record<ComponentName, string> = {
     tracking: "the MLflow database (experiments, runs, registered models)",
     serving: "every InferenceService",
     monitoring: "Prometheus's volume and Grafana's state",
+    compute: "running Spark applications, the Ray cluster and its jobs (event logs stay in the bucket)",
 };
 
 /** A GCP subnet's primary range can grow in place; any other change replaces the subnet and the cluster in it. */

@@ -12,3 +12,5 @@ export * as strimzi from "./strimzi";
 export * as flinkOperator from "./flinkOperator";
 export * as trino from "./trino";
 export * as kubePrometheusStack from "./kubePrometheusStack";
+export * as sparkOperator from "./sparkOperator";
+export * as kuberayOperator from "./kuberayOperator";

@@ -8,7 +8,7 @@ import { chartSource, charts, imageRef, images, Mirror } from "../versions";
 import { CATALOGS, trinoCatalogs } from "./catalogs";
 import { MAVEN_CENTRAL } from "./jars";
 import { createMetastore, METASTORE_NAME } from "./metastore";
-import { hadoopOptionalTools, metastoreArtifacts, metastoreSiteXml } from "./metastore-config";
+import { hadoopOptionalTools, metastoreArtifacts, metastoreSiteXml, METASTORE_PORT } from "./metastore-config";
 import { LakehouseSizing, LakehouseSizingOverrides, resolveSizing } from "./sizing";
 import { MINIO_REGION, StorageSpec, Zone, zoneLocation, ZONES } from "./storage";
 import { TRINO_HTTP_PORT, TRINO_RELEASE, TRINO_SERVICE_ACCOUNT, trinoSelector, trinoValues, trinoWorkerSelector } from "./trino-values";
@@ -32,6 +32,24 @@ export interface TrinoClientAccess extends Connected {
     readonly catalog: string;
     /** `http://host:port` */
     readonly url: string;
+}
+
+/**
+ * What a Hive Metastore client gets (`Lakehouse.grantMetastoreClient`): the Thrift URI. The metastore has no
+ * authentication in the cluster (as for Trino, nothing secret to deliver); what it may reach is the flow.
+ */
+export interface MetastoreClientAccess extends Connected {
+    /** `thrift://hive-metastore.<namespace>.svc.cluster.local:9083` */
+    readonly uri: string;
+}
+
+/** The contract of the lakehouse's metastore and zones, for engines that read and write its tables (Spark). */
+export interface MetastoreServer {
+    /** Logical bucket (a key of the object store's `buckets`) of each zone. */
+    readonly zoneBuckets: Readonly<Record<Zone, string>>;
+    /** Root URI of each zone, with a trailing slash. */
+    readonly zoneUris: Record<Zone, pulumi.Output<string>>;
+    grantMetastoreClient(args: { readonly namespace: ClientNamespace }): MetastoreClientAccess;
 }
 
 /** The contract of a Trino server other components query (implemented by `Lakehouse`). */
@@ -87,7 +105,7 @@ function resolveZoneBuckets(args: LakehouseArgs): Record<Zone, string> {
  * and Trino (official chart) with an Iceberg catalog `lakehouse` (default for new tables) and a Hive catalog
  * `hive` for raw files, both on Trino's native file systems.
  */
-export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, NetworkMember {
+export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, MetastoreServer, NetworkMember {
     public readonly namespace: pulumi.Output<string>;
     public readonly namespaces: string[];
     /** The metastore's and Trino's databases, zone buckets and jar downloads. */
@@ -106,6 +124,8 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
     public readonly metastoreUri: pulumi.Output<string>;
     /** Root URI of each zone (`s3://`, `gs://` or `abfss://`), with a trailing slash. */
     public readonly zoneUris: Record<Zone, pulumi.Output<string>>;
+    /** Logical bucket of each zone. */
+    public readonly zoneBuckets: Readonly<Record<Zone, string>>;
     /** The in-cluster S3 endpoint (MinIO on kind only). */
     public readonly s3Endpoint?: pulumi.Output<string>;
     /** Rendered Trino catalog files, by catalog name. */
@@ -131,6 +151,7 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
         this.ui = { namespace: namespaceName, service: TRINO_RELEASE, port: TRINO_HTTP_PORT, auth: "basic", pods: trinoSelector };
         const client: ClientNamespace = { name: namespaceName, created: ns.metadata.name };
 
+        this.zoneBuckets = zoneBuckets;
         this.zoneUris = Object.fromEntries(ZONES.map((z) => [z, store.uri(zoneBuckets[z]).apply(zoneLocation)])) as Record<Zone, pulumi.Output<string>>;
         const allZones = ZONES.map((z) => zoneBuckets[z]);
         const storage: pulumi.Output<StorageSpec> =
@@ -246,6 +267,18 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
             zoneUris: this.zoneUris,
             s3Endpoint: this.s3Endpoint,
         });
+    }
+
+    /** See {@link MetastoreServer.grantMetastoreClient}: the flow to the metastore's pods on its Thrift port. */
+    public grantMetastoreClient(args: { readonly namespace: ClientNamespace }): MetastoreClientAccess {
+        const uri = `thrift://${METASTORE_NAME}.${this.namespaceName}.svc.cluster.local:${METASTORE_PORT}`;
+        const from = args.namespace.name;
+        const why = `${from} reads and writes lakehouse tables through the Hive Metastore`;
+        return {
+            uri,
+            flows: [{ from, to: this.namespaceName, ports: [METASTORE_PORT], toPods: { "app.kubernetes.io/name": METASTORE_NAME }, why }],
+            connection: { kind: "metastore", from, to: uri, why },
+        };
     }
 
     /** See {@link TrinoServer.grantClient}. */

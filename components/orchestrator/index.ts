@@ -250,7 +250,9 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         const mlflow = args.connections?.mlflow?.grantClient(`${name}-mlflow`, { namespace: client, username: "airflow" }, this);
         const kafka = args.connections?.kafka?.grantClient(`${name}-kafka`, { namespace: client, client: "airflow" }, this);
         const models = args.connections?.models?.grantClient({ namespace: client });
-        connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models);
+        // Task pods (KubernetesExecutor) run as the worker ServiceAccount: it submits the jobs.
+        const jobs = args.connections?.jobs?.grantSubmitter(`${name}-jobs`, { namespace: client, serviceAccountName: sa.worker }, this);
+        connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models, jobs);
         const mlflowEndpoint = mlflow && { url: mlflow.trackingUri, login: mlflow.username };
         const kafkaEndpoint = kafka && { bootstrapServers: kafka.bootstrapServers, securityProtocol: kafka.securityProtocol, saslMechanism: kafka.saslMechanism, username: kafka.username, groupId: kafka.groupId };
         const connectionValues = pulumi

@@ -6,6 +6,7 @@ import type { KafkaServer } from "../streaming/types";
 import type { MlflowServer } from "../tracking/types";
 import type { TrinoServer } from "../lakehouse";
 import type { ModelServer } from "../serving";
+import type { JobRunner } from "../compute";
 import { Environment } from "./sizing";
 import { KubernetesTargetArgs } from "../common/kubernetes";
 
@@ -53,6 +54,8 @@ export interface OrchestratorConnectionsArgs {
     readonly mlflow?: MlflowServer;
     /** The model servers (`Serving`): DAGs may call them; their URLs are the Airflow Variable `ml_platform_models` (JSON). */
     readonly models?: ModelServer;
+    /** Spark and Ray (`Compute`): Airflow's workers may create SparkApplications and RayJobs in its jobs namespace. */
+    readonly jobs?: JobRunner;
 }
 
 export interface OrchestratorArgs extends KubernetesTargetArgs {

@@ -162,6 +162,10 @@ function connectionCheck(c: ConnectionRecord, opts: CheckOptions, pod: PodPlan):
         case "models":
             // Covered by `models ready`, which names this identity.
             return undefined;
+        case "metastore":
+            return skip(name, "skipped: verify has no Thrift client; Trino's check goes through the same metastore");
+        case "compute-jobs":
+            return skip(name, "skipped: verify does not submit Spark or Ray jobs (RBAC only)");
     }
 }
 

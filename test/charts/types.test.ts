@@ -20,6 +20,8 @@ const moduleOf: Record<keyof typeof charts, { chartVersion: string } | "untyped"
     kubePrometheusStack: typed.kubePrometheusStack,
     certManager: typed.certManager,
     traefik: typed.traefik,
+    sparkOperator: typed.sparkOperator,
+    kuberayOperator: typed.kuberayOperator,
 };
 
 describe("typed chart values follow the pins", () => {

@@ -51,7 +51,10 @@ export const badConfigCases: BadConfigCase[] = [
     {
         name: "misspelled component switch",
         config: { ...kind, components: { lakehose: false } },
-        problems: ["ml-platform:components.lakehose: got false; expected no such key: did you mean ml-platform:components.lakehouse?"],
+        problems: [
+            "ml-platform:components.lakehose: got false; expected no such key: did you mean ml-platform:components.lakehouse?",
+            "ml-platform:components.compute: got true; expected false while ml-platform:components.lakehouse is false: Spark's default catalog is the lakehouse's (turn the lakehouse on, or compute off)",
+        ],
     },
     {
         name: "misspelled project namespace",
@@ -320,6 +323,25 @@ export const badConfigCases: BadConfigCase[] = [
         ],
     },
     {
+        name: "compute: Ray workers min above max",
+        config: { ...kind, compute: { ray: { workers: { min: 3, max: 1 } } } },
+        problems: ["ml-platform:compute.ray.workers.max: got 1; expected at least ml-platform:compute.ray.workers.min (3)"],
+    },
+    {
+        name: "compute without the lakehouse, and a compute section with compute off",
+        config: { ...kind, components: { lakehouse: false } },
+        problems: [
+            "ml-platform:components.compute: got true; expected false while ml-platform:components.lakehouse is false: Spark's default catalog is the lakehouse's (turn the lakehouse on, or compute off)",
+        ],
+    },
+    {
+        name: "a compute section while compute is off",
+        config: { ...kind, components: { compute: false }, compute: { spark: { historyServer: true } } },
+        problems: [
+            "ml-platform:compute.spark: got {\"historyServer\":true}; expected it unset while ml-platform:components.compute is false (it would be ignored): turn ml-platform:components.compute on, or remove the key",
+        ],
+    },
+    {
         name: "lakehouse autoscaling from zero workers",
         config: { ...kind, lakehouse: { workers: { min: 0, max: 4 } } },
         problems: [
@@ -354,7 +376,7 @@ export const badConfigCases: BadConfigCase[] = [
         name: "model in a bucket the kind MinIO does not have",
         config: { ...kind, serving: { models: [model("s3://ml-models/churn/3")] } },
         problems: [
-            'ml-platform:serving.models[0].storageUri: got "s3://ml-models/churn/3"; expected a bucket of the platform\'s MinIO (bronze, silver, gold, airflow-logs, mlflow, models): on kind the s3:// scheme reads from it',
+            'ml-platform:serving.models[0].storageUri: got "s3://ml-models/churn/3"; expected a bucket of the platform\'s MinIO (bronze, silver, gold, airflow-logs, mlflow, models, spark-logs): on kind the s3:// scheme reads from it',
         ],
     },
     {

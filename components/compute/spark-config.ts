@@ -1,0 +1,108 @@
+/**
+ * The default Spark configuration of the platform's Spark jobs, as a pure function of plain data: the lakehouse's
+ * Iceberg catalog (`lakehouse`, tables in the Hive Metastore) as Spark's default catalog, and the object store's
+ * native file system with the job's own identity (no key is ever written here; on MinIO the keys come from the
+ * environment, filled from the grant's Secret). Checked against Spark 4.0.4 (`images.spark`: Hadoop 3.4.1 client)
+ * and Iceberg 1.10's Spark runtime.
+ */
+import { S3_KEY_ENV, StorageSpec } from "../lakehouse/storage";
+import { AZURE_WORKLOAD_IDENTITY_ENV } from "../lakehouse/storage";
+import { artifactUrl, MAVEN_CENTRAL, metastoreJars } from "../lakehouse/jars";
+
+/** The Iceberg catalog name, the same as Trino's (`lakehouse.silver.orders` means the same table in both). */
+export const SPARK_CATALOG = "lakehouse";
+
+/**
+ * Maven packages Spark resolves at submit (Ivy, checked against Central's checksums): Iceberg's Spark runtime, and
+ * Spark's own hadoop-cloud module, which brings hadoop-aws (S3A with the AWS SDK v2 bundle) and hadoop-azure (ABFS)
+ * at the Hadoop version of the Spark build.
+ */
+export const sparkPackages = {
+    iceberg: "org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.0",
+    hadoopCloud: "org.apache.spark:spark-hadoop-cloud_2.13:4.0.4",
+} as const;
+
+export interface SparkConfigInput {
+    readonly storage: StorageSpec;
+    /** `thrift://host:9083` of the Hive Metastore. */
+    readonly metastoreUri: string;
+    /** Iceberg warehouse root for tables created without a location (the silver zone's `warehouse/`). */
+    readonly warehouse: string;
+    /** Where drivers write event logs and the History Server reads them, e.g. `s3a://spark-logs/events/`. */
+    readonly eventLogDir: string;
+    /** Maven repository for the packages. Default Maven Central. */
+    readonly mavenRepository?: string;
+}
+
+/** `s3://` locations (how the lakehouse records them on MinIO) opened with S3A, as Spark names its file systems. */
+export function eventLogUri(storage: StorageSpec, bucketUri: string): string {
+    return storage.flavor === "minio" ? bucketUri.replace(/^s3:\/\//, "s3a://") : bucketUri;
+}
+
+/** Hadoop file system settings (as `spark.hadoop.*`) per object-store flavor. */
+export function sparkFileSystem(storage: StorageSpec): Record<string, string> {
+    const env = (name: string) => `\${env.${name}}`;
+    switch (storage.flavor) {
+        case "minio":
+            return {
+                // The metastore records `s3://` locations (Trino's scheme): Spark opens them with S3A too.
+                "spark.hadoop.fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
+                "spark.hadoop.fs.s3a.endpoint": storage.s3Endpoint,
+                "spark.hadoop.fs.s3a.endpoint.region": storage.region,
+                // MinIO serves buckets under the path, not as virtual-host subdomains.
+                "spark.hadoop.fs.s3a.path.style.access": "true",
+                "spark.hadoop.fs.s3a.connection.ssl.enabled": String(storage.s3Endpoint.startsWith("https://")),
+                // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the grant's Secret (envFrom), never in this config.
+                "spark.hadoop.fs.s3a.aws.credentials.provider": "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider",
+            };
+        case "gcs":
+            return {
+                "spark.hadoop.fs.gs.impl": "com.google.cloud.hadoop.fs.gcs.GoogleHadoopFileSystem",
+                "spark.hadoop.fs.AbstractFileSystem.gs.impl": "com.google.cloud.hadoop.fs.gcs.GoogleHadoopFS",
+                // GKE workload identity: ADC resolves to the metadata server and the bound Google service account.
+                "spark.hadoop.fs.gs.auth.type": "APPLICATION_DEFAULT",
+            };
+        case "adls":
+            return {
+                "spark.hadoop.fs.azure.account.auth.type": "OAuth",
+                // hadoop-azure 3.4 exchanges the projected service-account token the AKS webhook mounts for an Entra token.
+                "spark.hadoop.fs.azure.account.oauth.provider.type": "org.apache.hadoop.fs.azurebfs.oauth2.WorkloadIdentityTokenProvider",
+                "spark.hadoop.fs.azure.account.oauth2.msi.tenant": env(AZURE_WORKLOAD_IDENTITY_ENV.tenantId),
+                "spark.hadoop.fs.azure.account.oauth2.client.id": env(AZURE_WORKLOAD_IDENTITY_ENV.clientId),
+                "spark.hadoop.fs.azure.account.oauth2.token.file": env(AZURE_WORKLOAD_IDENTITY_ENV.tokenFile),
+            };
+    }
+}
+
+/** Every `spark.*` property of the default configuration, in a stable order. */
+export function sparkDefaults(input: SparkConfigInput): Record<string, string> {
+    const repository = input.mavenRepository ?? MAVEN_CENTRAL;
+    return {
+        "spark.jars.packages": [sparkPackages.iceberg, sparkPackages.hadoopCloud].join(","),
+        "spark.jars.repositories": repository,
+        // The image's home is read-only for the job's user under restricted Pod Security; Ivy resolves into /tmp.
+        "spark.jars.ivy": "/tmp/.ivy2",
+        // The GCS connector is not in hadoop-cloud: the same pinned shaded jar as the metastore's.
+        ...(input.storage.flavor === "gcs" ? { "spark.jars": artifactUrl(metastoreJars.gcsConnector, repository) } : {}),
+        "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
+        [`spark.sql.catalog.${SPARK_CATALOG}`]: "org.apache.iceberg.spark.SparkCatalog",
+        [`spark.sql.catalog.${SPARK_CATALOG}.type`]: "hive",
+        [`spark.sql.catalog.${SPARK_CATALOG}.uri`]: input.metastoreUri,
+        [`spark.sql.catalog.${SPARK_CATALOG}.warehouse`]: input.warehouse,
+        "spark.sql.defaultCatalog": SPARK_CATALOG,
+        "spark.hadoop.hive.metastore.uris": input.metastoreUri,
+        "spark.eventLog.enabled": "true",
+        "spark.eventLog.dir": input.eventLogDir,
+        "spark.history.fs.logDirectory": input.eventLogDir,
+        ...sparkFileSystem(input.storage),
+    };
+}
+
+/** `spark-defaults.conf`: one `key value` line per property. */
+export function renderSparkDefaults(props: Record<string, string>): string {
+    return `${Object.entries(props)
+        .map(([k, v]) => `${k} ${v}`)
+        .join("\n")}\n`;
+}
+
+export { S3_KEY_ENV };
