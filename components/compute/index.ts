@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { createNamespace, platformLabels } from "../common/kubernetes";
+import { createNamespace, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import type { MetastoreServer } from "../lakehouse";
 import { MINIO_REGION, StorageSpec } from "../lakehouse/storage";
 import type { MonitoringSource } from "../monitoring/source";
@@ -57,7 +57,7 @@ export interface JobRunner {
     grantSubmitter(name: string, args: { readonly namespace: ClientNamespace; readonly serviceAccountName: string }, parent: pulumi.Resource): JobSubmitterAccess;
 }
 
-export interface ComputeArgs {
+export interface ComputeArgs extends KubernetesTargetArgs {
     /** `dev`: operators idle with small requests; `prod`: two operator replicas with PDBs, a sized Ray cluster. */
     readonly environment: Environment;
     /** Namespace of the operators and the Spark History Server. Default `ml-compute`. */
@@ -116,6 +116,7 @@ export class Compute extends pulumi.ComponentResource implements JobRunner, Netw
         const store = args.objectStore;
         if (!(eventLogBucket in store.buckets)) throw new Error(`compute: eventLogBucket "${eventLogBucket}" is not a bucket of the object store (it has ${Object.keys(store.buckets).join(", ")})`);
         if (store.flavor === "minio" && !store.s3Endpoint) throw new Error("compute: a MinIO object store must expose s3Endpoint");
+        requireKubernetesProvider(`Compute "${name}"`, args, opts);
         super("mlplatform:compute:Compute", name, {}, opts);
         this.sizing = sizing;
         const namespace = args.namespace ?? "ml-compute";

@@ -62,7 +62,7 @@ describe("compute: RayCluster", () => {
         const gpu = rayClusterSpec({ ...input, gpuPool: { gpus: 2 } }).workerGroupSpecs[1];
         assert.equal(gpu.groupName, "gpu");
         assert.deepEqual(gpu.template.spec.nodeSelector, { "ml-platform/pool": "gpu" });
-        assert.equal(gpu.template.spec.containers[0].resources.limits["nvidia.com/gpu"], "2");
+        assert.equal((gpu.template.spec.containers[0].resources.limits as Record<string, string>)["nvidia.com/gpu"], "2");
     });
     it("every container restricted: non-root, no escalation, all capabilities dropped", () => {
         const spec = rayClusterSpec(input);

@@ -4,6 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
     CertManager,
+    Compute,
+    MetastoreServer,
     Ingress,
     Lakehouse,
     Monitoring,
@@ -19,6 +21,17 @@ import {
 import { fakeObjectStore, fakePostgres } from "../fakes";
 import { runProgram } from "../harness";
 
+const store = () => fakeObjectStore("minio", ["bronze", "silver", "gold", "mlflow", "models", "airflow-logs", "spark-logs"]);
+const fakeMetastore = (): MetastoreServer => ({
+    zoneBuckets: { bronze: "bronze", silver: "silver", gold: "gold" },
+    zoneUris: { bronze: pulumi.output("s3://bronze/"), silver: pulumi.output("s3://silver/"), gold: pulumi.output("s3://gold/") },
+    grantMetastoreClient: ({ namespace }) => ({
+        uri: "thrift://hive-metastore.ml-lakehouse.svc.cluster.local:9083",
+        flows: [],
+        connection: { kind: "metastore", from: namespace.name, to: "hive-metastore.ml-lakehouse.svc.cluster.local:9083", why: "test" },
+    }),
+});
+
 /** Every component that creates Kubernetes objects, with the least args it takes. */
 const components: Record<string, (opts: pulumi.ComponentResourceOptions, useDefault?: boolean) => pulumi.ComponentResource> = {
     CertManager: (o, d) => new CertManager("x", { environment: "dev", ...(d && { kubernetesProvider: "default" }) }, o),
@@ -28,14 +41,15 @@ const components: Record<string, (opts: pulumi.ComponentResourceOptions, useDefa
     "ObjectStorage (minio)": (o, d) => new ObjectStorage("x", { flavor: "minio", environment: "dev", buckets: ["models"], ...(d && { kubernetesProvider: "default" }) }, o),
     PostgresServer: (o, d) => new PostgresServer("x", { flavor: "in-cluster", environment: "dev", ...(d && { kubernetesProvider: "default" }) }, o),
     Lakehouse: (o, d) =>
-        new Lakehouse("x", { environment: "dev", objectStore: fakeObjectStore("minio", ["bronze", "silver", "gold", "mlflow", "models", "airflow-logs"]), postgres: fakePostgres("in-cluster"), ...(d && { kubernetesProvider: "default" }) }, o),
+        new Lakehouse("x", { environment: "dev", objectStore: store(), postgres: fakePostgres("in-cluster"), ...(d && { kubernetesProvider: "default" }) }, o),
     Streaming: (o, d) => new Streaming("x", { environment: "dev", ...(d && { kubernetesProvider: "default" }) }, o),
     Tracking: (o, d) =>
-        new Tracking("x", { environment: "dev", objectStore: fakeObjectStore("minio", ["bronze", "silver", "gold", "mlflow", "models", "airflow-logs"]), postgres: fakePostgres("in-cluster"), ...(d && { kubernetesProvider: "default" }) }, o),
+        new Tracking("x", { environment: "dev", objectStore: store(), postgres: fakePostgres("in-cluster"), ...(d && { kubernetesProvider: "default" }) }, o),
     Orchestrator: (o, d) =>
-        new Orchestrator("x", { environment: "dev", objectStore: fakeObjectStore("minio", ["bronze", "silver", "gold", "mlflow", "models", "airflow-logs"]), postgres: fakePostgres("in-cluster"), ...(d && { kubernetesProvider: "default" }) }, o),
-    Serving: (o, d) => new Serving("x", { environment: "dev", certManager: "preinstalled", objectStore: fakeObjectStore("minio", ["bronze", "silver", "gold", "mlflow", "models", "airflow-logs"]), ...(d && { kubernetesProvider: "default" }) }, o),
+        new Orchestrator("x", { environment: "dev", objectStore: store(), postgres: fakePostgres("in-cluster"), ...(d && { kubernetesProvider: "default" }) }, o),
+    Serving: (o, d) => new Serving("x", { environment: "dev", certManager: "preinstalled", objectStore: store(), ...(d && { kubernetesProvider: "default" }) }, o),
     Monitoring: (o, d) => new Monitoring("x", { environment: "dev", ...(d && { kubernetesProvider: "default" }) }, o),
+    Compute: (o, d) => new Compute("x", { environment: "dev", objectStore: store(), lakehouse: fakeMetastore(), ...(d && { kubernetesProvider: "default" }) }, o),
 };
 
 const attempt = <T>(build: () => T): T | Error => {
