@@ -49,7 +49,10 @@ export function createHistoryServer(name: string, args: HistoryServerArgs, paren
                                 env: [{ name: "SPARK_CONF_DIR", value: "/opt/spark/conf-platform" }, { name: "HOME", value: "/tmp" }],
                                 envFrom: args.access.credentialsSecret ? [{ secretRef: { name: args.access.credentialsSecret } }] : [],
                                 ports: [{ name: "http", containerPort: SPARK_HISTORY_PORT }],
-                                readinessProbe: { httpGet: { path: "/", port: "http" }, initialDelaySeconds: 30, periodSeconds: 10 },
+                                // It fetches its packages at start: the startup probe allows 10 minutes before liveness applies.
+                                startupProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10, failureThreshold: 60 },
+                                readinessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 10 },
+                                livenessProbe: { httpGet: { path: "/", port: "http" }, periodSeconds: 20, failureThreshold: 3 },
                                 resources: args.resources,
                                 securityContext: { ...restrictedContainer, readOnlyRootFilesystem: true },
                                 volumeMounts: [
