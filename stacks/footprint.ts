@@ -183,6 +183,15 @@ export function workloadsOf(r: Registered): WorkloadFootprint[] {
             const container = predictor.model ?? predictor.containers?.[0] ?? {};
             return one(name, Number(predictor.minReplicas ?? 1), fromResources(container.resources, "predictor"));
         }
+        case r.type === "kubernetes:ray.io/v1:RayCluster": {
+            // Steady state: the head (with the autoscaler beside it) and each worker group at its minimum.
+            const autoscaler = spec.enableInTreeAutoscaling ? fromResources(spec.autoscalerOptions?.resources, "autoscaler") : undefined;
+            const head = podSpecFootprint(spec.headGroupSpec?.template?.spec);
+            return [
+                ...one(`${name}-head`, 1, autoscaler ? { requests: add(head.requests, autoscaler.requests), limits: add(head.limits, autoscaler.limits), missingRequests: [...head.missingRequests, ...autoscaler.missingRequests] } : head),
+                ...(spec.workerGroupSpecs ?? []).flatMap((g: any) => one(`${name}-${g.groupName}`, Number(g.minReplicas ?? g.replicas ?? 0), podSpecFootprint(g.template?.spec))),
+            ];
+        }
         case r.type === "kubernetes:helm.sh/v3:Release":
             return chartFootprint(String(r.inputs.chart), r.inputs.values ?? {}).map((w) => ({
                 component,

@@ -96,4 +96,28 @@ describe("footprint: workloads", () => {
         assert.equal(report.byComponent.serving.requests.memory, 2 ** 30);
         assert.equal(report.total.limits.cpu, 5);
     });
+
+    it("counts a RayCluster's head with its autoscaler and each worker group at its minimum", () => {
+        const pod = (cpu: string) => ({ spec: { containers: [{ name: "ray", resources: { requests: { cpu, memory: "1Gi" }, limits: { cpu, memory: "1Gi" } } }] } });
+        const report = footprint([
+            {
+                type: "kubernetes:ray.io/v1:RayCluster",
+                name: "ray",
+                urn: urn("mlplatform:compute:Compute$kubernetes:ray.io/v1:RayCluster", "ray"),
+                inputs: {
+                    spec: {
+                        enableInTreeAutoscaling: true,
+                        autoscalerOptions: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
+                        headGroupSpec: { template: pod("1") },
+                        workerGroupSpecs: [
+                            { groupName: "cpu", minReplicas: 2, template: pod("4") },
+                            { groupName: "gpu", minReplicas: 0, template: pod("8") },
+                        ],
+                    },
+                },
+            },
+        ]);
+        assert.equal(report.byComponent.compute.requests.cpu, 1 + 0.1 + 2 * 4);
+        assert.equal(report.byComponent.compute.requests.memory, 2 ** 30 + 256 * 2 ** 20 + 2 * 2 ** 30);
+    });
 });
