@@ -6,7 +6,7 @@
  * and Iceberg 1.10's Spark runtime.
  */
 import { S3_KEY_ENV, StorageSpec } from "../lakehouse/storage";
-import { AZURE_WORKLOAD_IDENTITY_ENV } from "../lakehouse/storage";
+import { metastoreFileSystemProperties } from "../lakehouse/metastore-config";
 import { artifactUrl, MAVEN_CENTRAL, metastoreJars } from "../lakehouse/jars";
 
 /** The Iceberg catalog name, the same as Trino's (`lakehouse.silver.orders` means the same table in both). */
@@ -39,39 +39,12 @@ export function eventLogUri(storage: StorageSpec, bucketUri: string): string {
     return storage.flavor === "minio" ? bucketUri.replace(/^s3:\/\//, "s3a://") : bucketUri;
 }
 
-/** Hadoop file system settings (as `spark.hadoop.*`) per object-store flavor. */
+/**
+ * Hadoop file system settings per object-store flavor, as `spark.hadoop.*`: the very settings the lakehouse's
+ * metastore uses, so Spark opens every location the metastore records the same way.
+ */
 export function sparkFileSystem(storage: StorageSpec): Record<string, string> {
-    const env = (name: string) => `\${env.${name}}`;
-    switch (storage.flavor) {
-        case "minio":
-            return {
-                // The metastore records `s3://` locations (Trino's scheme): Spark opens them with S3A too.
-                "spark.hadoop.fs.s3.impl": "org.apache.hadoop.fs.s3a.S3AFileSystem",
-                "spark.hadoop.fs.s3a.endpoint": storage.s3Endpoint,
-                "spark.hadoop.fs.s3a.endpoint.region": storage.region,
-                // MinIO serves buckets under the path, not as virtual-host subdomains.
-                "spark.hadoop.fs.s3a.path.style.access": "true",
-                "spark.hadoop.fs.s3a.connection.ssl.enabled": String(storage.s3Endpoint.startsWith("https://")),
-                // AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the grant's Secret (envFrom), never in this config.
-                "spark.hadoop.fs.s3a.aws.credentials.provider": "software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider",
-            };
-        case "gcs":
-            return {
-                "spark.hadoop.fs.gs.impl": "com.google.cloud.hadoop.fs.gcs.GoogleHadoopFileSystem",
-                "spark.hadoop.fs.AbstractFileSystem.gs.impl": "com.google.cloud.hadoop.fs.gcs.GoogleHadoopFS",
-                // GKE workload identity: ADC resolves to the metadata server and the bound Google service account.
-                "spark.hadoop.fs.gs.auth.type": "APPLICATION_DEFAULT",
-            };
-        case "adls":
-            return {
-                "spark.hadoop.fs.azure.account.auth.type": "OAuth",
-                // hadoop-azure 3.4 exchanges the projected service-account token the AKS webhook mounts for an Entra token.
-                "spark.hadoop.fs.azure.account.oauth.provider.type": "org.apache.hadoop.fs.azurebfs.oauth2.WorkloadIdentityTokenProvider",
-                "spark.hadoop.fs.azure.account.oauth2.msi.tenant": env(AZURE_WORKLOAD_IDENTITY_ENV.tenantId),
-                "spark.hadoop.fs.azure.account.oauth2.client.id": env(AZURE_WORKLOAD_IDENTITY_ENV.clientId),
-                "spark.hadoop.fs.azure.account.oauth2.token.file": env(AZURE_WORKLOAD_IDENTITY_ENV.tokenFile),
-            };
-    }
+    return Object.fromEntries(Object.entries(metastoreFileSystemProperties(storage)).map(([key, value]) => [`spark.hadoop.${key}`, value]));
 }
 
 /** Every `spark.*` property of the default configuration, in a stable order. */
