@@ -85,12 +85,22 @@ export const computeSizing: Record<Environment, ComputeSizing> = {
     },
 };
 
+/**
+ * Labels the charts may add to their pods: not the name/instance/component keys, which the charts' own selectors use
+ * (a later duplicate key in the template would replace the chart's value, and the Deployment's selector would no
+ * longer match its pods). Rendering spark-operator 2.5.2 with `app.kubernetes.io/component: compute` showed it.
+ */
+export function chartPodLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+    const chartOwned = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component"];
+    return Object.fromEntries(Object.entries(labels).filter(([key]) => !chartOwned.includes(key)));
+}
+
 export function sparkOperatorValues(args: { environment: Environment; image: { registry: string; repository: string; tag: string }; jobNamespace: string; labels: Record<string, string>; resources: Resources }): SparkOperatorValues {
     const prod = args.environment === "prod";
     const part = {
         replicas: prod ? 2 : 1,
         leaderElection: { enable: true },
-        labels: args.labels,
+        labels: chartPodLabels(args.labels),
         podSecurityContext: { runAsNonRoot: true, fsGroup: SPARK_UID, seccompProfile: { type: "RuntimeDefault" } },
         securityContext: { ...restrictedContainer, readOnlyRootFilesystem: true, privileged: false },
         resources: args.resources,
@@ -115,7 +125,7 @@ export function kuberayValues(args: { environment: Environment; image: string; j
         // One active operator (the chart's strategy is Recreate); the operator pod is not on any data path.
         replicas: 1,
         image: { repository, tag, pullPolicy: "IfNotPresent" },
-        labels: args.labels,
+        labels: chartPodLabels(args.labels),
         metrics: { enabled: true, serviceMonitor: { enabled: false } },
         leaderElectionEnabled: true,
         rbacEnable: true,

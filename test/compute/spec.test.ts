@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { computeSizing, rayClusterSpec, renderSparkDefaults, sparkDefaults } from "../../components/compute";
 import { computeMonitoring } from "../../components/compute/monitoring";
+import { platformLabels } from "../../components/common/kubernetes";
 import { kuberayValues, sparkOperatorValues } from "../../components/compute/spec";
 import { checkSource } from "../monitoring/sourceChecks";
 
@@ -84,6 +85,14 @@ describe("compute: operator values", () => {
     it("KubeRay: namespaced RBAC for the jobs namespace", () => {
         const v = kuberayValues({ environment: "dev", image: "quay.io/kuberay/operator:v1.7.0", jobNamespace: "ml-compute-jobs", labels: {}, resources: {} });
         assert.deepEqual([v.image?.repository, v.image?.tag, v.singleNamespaceInstall, v.watchNamespace], ["quay.io/kuberay/operator", "v1.7.0", true, ["ml-compute-jobs"]]);
+    });
+    it("the platform's labels reach the operator pods without replacing the labels the charts' selectors use", () => {
+        const labels = platformLabels("compute");
+        const spark = sparkOperatorValues({ environment: "dev", image: { registry: "ghcr.io", repository: "r", tag: "t" }, jobNamespace: "j", labels, resources: {} });
+        const ray = kuberayValues({ environment: "dev", image: "quay.io/kuberay/operator:v1.7.0", jobNamespace: "j", labels, resources: {} });
+        for (const podLabels of [spark.controller?.labels, spark.webhook?.labels, ray.labels]) {
+            assert.deepEqual(podLabels, { "app.kubernetes.io/part-of": "ml-platform" });
+        }
     });
 });
 
