@@ -1,4 +1,5 @@
 /** What Monitoring scrapes and alerts on for compute: the Spark operator's application counters, KubeRay and Ray. */
+import { dashboard, DashboardSpec, green, orange, red } from "../monitoring/grafana";
 import { AlertGroup, ruleOf as rule, targetSelector } from "../monitoring/rules";
 import type { ScrapeTarget } from "../monitoring/scrape";
 import type { MonitoringSource } from "../monitoring/source";
@@ -80,6 +81,57 @@ export function computeMonitoring(namespace: string, jobsNamespace: string, rayC
     return {
         targets,
         alertGroups: groups,
+        dashboards: [dashboard("compute", computeDashboard(spark, kuberay, rayCluster ? ray : undefined))],
         headlines: [{ title: "Spark failures (24h)", type: "stat", unit: "short", queries: [{ expr: `sum(increase(spark_application_failure_count${targetSelector(spark)}[24h]))` }] }],
+    };
+}
+
+/** Spark applications by outcome, the Ray clusters KubeRay manages, and (with a standing cluster) Ray's nodes. */
+function computeDashboard(spark: ScrapeTarget, kuberay: ScrapeTarget, ray?: ScrapeTarget): DashboardSpec {
+    const s = targetSelector(spark);
+    const k = targetSelector(kuberay);
+    return {
+        uid: "mlp-compute",
+        title: "ML platform / Compute",
+        description: "Spark applications from the Spark operator's counters, Ray clusters from KubeRay, and Ray's node metrics.",
+        tags: ["spark", "ray", "compute"],
+        rows: [
+            {
+                panels: [
+                    { title: "Spark applications running", type: "stat", queries: [{ expr: `sum(spark_application_running_count${s})` }] },
+                    { title: "Spark failures (24h)", type: "stat", queries: [{ expr: `sum(increase(spark_application_failure_count${s}[24h]))` }], thresholds: [{ value: null, color: green }, { value: 1, color: orange }] },
+                    { title: "Ray clusters not provisioned", type: "stat", queries: [{ expr: `sum(kuberay_cluster_condition_provisioned${targetSelector(kuberay, ', condition="false"')})` }], thresholds: [{ value: null, color: green }, { value: 1, color: red }] },
+                    { title: "Ray clusters", type: "stat", queries: [{ expr: `count(kuberay_cluster_info${k})` }] },
+                ],
+            },
+            {
+                panels: [
+                    {
+                        title: "Spark applications finished/h",
+                        type: "timeseries",
+                        queries: [
+                            { expr: `sum(increase(spark_application_submit_count${s}[1h]))`, legend: "submitted" },
+                            { expr: `sum(increase(spark_application_success_count${s}[1h]))`, legend: "succeeded" },
+                            { expr: `sum(increase(spark_application_failure_count${s}[1h]))`, legend: "failed" },
+                        ],
+                    },
+                    ...(ray
+                        ? [
+                              {
+                                  title: "Ray node CPU utilization (%)",
+                                  type: "timeseries" as const,
+                                  queries: [{ expr: `avg by (instance) (ray_node_cpu_utilization${targetSelector(ray)})`, legend: "{{instance}}" }],
+                              },
+                              {
+                                  title: "Ray node memory used",
+                                  type: "timeseries" as const,
+                                  unit: "bytes",
+                                  queries: [{ expr: `sum by (instance) (ray_node_mem_used${targetSelector(ray)})`, legend: "{{instance}}" }],
+                              },
+                          ]
+                        : []),
+                ],
+            },
+        ],
     };
 }

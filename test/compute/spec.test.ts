@@ -98,4 +98,11 @@ describe("compute: operator values", () => {
 
 describe("compute: monitoring source", () => {
     checkSource(computeMonitoring("ml-compute", "ml-compute-jobs", true));
+    checkSource(computeMonitoring("ml-compute", "ml-compute-jobs", false));
+    it("a dashboard of Spark applications and Ray clusters; Ray node panels only with a standing cluster", () => {
+        const panels = (ray: boolean) => computeMonitoring("ml-compute", "ml-compute-jobs", ray).dashboards!.flatMap((d) => (d.json.panels as { title?: string }[]).map((p) => p.title));
+        assert.ok(panels(true).includes("Ray node memory used"));
+        assert.ok(!panels(false).includes("Ray node memory used"));
+        assert.ok(panels(false).includes("Spark applications finished/h"));
+    });
 });
