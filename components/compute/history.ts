@@ -1,7 +1,7 @@
 /**
  * The Spark History Server: Spark's own image, reading the event logs the jobs write to the object store with the
  * same `spark-defaults.conf`. It runs through `spark-submit ... spark-internal` (as Spark's Thrift server script
- * does) so the configured `spark.jars.packages` (hadoop-cloud) are resolved onto its classpath.
+ * does) so the configured `spark.jars.packages` (Iceberg, the store's Hadoop file system) are resolved onto its classpath.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";

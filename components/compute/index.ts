@@ -137,7 +137,7 @@ export class Compute extends pulumi.ComponentResource implements JobRunner, Netw
             webhookFlow(namespace, SPARK_WEBHOOK_PORT, "the Spark operator's webhook (driver and executor pods)", sparkOperatorPods("webhook")),
             // Drivers create their executors; Ray's autoscaler (in the head) scales the worker groups.
             toApiServer(jobsNamespace, "Spark drivers and Ray's autoscaler"),
-            // Spark resolves its pinned packages (Iceberg runtime, hadoop-cloud) from Maven at submit.
+            // Spark resolves its pinned packages (Iceberg runtime, the store's Hadoop file system) from Maven at submit.
             { from: jobsNamespace, to: ANYWHERE, ports: [443], why: "Spark jobs resolve their pinned packages from Maven" },
         );
 

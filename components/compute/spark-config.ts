@@ -13,13 +13,15 @@ import { artifactUrl, MAVEN_CENTRAL, metastoreJars } from "../lakehouse/jars";
 export const SPARK_CATALOG = "lakehouse";
 
 /**
- * Maven packages Spark resolves at submit (Ivy, checked against Central's checksums): Iceberg's Spark runtime, and
- * Spark's own hadoop-cloud module, which brings hadoop-aws (S3A with the AWS SDK v2 bundle) and hadoop-azure (ABFS)
- * at the Hadoop version of the Spark build.
+ * Maven packages Spark resolves at submit (Ivy, checked against Central's checksums): Iceberg's Spark runtime, and the
+ * Hadoop file system of the object store at the Hadoop version of the Spark build (3.4.1): hadoop-aws (S3A, with the
+ * AWS SDK v2 bundle) for MinIO, hadoop-azure (ABFS) for ADLS. GCS's connector comes as the metastore's shaded jar.
+ * (Spark's own `spark-hadoop-cloud_2.13` is not published for 4.0.4: Maven Central has it up to 4.0.2.)
  */
 export const sparkPackages = {
     iceberg: "org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.0",
-    hadoopCloud: "org.apache.spark:spark-hadoop-cloud_2.13:4.0.4",
+    minio: "org.apache.hadoop:hadoop-aws:3.4.1",
+    adls: "org.apache.hadoop:hadoop-azure:3.4.1",
 } as const;
 
 export interface SparkConfigInput {
@@ -51,11 +53,11 @@ export function sparkFileSystem(storage: StorageSpec): Record<string, string> {
 export function sparkDefaults(input: SparkConfigInput): Record<string, string> {
     const repository = input.mavenRepository ?? MAVEN_CENTRAL;
     return {
-        "spark.jars.packages": [sparkPackages.iceberg, sparkPackages.hadoopCloud].join(","),
+        "spark.jars.packages": [sparkPackages.iceberg, ...(input.storage.flavor === "gcs" ? [] : [sparkPackages[input.storage.flavor]])].join(","),
         "spark.jars.repositories": repository,
         // The image's home is read-only for the job's user under restricted Pod Security; Ivy resolves into /tmp.
         "spark.jars.ivy": "/tmp/.ivy2",
-        // The GCS connector is not in hadoop-cloud: the same pinned shaded jar as the metastore's.
+        // GCS: the same pinned shaded connector jar as the metastore's.
         ...(input.storage.flavor === "gcs" ? { "spark.jars": artifactUrl(metastoreJars.gcsConnector, repository) } : {}),
         "spark.sql.extensions": "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions",
         [`spark.sql.catalog.${SPARK_CATALOG}`]: "org.apache.iceberg.spark.SparkCatalog",

@@ -25,6 +25,13 @@ describe("compute: the default Spark configuration per object store", () => {
         }
     });
 
+    it("each store's Hadoop file system at the Spark build's Hadoop version, nothing the others need", () => {
+        const packages = (c: Record<string, string>) => c["spark.jars.packages"].split(",").slice(1);
+        assert.deepEqual(packages(minio), ["org.apache.hadoop:hadoop-aws:3.4.1"]);
+        assert.deepEqual(packages(adls), ["org.apache.hadoop:hadoop-azure:3.4.1"]);
+        assert.deepEqual(packages(gcs), []);
+    });
+
     it("MinIO: S3A for s3:// with path style and the endpoint, keys only from the environment", () => {
         assert.equal(minio["spark.hadoop.fs.s3.impl"], "org.apache.hadoop.fs.s3a.S3AFileSystem");
         assert.equal(minio["spark.hadoop.fs.s3a.path.style.access"], "true");
