@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ANYWHERE, ClientNamespace, connect, Connected, ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
+import { validateDatabaseName } from "../postgres/sql";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { chartSource, charts, imageRef, images, Mirror } from "../versions";
@@ -64,6 +65,8 @@ export interface LakehouseArgs extends KubernetesTargetArgs {
      */
     readonly environment: "dev" | "prod";
     /** Namespace created for the lakehouse. Default `ml-lakehouse`. */
+    /** Database (and its user) of the Hive Metastore. Default `metastore`; two lakehouses on one Postgres need different ones. */
+    readonly metastoreDatabase?: string;
     readonly namespace?: string;
     /** The platform's object store; the zone buckets must be among its `buckets`. */
     readonly objectStore: ObjectStore;
@@ -137,6 +140,8 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
         // Argument errors surface before anything is registered.
         const sizing = resolveSizing(args.environment, args.sizing);
         const zoneBuckets = resolveZoneBuckets(args);
+        const metastoreDatabase = args.metastoreDatabase ?? "metastore";
+        validateDatabaseName(metastoreDatabase);
         requireKubernetesProvider(`Lakehouse "${name}"`, args, opts);
         super("mlplatform:lakehouse:Lakehouse", name, {}, opts);
         this.monitoring = lakehouseMonitoring(args.namespace ?? "ml-lakehouse");
@@ -170,7 +175,7 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
             { namespace: client, serviceAccountName: TRINO_SERVICE_ACCOUNT, buckets: allZones, access: "readwrite" },
             this,
         );
-        const database = args.postgres.database(`${name}-metastore-db`, { namespace: client, database: "metastore" }, this);
+        const database = args.postgres.database(`${name}-metastore-db`, { namespace: client, database: metastoreDatabase }, this);
         connect(this, metastoreAccess, trinoAccess, database);
         this.flows.push({
             from: namespaceName,

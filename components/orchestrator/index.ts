@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
+import { validateDatabaseName } from "../postgres/sql";
 import { ANYWHERE, ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
 import { ObjectStoreAccess } from "../storage/types";
 import { chartSource, charts, images } from "../versions";
@@ -52,6 +53,8 @@ function resolveArgs(args: OrchestratorArgs) {
     if (dags.credentials?.kind === "ssh" && /^https?:\/\//.test(dags.repo)) throw new Error("orchestrator: dags.credentials is ssh but dags.repo is an http(s) URL");
     if (dags.credentials?.kind === "https" && !dags.repo.startsWith("https://")) throw new Error("orchestrator: dags.credentials is https but dags.repo is not an https:// URL");
     validateAdmin(admin);
+    const database = args.database ?? "airflow";
+    validateDatabaseName(database);
 
     return {
         environment,
@@ -59,6 +62,7 @@ function resolveArgs(args: OrchestratorArgs) {
         executor: args.executor ?? "KubernetesExecutor",
         usePgbouncer: args.pgbouncer ?? environment === "prod",
         logBucket,
+        database,
         namespace,
         admin,
         retentionDays,
@@ -93,7 +97,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
 
     constructor(name: string, args: OrchestratorArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered, so a bad argument leaves nothing half-created behind.
-        const { environment, prod, executor, usePgbouncer, logBucket, namespace, admin, retentionDays, airflowImage, dags } = resolveArgs(args);
+        const { environment, prod, executor, usePgbouncer, logBucket, database, namespace, admin, retentionDays, airflowImage, dags } = resolveArgs(args);
         requireKubernetesProvider(`Orchestrator "${name}"`, args, opts);
         super("mlplatform:orchestrator:Orchestrator", name, {}, opts);
         this.monitoring = orchestratorMonitoring(namespace);
@@ -118,7 +122,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         const size = airflowSizing[environment];
 
         // --- metadata database -------------------------------------------------------------------------
-        const db = args.postgres.database(`${name}-db`, { namespace: client, database: "airflow" }, this);
+        const db = args.postgres.database(`${name}-db`, { namespace: client, database }, this);
         // Through the connection Secret's name, everything built from the URI waits until the database and role exist.
         const pg = pulumi.all([db.uri, db.secretName]).apply(([uri]) => parsePostgresUri(uri));
         const pgbouncerRoute = {

@@ -68,6 +68,8 @@ export interface OrchestratorArgs extends KubernetesTargetArgs {
     /** Logical bucket (a key of `objectStore.buckets`) for task logs. Default `airflow-logs`. */
     readonly logBucket?: string;
     /** Namespace created for Airflow. Default `ml-orchestrator`. */
+    /** Airflow's metadata database (and its user). Default `airflow`; two Airflows on one Postgres need different ones. */
+    readonly database?: string;
     readonly namespace?: string;
     /** Default `KubernetesExecutor`. */
     readonly executor?: AirflowExecutor;

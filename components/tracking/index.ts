@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
+import { validateDatabaseName } from "../postgres/sql";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
 import { imageRef, images, Mirror } from "../versions";
@@ -40,6 +41,11 @@ export interface TrackingArgs extends KubernetesTargetArgs {
     /** Logical bucket (a key of `objectStore.buckets`) for artifacts. Default `mlflow`. */
     readonly artifactsBucket?: string;
     /** Default `ml-tracking`. */
+    /**
+     * Database (and its user) of the tracking store; the users' store is `<database>_auth`. Default `mlflow`. Two
+     * servers on one Postgres need different ones.
+     */
+    readonly database?: string;
     readonly namespace?: string;
     /** Host names the ingress routes to MLflow (e.g. `mlflow.localtest.me`); MLflow rejects unknown Host headers. Default none. */
     readonly externalHosts?: readonly string[];
@@ -115,6 +121,9 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
                 `Tracking ${name}: artifactsBucket "${artifactsBucket}" is not a bucket of the ${store.flavor} object store (known: ${Object.keys(store.buckets).join(", ")})`,
             );
         }
+        const databaseName = args.database ?? "mlflow";
+        validateDatabaseName(databaseName);
+        validateDatabaseName(`${databaseName}_auth`);
         requireKubernetesProvider(`Tracking "${name}"`, args, opts);
         super("mlplatform:tracking:Tracking", name, {}, opts);
         this.namespace = args.namespace ?? "ml-tracking";
@@ -133,8 +142,8 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
         this.ui = { namespace: this.namespace, service: this.serviceName, port: MLFLOW_PORT, auth: "own", pods: mlflowSelectorLabels };
         const client: ClientNamespace = { name: this.namespace, created: namespace };
 
-        const database = args.postgres.database(`${name}-db`, { namespace: client, database: "mlflow" }, this);
-        const authDatabase = args.postgres.database(`${name}-auth-db`, { namespace: client, database: "mlflow_auth" }, this);
+        const database = args.postgres.database(`${name}-db`, { namespace: client, database: databaseName }, this);
+        const authDatabase = args.postgres.database(`${name}-auth-db`, { namespace: client, database: `${databaseName}_auth` }, this);
 
         const password = new random.RandomPassword(`${name}-admin-password`, { length: 32, special: false }, { parent: this });
         const flaskKey = new random.RandomPassword(`${name}-flask-secret-key`, { length: 64, special: false }, { parent: this });
