@@ -6,6 +6,7 @@
  */
 import type { KuberayOperatorValues } from "../charts/kuberayOperator";
 import type { Resources } from "../charts/kubernetes";
+import { containerResources as res } from "../common/kubernetes";
 import type { SparkOperatorValues } from "../charts/sparkOperator";
 
 export type Environment = "dev" | "prod";
@@ -63,8 +64,6 @@ export interface ComputeSizing {
     readonly rayWorkers: WorkerGroupSizing;
     readonly rayGpuWorkers: WorkerGroupSizing & { readonly gpus: number };
 }
-
-const res = (cpu: string, memory: string, cpuLimit: string, memoryLimit: string): Resources => ({ requests: { cpu, memory }, limits: { cpu: cpuLimit, memory: memoryLimit } });
 
 export const computeSizing: Record<Environment, ComputeSizing> = {
     // dev: the operators idle; a Ray cluster, when switched on, starts with its head only.
