@@ -1,10 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { createAksCluster } from "./aks";
 import { useExistingCluster } from "./existing";
-import { createGkeCluster } from "./gke";
 import { createKindCluster } from "./kind";
 import { AzureClusterInfo, ClusterArgs, GcpClusterInfo } from "./types";
+
+// The cloud flavors load their SDK (@pulumi/gcp, @pulumi/azure-native) on first use only, so a program on kind or an
+// existing cluster never loads them.
+const gkeModule = () => require("./gke") as typeof import("./gke");
+const aksModule = () => require("./aks") as typeof import("./aks");
 
 export * from "./types";
 export { clusterDefaults } from "./defaults";
@@ -56,14 +59,14 @@ export class Cluster extends pulumi.ComponentResource {
                 break;
             }
             case "gke": {
-                const gke = createGkeCluster(name, args, this);
+                const gke = gkeModule().createGkeCluster(name, args, this);
                 this.kubeconfig = gke.kubeconfig;
                 this.clusterName = gke.clusterName;
                 this.gcp = gke.gcp;
                 break;
             }
             case "aks": {
-                const aks = createAksCluster(name, args, this);
+                const aks = aksModule().createAksCluster(name, args, this);
                 this.kubeconfig = aks.kubeconfig;
                 this.clusterName = aks.clusterName;
                 this.azure = aks.azure;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CloudSqlPostgresArgs, createCloudSql } from "./cloudsql";
+import type { CloudSqlPostgresArgs } from "./cloudsql";
 import { PostgresParts } from "./common";
-import { createFlexibleServer, FlexiblePostgresArgs } from "./flexible";
+import type { FlexiblePostgresArgs } from "./flexible";
 import { createInClusterPostgres, InClusterPostgresArgs } from "./inCluster";
 import { ConnectionRecord, Flow, isNamespace, NetworkMember } from "../network/spec";
 import { provisionDatabase } from "./provision";
@@ -9,8 +9,12 @@ import { DatabaseConnection, DatabaseRequest, Postgres, PostgresFlavor } from ".
 import { requireKubernetesProvider } from "../common/kubernetes";
 
 export * from "./types";
-export { CloudSqlPostgresArgs } from "./cloudsql";
-export { FlexiblePostgresArgs } from "./flexible";
+// The cloud flavors load their SDK (@pulumi/gcp, @pulumi/azure-native) on first use only, so a program on kind or an
+// existing cluster never loads them.
+const cloudsql = () => require("./cloudsql") as typeof import("./cloudsql");
+const flexible = () => require("./flexible") as typeof import("./flexible");
+export type { CloudSqlPostgresArgs } from "./cloudsql";
+export type { FlexiblePostgresArgs } from "./flexible";
 export { InClusterPostgresArgs } from "./inCluster";
 
 /** Arguments of {@link PostgresServer}, one shape per `flavor`. */
@@ -43,10 +47,10 @@ export class PostgresServer extends pulumi.ComponentResource implements Postgres
                 this.parts = createInClusterPostgres(name, args, this);
                 break;
             case "cloudsql":
-                this.parts = createCloudSql(name, args, this);
+                this.parts = cloudsql().createCloudSql(name, args, this);
                 break;
             case "flexible":
-                this.parts = createFlexibleServer(name, args, this);
+                this.parts = flexible().createFlexibleServer(name, args, this);
                 break;
         }
         this.host = this.parts.host;

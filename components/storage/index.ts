@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AdlsObjectStorageArgs, createAdls } from "./adls";
+import type { AdlsObjectStorageArgs } from "./adls";
 import { ObjectStoreParts } from "./common";
-import { createGcs, GcsObjectStorageArgs } from "./gcs";
+import type { GcsObjectStorageArgs } from "./gcs";
 import { ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
 import { MINIO_API_PORT } from "./minioSpec";
 import type { MonitoringSource } from "../monitoring/source";
@@ -12,8 +12,12 @@ import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } f
 import { requireKubernetesProvider } from "../common/kubernetes";
 
 export * from "./types";
-export { AdlsObjectStorageArgs } from "./adls";
-export { GcsObjectStorageArgs } from "./gcs";
+// The cloud flavors load their SDK (@pulumi/gcp, @pulumi/azure-native) on first use only, so a program on kind or an
+// existing cluster never loads them.
+const gcs = () => require("./gcs") as typeof import("./gcs");
+const adls = () => require("./adls") as typeof import("./adls");
+export type { AdlsObjectStorageArgs } from "./adls";
+export type { GcsObjectStorageArgs } from "./gcs";
 export { MinioObjectStorageArgs } from "./minio";
 export { ContainerResources } from "./pod";
 export { RetainStorageClass, RetainStorageClassArgs, KIND_STORAGE_CLASS } from "./storageClass";
@@ -59,10 +63,10 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
                 this.parts = createMinio(name, args, this);
                 break;
             case "gcs":
-                this.parts = createGcs(name, args, this);
+                this.parts = gcs().createGcs(name, args, this);
                 break;
             case "adls":
-                this.parts = createAdls(name, args, this);
+                this.parts = adls().createAdls(name, args, this);
                 break;
         }
         this.namespaces = this.parts.namespace ? [this.parts.namespace] : [];
