@@ -39,7 +39,7 @@ export function clusterIssuerSpec(issuer: IssuerSpec, ingressClassName: string):
     };
 }
 
-/** The labels of cert-manager's webhook pods (the chart's component label), which the API server calls. */
 /** The webhook's secure port (the chart's `webhook.securePort`, 10250 by default). */
 export const CERT_MANAGER_WEBHOOK_PORT = 10250;
+/** The labels of cert-manager's webhook pods (the chart's component label), which the API server calls. */
 export const CERT_MANAGER_WEBHOOK_PODS = { "app.kubernetes.io/component": "webhook" } as const;
