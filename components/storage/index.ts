@@ -5,7 +5,7 @@ import type { GcsObjectStorageArgs } from "./gcs";
 import { ConnectionRecord, Flow, NetworkMember, WebUi } from "../network/spec";
 import { MINIO_API_PORT } from "./minioSpec";
 import type { MonitoringSource } from "../monitoring/source";
-import { createMinio, DEFAULT_MINIO_NAMESPACE, MinioObjectStorageArgs } from "./minio";
+import { createMinio, MinioObjectStorageArgs } from "./minio";
 import { minioMonitoring } from "./monitoring";
 import { validateBucketNames } from "./names";
 import { ObjectStore, ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "./types";
@@ -57,7 +57,6 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
         super("mlplatform:storage:ObjectStorage", name, {}, opts);
         validateBucketNames(args.buckets);
         this.flavor = args.flavor;
-        this.monitoring = args.flavor === "minio" ? minioMonitoring(args.namespace ?? DEFAULT_MINIO_NAMESPACE) : undefined;
         switch (args.flavor) {
             case "minio":
                 this.parts = createMinio(name, args, this);
@@ -70,6 +69,7 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
                 break;
         }
         this.namespaces = this.parts.namespace ? [this.parts.namespace] : [];
+        this.monitoring = this.parts.namespace ? minioMonitoring(this.parts.namespace) : undefined;
         this.buckets = this.parts.buckets;
         this.s3Endpoint = this.parts.s3Endpoint;
         this.accountName = this.parts.accountName;
