@@ -30,11 +30,13 @@ import {
     SPARK_SERVICE_ACCOUNT,
     SPARK_WEBHOOK_PORT,
     sparkApplicationTemplate,
+    SparkApplicationTemplate,
     sparkOperatorPods,
     sparkOperatorValues,
 } from "./spec";
 
 export { computeSizing, rayClusterSpec, sparkApplicationTemplate } from "./spec";
+export type { SparkApplicationTemplate } from "./spec";
 export { renderSparkDefaults, sparkDefaults, sparkFileSystem } from "./spark-config";
 export { SPARK_WEBHOOK_PORT } from "./spec";
 
@@ -50,6 +52,8 @@ export interface JobSubmitterAccess extends Connected {
     readonly sparkConfigMap: string;
     /** The Ray cluster's dashboard address (RayJobs may target it with `clusterSelector`), when there is one. */
     readonly rayDashboardUrl?: string;
+    /** A SparkApplication with the platform's defaults to copy (set `metadata.name`, `spec.mainApplicationFile`). */
+    readonly sparkApplication: pulumi.Output<SparkApplicationTemplate>;
 }
 
 /** The contract of the compute component other components submit jobs to (implemented by `Compute`). */
@@ -99,7 +103,7 @@ export class Compute extends pulumi.ComponentResource implements JobRunner, Netw
     /** The default Spark configuration (`spark-defaults.conf`). */
     public readonly sparkDefaults: pulumi.Output<string>;
     /** A SparkApplication to copy: set `metadata.name` and `spec.mainApplicationFile`. */
-    public readonly sparkApplicationTemplate: pulumi.Output<ReturnType<typeof sparkApplicationTemplate>>;
+    public readonly sparkApplicationTemplate: pulumi.Output<SparkApplicationTemplate>;
     public readonly historyUrl?: pulumi.Output<string>;
     public readonly rayDashboardUrl?: pulumi.Output<string>;
     public readonly sizing: ComputeSizing;
@@ -310,6 +314,7 @@ export class Compute extends pulumi.ComponentResource implements JobRunner, Netw
             sparkServiceAccount: SPARK_SERVICE_ACCOUNT,
             sparkConfigMap: "spark-defaults",
             rayDashboardUrl: this.rayDashboard,
+            sparkApplication: this.sparkApplicationTemplate,
             flows: [toApiServer(from, why)],
             connection: { kind: "compute-jobs", from, to: this.jobsNamespace, serviceAccount: args.serviceAccountName, why },
         };

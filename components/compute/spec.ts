@@ -229,6 +229,8 @@ export function rayClusterSpec(input: RayClusterInput) {
  * with the platform's defaults: DAGs and users copy it and set `mainApplicationFile`. The defaults reach the job
  * through `sparkConfigMap` (the operator mounts it as SPARK_CONF_DIR).
  */
+export type SparkApplicationTemplate = ReturnType<typeof sparkApplicationTemplate>;
+
 export function sparkApplicationTemplate(args: { namespace: string; image: string; configMap: string; envFromSecrets: readonly string[]; podLabels: Record<string, string> }) {
     const pod = (cores: number, memory: string) => ({
         cores,

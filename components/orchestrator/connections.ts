@@ -12,6 +12,8 @@ export const connectionIds = {
     mlflow: "mlflow_default",
     /** The platform object store (S3 API on MinIO, GCS, or Azure Blob); also used for remote task logs. */
     objectStore: "object_store_default",
+    /** The compute jobs namespace (Kubernetes, in-cluster): `SparkKubernetesOperator(kubernetes_conn_id=...)`, RayJobs. */
+    compute: "compute_default",
 } as const;
 
 export interface TrinoEndpoint {
@@ -56,10 +58,17 @@ export type ObjectStoreEndpoint =
     | { readonly flavor: "gcs" }
     | { readonly flavor: "adls"; readonly accountName: string };
 
+/** Where Airflow's workers submit SparkApplications and RayJobs: in-cluster, as the worker ServiceAccount. */
+export interface ComputeEndpoint {
+    /** The jobs namespace, e.g. `ml-compute-jobs`. */
+    readonly namespace: string;
+}
+
 export interface PlatformEndpoints {
     readonly trino?: TrinoEndpoint;
     readonly kafka?: KafkaEndpoint;
     readonly mlflow?: MlflowEndpoint;
+    readonly compute?: ComputeEndpoint;
     readonly objectStore: ObjectStoreEndpoint;
 }
 
@@ -133,6 +142,10 @@ export function airflowConnections(endpoints: PlatformEndpoints): Record<string,
         // The HTTP hook uses a host that contains "://" as its whole base URL (scheme, port and path kept).
         const { login, password } = endpoints.mlflow;
         conns.push([connectionIds.mlflow, { conn_type: "http", host: url.href.replace(/\/$/, ""), ...(login ? { login, password } : {}) }]);
+    }
+    if (endpoints.compute) {
+        // The cncf.kubernetes hook reads `in_cluster` and `namespace` from extra (unprefixed since provider 5).
+        conns.push([connectionIds.compute, { conn_type: "kubernetes", extra: { in_cluster: true, namespace: endpoints.compute.namespace } }]);
     }
     conns.push([connectionIds.objectStore, objectStoreConnection(endpoints.objectStore)]);
     return Object.fromEntries(conns.map(([id, c]) => [connectionEnvVar(id), JSON.stringify(c)]));

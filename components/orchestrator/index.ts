@@ -78,6 +78,8 @@ function resolveArgs(args: OrchestratorArgs) {
  */
 /** The Airflow Variable (read from the environment) holding `{ model: inference URL }` for every served model. */
 export const MODELS_VARIABLE = "AIRFLOW_VAR_ML_PLATFORM_MODELS";
+/** The Airflow Variable holding the platform's SparkApplication (JSON) for DAGs to copy, when compute is on. */
+export const SPARK_APPLICATION_VARIABLE = "AIRFLOW_VAR_ML_PLATFORM_SPARK_APPLICATION";
 
 export class Orchestrator extends pulumi.ComponentResource implements OrchestratorOutputs, NetworkMember {
     public readonly namespace: pulumi.Output<string>;
@@ -258,6 +260,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         const jobs = args.connections?.jobs?.grantSubmitter(`${name}-jobs`, { namespace: client, serviceAccountName: sa.worker }, this);
         connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models, jobs);
         const mlflowEndpoint = mlflow && { url: mlflow.trackingUri, login: mlflow.username };
+        const computeEndpoint = jobs && { namespace: jobs.jobsNamespace };
         const kafkaEndpoint = kafka && { bootstrapServers: kafka.bootstrapServers, securityProtocol: kafka.securityProtocol, saslMechanism: kafka.saslMechanism, username: kafka.username, groupId: kafka.groupId };
         const connectionValues = pulumi
             .all([storeEndpoint, mlflow?.password, kafka?.password, kafka?.caCertificate])
@@ -266,11 +269,12 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                     trino,
                     kafka: kafkaEndpoint && { ...kafkaEndpoint, password: kafkaPassword, caCertificate },
                     mlflow: mlflowEndpoint && { ...mlflowEndpoint, password: mlflowPassword },
+                    compute: computeEndpoint,
                     objectStore,
                 }),
             );
         // Which connections exist is known now; only the object-store endpoint waits for the store's outputs.
-        const connectionVars = Object.keys(airflowConnections({ trino, kafka: kafkaEndpoint, mlflow: mlflowEndpoint, objectStore: { flavor: "gcs" } }));
+        const connectionVars = Object.keys(airflowConnections({ trino, kafka: kafkaEndpoint, mlflow: mlflowEndpoint, compute: computeEndpoint, objectStore: { flavor: "gcs" } }));
         secrets.push(
             createSecret(
                 `${name}-connections`,
@@ -281,6 +285,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                     data: {
                         ...Object.fromEntries(connectionVars.map((key) => [key, connectionValues.apply((c) => c[key])])),
                         ...(models ? { [MODELS_VARIABLE]: JSON.stringify(models.inferenceUrls) } : {}),
+                        ...(jobs ? { [SPARK_APPLICATION_VARIABLE]: jobs.sparkApplication.apply((app) => JSON.stringify(app)) } : {}),
                     },
                 },
                 parent,

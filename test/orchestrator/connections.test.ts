@@ -18,12 +18,19 @@ describe("orchestrator: Airflow connections to the platform", () => {
         trino: { host: "trino.ml-lakehouse.svc.cluster.local", catalog: "iceberg" },
         kafka: { bootstrapServers: "platform-kafka-bootstrap.ml-streaming.svc:9092" },
         mlflow: { url: "http://mlflow.ml-tracking.svc.cluster.local:5000/" },
+        compute: { namespace: "ml-compute-jobs" },
         objectStore: { flavor: "minio", s3Endpoint: "http://minio.ml-storage.svc.cluster.local:9000" },
     });
 
     it("defines one AIRFLOW_CONN_* variable per platform service, named by the platform's connection IDs", () => {
-        assert.deepEqual(Object.keys(all), ["AIRFLOW_CONN_TRINO_DEFAULT", "AIRFLOW_CONN_KAFKA_DEFAULT", "AIRFLOW_CONN_MLFLOW_DEFAULT", "AIRFLOW_CONN_OBJECT_STORE_DEFAULT"]);
-        assert.deepEqual(Object.values(connectionIds), ["trino_default", "kafka_default", "mlflow_default", "object_store_default"]);
+        assert.deepEqual(Object.keys(all), [
+            "AIRFLOW_CONN_TRINO_DEFAULT",
+            "AIRFLOW_CONN_KAFKA_DEFAULT",
+            "AIRFLOW_CONN_MLFLOW_DEFAULT",
+            "AIRFLOW_CONN_COMPUTE_DEFAULT",
+            "AIRFLOW_CONN_OBJECT_STORE_DEFAULT",
+        ]);
+        assert.deepEqual(Object.values(connectionIds), ["trino_default", "kafka_default", "mlflow_default", "object_store_default", "compute_default"]);
     });
 
     it("points Trino, Kafka and MLflow at their in-cluster endpoints", () => {
@@ -40,6 +47,10 @@ describe("orchestrator: Airflow connections to the platform", () => {
             "security.protocol": "PLAINTEXT",
         });
         assert.deepEqual(parse(all, "mlflow_default"), { conn_type: "http", host: "http://mlflow.ml-tracking.svc.cluster.local:5000" });
+    });
+
+    it("compute: the Kubernetes hook in-cluster (the worker's ServiceAccount) with the jobs namespace, no kubeconfig", () => {
+        assert.deepEqual(parse(all, "compute_default"), { conn_type: "kubernetes", extra: { in_cluster: true, namespace: "ml-compute-jobs" } });
     });
 
     it("gives the object store a connection per flavor that carries no credential", () => {
