@@ -100,6 +100,25 @@ export interface ValidationContext {
  * the kubeconfig file check.
  */
 export function parsePlatformConfig(raw: Raw, ctx: ValidationContext): PlatformConfig {
+    const { problems, parsed } = check(raw, ctx);
+    if (problems.length || !parsed.success) throw new ConfigError(ctx.stack, problems);
+    return parsed.data;
+}
+
+/**
+ * The same validation for `environment` and `cluster` alone (the cluster as a component of its own): the problems
+ * with those keys, by the same messages; the other sections' defaults fill the rest and are not reported on.
+ */
+export function parseClusterConfig(raw: { environment: unknown; cluster: unknown }, ctx: ValidationContext): Pick<PlatformConfig, "environment" | "cluster"> {
+    const { problems, withDefaults } = check(raw, ctx);
+    const own = problems.filter((p) => p.startsWith(`${NAMESPACE}:cluster`) || p.startsWith(`${NAMESPACE}:environment`) || p.startsWith(`${NAMESPACE}:kubeconfig`));
+    const result = platformConfigSchema.pick({ environment: true, cluster: true }).safeParse({ environment: withDefaults.environment, cluster: withDefaults.cluster });
+    if (own.length || !result.success) throw new ConfigError(ctx.stack, own);
+    return result.data;
+}
+
+/** Every problem, and the config with the environment's defaults merged under it. */
+function check(raw: Raw, ctx: ValidationContext) {
     const problems: string[] = [];
     for (const key of SECRET_KEYS) {
         if (key in raw) {
@@ -120,8 +139,8 @@ export function parsePlatformConfig(raw: Raw, ctx: ValidationContext): PlatformC
         withDefaults.cluster = mergeDefaults({ name: defaultClusterName(ctx.project, ctx.stack), ...defaults.cluster[provider] }, cluster);
     }
 
-    const result = platformConfigSchema.safeParse(withDefaults);
-    if (!result.success) problems.push(...result.error.issues.flatMap((issue) => describe(issue, withDefaults)));
+    const parsed = platformConfigSchema.safeParse(withDefaults);
+    if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => describe(issue, withDefaults)));
     problems.push(
         ...configRules(withDefaults, user, {
             kubeconfigSecretSet: ctx.kubeconfigSecretSet ?? false,
@@ -129,8 +148,7 @@ export function parsePlatformConfig(raw: Raw, ctx: ValidationContext): PlatformC
             fileExists: ctx.fileExists ?? ((p) => fs.existsSync(expandHome(p))),
         }),
     );
-    if (problems.length) throw new ConfigError(ctx.stack, [...new Set(problems)]);
-    return result.data!;
+    return { problems: [...new Set(problems)], withDefaults, parsed };
 }
 
 // Exported by the SDK's runtime but left out of its type declarations.
@@ -173,12 +191,15 @@ export function loadStackConfig(): StackConfig {
         allKeys: Object.keys(all),
     });
 
-    if (config.cluster.provider === "existing") {
-        const { kubeconfigPath } = config.cluster;
-        const kubeconfig = secretKubeconfig ?? pulumi.secret(fs.readFileSync(expandHome(kubeconfigPath!), "utf8"));
-        return { stack, config, secrets: { kubeconfig, alertsSecret } };
-    }
-    return { stack, config, secrets: { alertsSecret } };
+    return { stack, config, secrets: platformSecrets(config, { kubeconfig: secretKubeconfig, alertsSecret }) };
+}
+
+/** The secrets the platform is built with: an `existing` cluster's kubeconfig is the secret given, or its file read as a secret. */
+export function platformSecrets(config: Pick<PlatformConfig, "cluster">, given: { kubeconfig?: pulumi.Input<string>; alertsSecret?: pulumi.Input<string> }): StackConfig["secrets"] {
+    const alertsSecret = given.alertsSecret === undefined ? undefined : pulumi.secret(given.alertsSecret);
+    if (config.cluster.provider !== "existing") return { alertsSecret };
+    const kubeconfig = given.kubeconfig === undefined ? pulumi.secret(fs.readFileSync(expandHome(config.cluster.kubeconfigPath!), "utf8")) : pulumi.secret(given.kubeconfig);
+    return { kubeconfig, alertsSecret };
 }
 
 function expandHome(p: string): string {

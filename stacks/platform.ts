@@ -49,30 +49,45 @@ const KAFKA_NODE_PORTS = [30094, 30095];
 
 /** Maps the validated cluster config onto the Cluster component's args (secrets join here). */
 export function clusterArgs(config: PlatformConfig, secrets: StackConfig["secrets"]): ClusterArgs {
-    const cluster = config.cluster;
+    return clusterSettingsArgs(config.cluster, secrets.kubeconfig, { webhookPorts: expectedWebhookPorts(config), kindRegistry: config.components.streaming });
+}
+
+/**
+ * The Cluster component's args for a validated `cluster` setting, plus what only the workloads know: the admission
+ * webhook ports a private GKE control plane must reach, and whether kind's nodes resolve the in-cluster registry
+ * (Strimzi pushes the Connect image there).
+ */
+export function clusterSettingsArgs(
+    cluster: PlatformConfig["cluster"],
+    kubeconfig: pulumi.Output<string> | undefined,
+    workloads: { readonly webhookPorts?: readonly number[]; readonly kindRegistry?: boolean },
+): ClusterArgs {
     if (cluster.provider === "existing") {
         const { kubeconfigPath: _path, ...rest } = cluster;
-        return { ...rest, kubeconfig: secrets.kubeconfig! };
+        return { ...rest, kubeconfig: kubeconfig! };
     }
     if (cluster.provider === "gke") {
-        return { ...cluster, webhookPorts: expectedWebhookPorts(config) };
+        return { ...cluster, webhookPorts: workloads.webhookPorts };
     }
-    if (cluster.provider === "kind" && config.components.streaming) {
-        // Strimzi pushes the Connect image to an in-cluster registry the nodes' containerd must resolve.
+    if (cluster.provider === "kind" && workloads.kindRegistry) {
         const registry = kindRegistryContainerdConfig();
         return { ...cluster, registryHosts: { [registry.host]: registry.hostsToml }, extraPorts: KAFKA_NODE_PORTS };
     }
     return cluster;
 }
 
-/** Builds the platform of one stack from its validated config. */
-export function buildPlatform({ config, secrets }: StackConfig): Platform {
+/**
+ * Composes the platform from a validated config. `parent`: the component the platform's resources belong to when it is
+ * itself a component (the multi-language `Platform`); a stack passes none, so its URNs stay top-level.
+ */
+export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.Resource): Platform {
     const { environment, mirror } = config;
     const on = config.components;
     const onKind = config.cluster.provider === "kind";
 
-    const cluster = new Cluster("cluster", clusterArgs(config, secrets));
-    const k8s = { providers: [cluster.provider] };
+    const under = parent ? { parent } : {};
+    const cluster = new Cluster("cluster", clusterArgs(config, secrets), under);
+    const k8s = { ...under, providers: [cluster.provider] };
 
     // Data services first: cloud buckets and databases start in parallel with the cluster.
     const storage = new ObjectStorage("storage", objectStorageArgs(config, cluster, requiredBuckets(on)), k8s);
