@@ -26,7 +26,7 @@ const typeText = (type: ts.Type, checker: ts.TypeChecker) => {
 
 function isComponent(decl: ts.ClassDeclaration, checker: ts.TypeChecker): boolean {
     for (let t: ts.Type | undefined = checker.getTypeAtLocation(decl); t; ) {
-        const base = t.getBaseTypes?.()?.[0];
+        const base: ts.Type | undefined = t.getBaseTypes?.()?.[0];
         if (!base) return false;
         if (base.getSymbol()?.getName() === "ComponentResource") return true;
         t = base;
