@@ -186,15 +186,13 @@ export function imageRef(pin: ImagePin, mirror?: Mirror): string {
     return `${registry}/${pin.repository}:${pin.tag}${digest}`;
 }
 
-/** The `chart`/`version`/`repositoryOpts` triple for a `kubernetes.helm.v3.Release`, honouring a mirror. */
-export function chartSource(pin: ChartPin, mirror?: Mirror): {
-    chart: string;
-    version: string;
-    repositoryOpts: { repo: string };
-} {
-    return {
-        chart: pin.chart,
-        version: pin.version,
-        repositoryOpts: { repo: mirror?.chartRepository ?? pin.repository },
-    };
+/**
+ * The `chart`/`version`/`repositoryOpts` of a `kubernetes.helm.v3.Release`, honouring a mirror. Helm reads an `oci://`
+ * chart by reference (`oci://host/path/chart`), never through a repository index, so for an OCI upstream or an OCI
+ * mirror the chart is that reference and no `repositoryOpts` is set.
+ */
+export function chartSource(pin: ChartPin, mirror?: Mirror): { chart: string; version: string; repositoryOpts?: { repo: string } } {
+    const repo = mirror?.chartRepository ?? pin.repository;
+    if (repo.startsWith("oci://")) return { chart: `${repo.replace(/\/+$/, "")}/${pin.chart}`, version: pin.version };
+    return { chart: pin.chart, version: pin.version, repositoryOpts: { repo } };
 }

@@ -2,22 +2,12 @@
  * Pure Helm values and chart sources for KServe (CRDs, controller, serving runtimes) and metrics-server.
  * Images the charts pull are pinned by the chart versions; with a mirror, their registries are rewritten.
  */
-import { ChartPin, chartSource, imageRef, images, Mirror } from "../versions";
+import { imageRef, images, Mirror } from "../versions";
 import { containerResources as res } from "../common/kubernetes";
 import type { KserveResourcesValues, ServingRuntimeKey, KserveRuntimeConfigsValues } from "../charts/kserve";
 import type { MetricsServerValues } from "../charts/metricsServer";
 
 type Environment = "dev" | "prod";
-
-/**
- * `chartSource` for charts published to an OCI registry too: Helm reads `oci://` charts by reference
- * (`oci://host/path/chart`), never through a repository index, so no `repositoryOpts` may be set for them.
- */
-export function ociAwareChartSource(pin: ChartPin, mirror?: Mirror): { chart: string; version: string; repositoryOpts?: { repo: string } } {
-    const repo = mirror?.chartRepository ?? pin.repository;
-    if (repo.startsWith("oci://")) return { chart: `${repo.replace(/\/+$/, "")}/${pin.chart}`, version: pin.version };
-    return chartSource(pin, mirror);
-}
 
 /**
  * An image repository as a chart takes it (`kserve/sklearnserver`, `docker.io/seldonio/mlserver`), moved to the

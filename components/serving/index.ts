@@ -3,9 +3,9 @@ import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import { ANYWHERE, ClientNamespace, connect, Connected, ConnectionRecord, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
 import { ObjectStore, ObjectStoreAccess } from "../storage/types";
-import { ChartPin, charts, Mirror } from "../versions";
+import { ChartPin, charts, chartSource, Mirror } from "../versions";
 import type { MonitoringSource } from "../monitoring/source";
-import { kserveRuntimeValues, kserveValues, metricsServerValues, ociAwareChartSource } from "./charts";
+import { kserveRuntimeValues, kserveValues, metricsServerValues } from "./charts";
 import { ServingAlertThresholds, servingMonitoring } from "./monitoring";
 import {
     inferenceServiceManifest,
@@ -128,7 +128,7 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
             new k8s.helm.v3.Release(
                 `${name}-${suffix}`,
                 {
-                    ...ociAwareChartSource(chart, args.mirror),
+                    ...chartSource(chart, args.mirror),
                     name: releaseName,
                     namespace: releaseNamespace ?? controllerNs.metadata.name,
                     values,

@@ -11,13 +11,12 @@ import {
     metricsServerValues,
     mirroredImageRepository,
     mlflowArtifactPath,
-    ociAwareChartSource,
     resolveModels,
     resolveStorageUri,
     Serving,
     ServingArgs,
 } from "../../components/serving";
-import { charts } from "../../components/versions";
+import { charts, chartSource } from "../../components/versions";
 import { footprint } from "../../stacks/footprint";
 import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
 import { ADLS_ACCOUNT, AZURE_CLIENT_ID, allStrings, fakeObjectStore, GCP_PROJECT } from "../tracking/fakes";
@@ -172,16 +171,23 @@ describe("serving: KServe charts", () => {
         assert.equal((metricsServerValues("dev", mirror) as any).image.repository, "registry.corp/mirror/metrics-server/metrics-server");
     });
 
-    it("installs OCI charts by reference and HTTP charts through their repository", () => {
-        assert.deepEqual(ociAwareChartSource(charts.kserveCrd), { chart: "oci://ghcr.io/kserve/charts/kserve-crd", version: "v0.20.0" });
-        assert.deepEqual(ociAwareChartSource(charts.metricsServer), {
+    it("installs OCI charts by reference and HTTP charts through their repository, upstream or mirrored", () => {
+        assert.deepEqual(chartSource(charts.kserveCrd), { chart: "oci://ghcr.io/kserve/charts/kserve-crd", version: "v0.20.0" });
+        assert.deepEqual(chartSource(charts.metricsServer), {
             chart: "metrics-server",
             version: "3.13.1",
             repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" },
         });
-        assert.deepEqual(ociAwareChartSource(charts.kserveResources, { chartRepository: "oci://registry.corp/charts/" }), {
+        assert.deepEqual(chartSource(charts.kserveResources, { chartRepository: "oci://registry.corp/charts/" }), {
             chart: "oci://registry.corp/charts/kserve-resources",
             version: "v0.20.0",
+        });
+        // Every chart follows an OCI mirror by reference, and an HTTP mirror through its index, whatever its upstream.
+        assert.deepEqual(chartSource(charts.trino, { chartRepository: "oci://registry.corp/charts" }), { chart: "oci://registry.corp/charts/trino", version: charts.trino.version });
+        assert.deepEqual(chartSource(charts.kserveCrd, { chartRepository: "https://charts.corp/mirror" }), {
+            chart: "kserve-crd",
+            version: "v0.20.0",
+            repositoryOpts: { repo: "https://charts.corp/mirror" },
         });
     });
 
