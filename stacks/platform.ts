@@ -133,7 +133,7 @@ export function buildPlatform({ config, secrets }: StackConfig): Platform {
               "serving",
               {
                   environment,
-                  certManager: certs.release,
+                  certManager: certs.release ?? "preinstalled",
                   objectStore: storage,
                   mirror,
                   models: config.serving.models,
