@@ -266,6 +266,8 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
                     annotations: {
                         "serving.kserve.io/s3-endpoint": endpoint.apply((u) => u.host),
                         "serving.kserve.io/s3-usehttps": endpoint.apply((u) => (u.protocol === "https:" ? "1" : "0")),
+                        // An existing S3-compatible store's region (MinIO accepts any, so the in-cluster one sets none).
+                        ...(store.s3Region ? { "serving.kserve.io/s3-region": store.s3Region } : {}),
                     },
                 },
             },

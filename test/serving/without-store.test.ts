@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
-import { InferenceServiceSpec, Serving, ServingArgs } from "../../components";
+import { InferenceServiceSpec, ObjectStorage, Serving, ServingArgs } from "../../components";
 import { runProgram } from "../harness";
 
 const publicModels: InferenceServiceSpec[] = [
@@ -45,5 +45,28 @@ describe("Serving without a platform object store", async () => {
             });
             assert.deepEqual(bad.resources.filter((r) => r.type !== "pulumi:providers:kubernetes"), []);
         }
+    });
+});
+
+describe("Serving on an existing S3-compatible store", () => {
+    it("the models' copy of the store's credential carries KServe's endpoint, HTTPS and region annotations", async () => {
+        const run = await runProgram(() => {
+            const opts = { providers: [new k8s.Provider("k8s", { kubeconfig: "{}" })] };
+            const store = new ObjectStorage(
+                "storage",
+                {
+                    flavor: "minio",
+                    existing: { endpoint: "https://s3.eu-west-1.amazonaws.com", region: "eu-west-1", buckets: { mlflow: "team-a-mlflow" }, credentials: { namespace: "s", name: "k" } },
+                },
+                opts,
+            );
+            return new Serving("serving", { environment: "dev", certManager: "preinstalled", objectStore: store, models: [{ name: "churn", modelFormat: "sklearn", storageUri: "mlflow-artifacts:/1/models/m-1/artifacts" }] }, opts);
+        });
+        assert.deepEqual(run.one("kubernetes:core/v1:SecretPatch").inputs.metadata.annotations, {
+            "serving.kserve.io/s3-endpoint": "s3.eu-west-1.amazonaws.com",
+            "serving.kserve.io/s3-usehttps": "1",
+            "serving.kserve.io/s3-region": "eu-west-1",
+        });
+        assert.equal(run.one("kubernetes:serving.kserve.io/v1beta1:InferenceService").inputs.spec.predictor.model.storageUri, "s3://team-a-mlflow/1/models/m-1/artifacts");
     });
 });
