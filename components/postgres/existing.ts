@@ -61,6 +61,11 @@ export function validateExistingPostgres(name: string, args: ExistingPostgresArg
     const fail = (arg: string, value: unknown, expected: string) => {
         throw new Error(`PostgresServer "${name}": ${arg} ${JSON.stringify(value)}: expected ${expected}`);
     };
+    const allowed = ["flavor", "host", "port", "sslMode", "adminSecret", "admin", "namespace", "peer", "mirror", "kubernetesProvider"];
+    const unused = Object.keys(args).filter((k) => (args as unknown as Record<string, unknown>)[k] !== undefined && !allowed.includes(k));
+    if (unused.length) {
+        throw new Error(`PostgresServer "${name}": ${unused.join(", ")} would not be used by flavor "existing"; expected only ${allowed.join(", ")}`);
+    }
     if (typeof args.host !== "string" || !(IPV4.test(args.host) || HOSTNAME.test(args.host))) fail("host", args.host, "a DNS name or an IPv4 address, without scheme or port");
     if (args.port !== undefined && !(Number.isInteger(args.port) && args.port > 0 && args.port < 65536)) fail("port", args.port, "an integer 1-65535");
     if (!["disable", "require"].includes(args.sslMode)) fail("sslMode", args.sslMode, '"require" or "disable"');

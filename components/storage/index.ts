@@ -75,6 +75,12 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
             if ((args as { buckets?: unknown }).buckets !== undefined) {
                 throw new Error(`ObjectStorage "${name}": buckets (to create) and existing were both given; an existing store takes its buckets as existing.buckets`);
             }
+            const unused = Object.keys(args).filter((k) => (args[k as keyof typeof args] as unknown) !== undefined && !EXISTING_ARGS[args.flavor].includes(k));
+            if (unused.length) {
+                throw new Error(
+                    `ObjectStorage "${name}": ${unused.join(", ")} configure a store the component creates and would not be used with existing; expected only ${EXISTING_ARGS[args.flavor].join(", ")}`,
+                );
+            }
             build = existingParts(name, args);
         } else {
             validateBucketNames(args.buckets);
@@ -116,6 +122,13 @@ export class ObjectStorage extends pulumi.ComponentResource implements ObjectSto
         };
     }
 }
+
+/** What each flavor's `existing` form takes; anything else configures a store the component would create. */
+const EXISTING_ARGS: Record<ObjectStoreFlavor, readonly string[]> = {
+    minio: ["flavor", "existing", "kubernetesProvider"],
+    gcs: ["flavor", "existing", "gcp", "namePrefix"],
+    adls: ["flavor", "existing", "azure", "namePrefix"],
+};
 
 type ExistingStoreArgs = ExistingS3ObjectStorageArgs | ExistingGcsObjectStorageArgs | ExistingAdlsObjectStorageArgs;
 const isExisting = (args: ObjectStorageArgs): args is ExistingStoreArgs => args.existing !== undefined;

@@ -72,6 +72,7 @@ describe("PostgresServer flavor existing: a server by host, port and admin Secre
             [{ adminSecret: { namespace: "dba", name: "pg-admin", passwordKey: "pass word" } }, /adminSecret\.passwordKey "pass word": expected a Secret key/],
             [{ namespace: "dba" }, /namespace "dba": expected a namespace the component creates, not adminSecret's own/],
             [{ admin: "root" }, /admin "root": expected "managed" or "superuser"/],
+            [{ environment: "prod", instanceName: "pg" }, /environment, instanceName would not be used by flavor "existing"; expected only flavor, host/],
             [{ flavor: "rds" }, /flavor "rds": expected "in-cluster", "cloudsql", "flexible" or "existing"/],
         ];
         for (const [patch, error] of cases) {
