@@ -37,11 +37,14 @@ export type ObjectStorageArgs =
     | ExistingAdlsObjectStorageArgs;
 
 /**
- * The platform's object storage: MinIO in the cluster (dev), GCS buckets (GKE) or an ADLS Gen2 account (AKS).
- * Consumers take it as an {@link ObjectStore} and call `grantAccess` for their ServiceAccount.
+ * The platform's object storage: MinIO in the cluster (dev), GCS buckets (GKE) or an ADLS Gen2 account (AKS), or
+ * with `existing` a store you already have (GCS buckets, an ADLS account's containers, an S3-compatible endpoint),
+ * of which nothing is created. Consumers take it as an {@link ObjectStore} and call `grantAccess` for their
+ * ServiceAccount.
  *
- * MinIO needs the Kubernetes provider (`opts.providers`); GCS and ADLS create only cloud resources and depend on
- * the cluster's network and identity info, not on the cluster being ready, so they are created alongside it.
+ * Flavor `minio` (created or existing) needs the Kubernetes provider (`opts.providers`); GCS and ADLS create only
+ * cloud resources and depend on the cluster's network and identity info, not on the cluster being ready, so they
+ * are created alongside it.
  */
 export class ObjectStorage extends pulumi.ComponentResource implements ObjectStore, NetworkMember {
     public readonly flavor: ObjectStoreFlavor;
