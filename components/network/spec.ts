@@ -132,6 +132,19 @@ export function connect(member: { flows: Flow[]; connections: ConnectionRecord[]
     }
 }
 
+/**
+ * The NetworkPolicy peer of a server the platform does not run, from its host: the address itself for an IPv4
+ * (`/32`); the pods of its namespace for a Service name (`<service>.<namespace>.svc[.<cluster domain>]`), since
+ * Cilium's `ipBlock` never matches pods; any address otherwise (a DNS name outside the cluster: NetworkPolicy cannot
+ * name one).
+ */
+export function peerOfHost(host: string): Cidr | UnmanagedPods {
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return { cidr: `${host}/32` };
+    const service = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\..+)?$/.exec(host);
+    if (service) return { unmanagedNamespace: service[2] };
+    return ANYWHERE;
+}
+
 export const isNamespace = (p: Peer): p is string => typeof p === "string";
 export const isEntity = (p: Peer): p is Entity => typeof p === "object" && "entity" in p;
 export const isUnmanaged = (p: Peer): p is UnmanagedPods => typeof p === "object" && "unmanagedNamespace" in p;

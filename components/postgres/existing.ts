@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, createSecret, KubernetesTargetArgs } from "../common/kubernetes";
-import { ANYWHERE, Cidr } from "../network/spec";
+import { Cidr, peerOfHost, UnmanagedPods } from "../network/spec";
 import { imageRef, images, Mirror } from "../versions";
 import { PostgresParts } from "./common";
 import { adminSecretKeys, POSTGRES_PORT } from "./spec";
@@ -43,10 +43,11 @@ export interface ExistingPostgresArgs extends KubernetesTargetArgs {
     /** Namespace of the admin copy and the provisioning Jobs; the component creates it. Default `ml-postgres`. */
     readonly namespace?: string;
     /**
-     * NetworkPolicy destination of every flow to the server. Default: the host's address when it is an IP (`/32`),
-     * otherwise any address on the port (NetworkPolicy cannot name a DNS name; give the server's subnet here).
+     * NetworkPolicy destination of every flow to the server. Default: the host's address when it is an IP (`/32`);
+     * the pods of its namespace when it is a Service name (`<service>.<namespace>.svc...`); otherwise any address on
+     * the port (NetworkPolicy cannot name a DNS name: give the server's subnet here, or its pods by labels).
      */
-    readonly peer?: Cidr;
+    readonly peer?: Cidr | UnmanagedPods;
     /** Registry mirror for the psql image of the provisioning Jobs. */
     readonly mirror?: Mirror;
 }
@@ -79,7 +80,10 @@ export function validateExistingPostgres(name: string, args: ExistingPostgresArg
     if (args.namespace !== undefined && args.namespace === ref.namespace) {
         fail("namespace", args.namespace, `a namespace the component creates, not adminSecret's own ("${ref.namespace}")`);
     }
-    if (args.peer && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(args.peer.cidr)) fail("peer.cidr", args.peer.cidr, 'an IPv4 CIDR such as "10.60.0.0/20"');
+    if (args.peer && "cidr" in args.peer && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(args.peer.cidr)) fail("peer.cidr", args.peer.cidr, 'an IPv4 CIDR such as "10.60.0.0/20"');
+    if (args.peer && "unmanagedNamespace" in args.peer && !K8S_NAME.test(args.peer.unmanagedNamespace)) {
+        fail("peer.unmanagedNamespace", args.peer.unmanagedNamespace, "the namespace of the server's pods");
+    }
 }
 
 export function existingPostgres(name: string, args: ExistingPostgresArgs, parent: pulumi.Resource): PostgresParts {
@@ -114,7 +118,7 @@ export function existingPostgres(name: string, args: ExistingPostgresArgs, paren
         provisioner: {
             namespace: namespaceName,
             namespaceResource: namespace,
-            peer: args.peer ?? (IPV4.test(args.host) ? { cidr: `${args.host}/32` } : ANYWHERE),
+            peer: args.peer ?? peerOfHost(args.host),
             adminSecretName,
             admin: args.admin ?? "managed",
             host,

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createSecret, KubernetesTargetArgs } from "../common/kubernetes";
-import { ANYWHERE, Cidr, Flow } from "../network/spec";
+import { Cidr, Flow, peerOfHost, UnmanagedPods } from "../network/spec";
 import { joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
 import { kubernetesName, validateExistingBuckets } from "./names";
 import { ObjectStoreGrant } from "./types";
@@ -41,19 +41,19 @@ export interface ExistingS3ObjectStorageArgs extends KubernetesTargetArgs {
             readonly access?: "read" | "readwrite";
         };
         /**
-         * NetworkPolicy destination of the clients' flows. Default: the endpoint's address when it is an IP
-         * (`/32`), otherwise any address on the endpoint's port (NetworkPolicy cannot name a DNS name).
+         * NetworkPolicy destination of the clients' flows. Default: the endpoint's address when it is an IP (`/32`);
+         * the pods of its namespace for a Service name (`<service>.<namespace>.svc...`); otherwise any address on
+         * the endpoint's port (NetworkPolicy cannot name a DNS name).
          */
-        readonly peer?: Cidr;
+        readonly peer?: Cidr | UnmanagedPods;
     };
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** The endpoint's URL, port and NetworkPolicy peer; throws, naming the arg, on anything that is not an http(s) URL. */
-export function s3EndpointTarget(endpoint: string, peer?: Cidr): { url: URL; port: number; peer: Cidr } {
+export function s3EndpointTarget(endpoint: string, peer?: Cidr | UnmanagedPods): { url: URL; port: number; peer: Cidr | UnmanagedPods } {
     let url: URL;
     try {
         url = new URL(endpoint);
@@ -64,10 +64,10 @@ export function s3EndpointTarget(endpoint: string, peer?: Cidr): { url: URL; por
         throw new Error(`ObjectStorage minio: existing.endpoint "${endpoint}": expected http(s)://host[:port] without a path, query or credentials`);
     }
     const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-    if (peer && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(peer.cidr)) {
+    if (peer && "cidr" in peer && !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(peer.cidr)) {
         throw new Error(`ObjectStorage minio: existing.peer.cidr "${peer.cidr}": expected an IPv4 CIDR such as "10.20.0.0/16"`);
     }
-    return { url, port, peer: peer ?? (IPV4.test(url.hostname) ? { cidr: `${url.hostname}/32` } : ANYWHERE) };
+    return { url, port, peer: peer ?? peerOfHost(url.hostname) };
 }
 
 /** Decodes one key of a read Secret; fails the update, naming the Secret and key, when the key is missing. */

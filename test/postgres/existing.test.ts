@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PostgresServer, PostgresServerArgs } from "../../components";
+import { networkPolicies, PostgresServer, PostgresServerArgs } from "../../components";
 import { mockSecretValue, runProgram, unwrap } from "../harness";
 import { Consumer, containersOf, newProvider, outputs } from "../storage/fixtures";
 import { clientNs } from "../fakes";
@@ -61,6 +61,11 @@ describe("PostgresServer flavor existing: a server by host, port and admin Secre
         const peer = await runProgram(program({ ...args, host: "pg.corp.example.com", peer: { cidr: "10.60.0.0/20" } } as PostgresServerArgs), { outputs });
         assert.deepEqual(peer.result.db.flows[0].to, { cidr: "10.60.0.0/20" });
         assert.equal(peer.result.postgres.sslMode, "require");
+        // A server in the cluster, in a namespace the platform does not manage: its pods, since ipBlock never matches pods on Cilium.
+        const inCluster = await runProgram(program({ ...args, host: "pg.team-db.svc.cluster.local", sslMode: "disable" } as PostgresServerArgs), { outputs });
+        assert.deepEqual(inCluster.result.db.flows[0].to, { unmanagedNamespace: "team-db" });
+        const egress: any = networkPolicies(["ml-tracking"], inCluster.result.db.flows).find((p) => p.metadata.name === "egress-team-db-6432")!;
+        assert.deepEqual(egress.spec.egress[0].to, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "team-db" } } }]);
     });
 
     it("bad input fails before anything is registered, naming the arg, the value and what was expected", async () => {
