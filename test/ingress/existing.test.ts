@@ -74,6 +74,22 @@ describe("cert-manager and ingress already installed: used, not installed", asyn
         assert.equal(traefik.one("kubernetes:networking.k8s.io/v1:Ingress").inputs.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"], "ml-lakehouse-trino-auth@kubernetescrd");
     });
 
+    it("an existing cert-manager self-checking through the platform's Traefik: the ingress namespace lets its controller pods in", async () => {
+        const mixed = await runProgram(
+            program({ environment: "prod", existing: { clusterIssuer: "letsencrypt", namespace: "cert-manager", acmeHttp01: true } }, (certs) => ({
+                environment: "prod",
+                domain: "ml.corp.example.com",
+                clusterIssuer: certs.clusterIssuer,
+                http01Solver: certs.http01Solver,
+            })),
+        );
+        assert.deepEqual(mixed.byType("kubernetes:helm.sh/v3:Release").map((r) => r.inputs.name), ["traefik"]);
+        const selfCheck: any = networkPolicies(["ml-ingress", "ml-tracking"], mixed.result.ingress.flows).find((p) => p.metadata.name === "ingress-from-cert-manager-8000")!;
+        assert.deepEqual(selfCheck.spec.ingress[0].from, [
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cert-manager" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "cert-manager" } } },
+        ]);
+    });
+
     it("bad input fails before anything is registered, naming the arg, the value and what was expected", async () => {
         const cases: [() => unknown, RegExp][] = [
             [() => new CertManager("c", { environment: "prod", existing: { clusterIssuer: "Lets Encrypt", namespace: "cert-manager" } }), /existing\.clusterIssuer "Lets Encrypt": expected the name of a ClusterIssuer/],
