@@ -148,7 +148,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
               "serving",
               {
                   environment,
-                  certManager: certs.release,
+                  certManager: certs.release ?? "preinstalled",
                   objectStore: storage,
                   mirror,
                   models: config.serving.models,

@@ -154,6 +154,7 @@ const defaultHosts: Record<PostgresFlavor, string> = {
     "in-cluster": "postgres.ml-data.svc.cluster.local",
     cloudsql: "10.20.0.5",
     flexible: "mlp-prod-pg.postgres.database.azure.com",
+    existing: "pg.corp.example.com",
 };
 
 export const DEFAULT_DB_PASSWORD = "FAKE-DB-PASSWORD";

@@ -102,9 +102,20 @@ const defaultOutputs: Record<string, (inputs: any, name: string) => Record<strin
 /** The PEM a read Secret's `ca.crt` holds, naming the Secret read (`namespace/name`). */
 export const mockCaCertificate = (id: string) => `-----BEGIN CERTIFICATE-----\nMOCK CA of ${id}\n-----END CERTIFICATE-----\n`;
 
+/** The value a read Secret (`namespace/name`) holds under `key`, other than `ca.crt`. */
+export const mockSecretValue = (id: string, key: string) => `mock-${key}-of-${id}`;
+
 /** What reading an existing object finds, by type token. */
 const readResults: Record<string, (id: string) => Record<string, unknown>> = {
-    "kubernetes:core/v1:Secret": (id) => ({ data: { "ca.crt": Buffer.from(mockCaCertificate(id)).toString("base64") } }),
+    // A CA (Strimzi's cluster CA), and the keys an existing credential Secret (S3 keys, a Postgres admin) carries.
+    "kubernetes:core/v1:Secret": (id) => ({
+        data: Object.fromEntries(
+            Object.entries({
+                "ca.crt": mockCaCertificate(id),
+                ...Object.fromEntries(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "username", "password"].map((k) => [k, mockSecretValue(id, k)])),
+            }).map(([k, v]) => [k, Buffer.from(v).toString("base64")]),
+        ),
+    }),
 };
 
 const invokeResults: Record<string, (args: any) => Record<string, unknown>> = {

@@ -11,6 +11,11 @@ export * from "./spec";
 
 export interface CertManagerArgs extends KubernetesTargetArgs {
     readonly environment: "dev" | "prod";
+    /**
+     * cert-manager is already installed (bring your own): install nothing, create no ClusterIssuer, and hand out the
+     * existing one to the ingress's routes. Not with `issuer`, `ingressClassName`, `namespace` or `mirror`.
+     */
+    readonly existing?: ExistingCertManager;
     /** Create a ClusterIssuer for the platform's routes. Omit where nothing needs public certificates (kind). */
     readonly issuer?: IssuerSpec;
     /** IngressClass answering ACME HTTP-01 challenges. Default `ml-platform`. */
@@ -20,20 +25,50 @@ export interface CertManagerArgs extends KubernetesTargetArgs {
     readonly mirror?: Mirror;
 }
 
-/** cert-manager (CRDs included) and, optionally, the platform's ClusterIssuer. */
+/** An installed cert-manager the platform uses without managing it. */
+export interface ExistingCertManager {
+    /** The ClusterIssuer the platform's routes get their certificates from. */
+    readonly clusterIssuer: string;
+    /** cert-manager's namespace, e.g. `cert-manager`. The platform writes no policy there. */
+    readonly namespace: string;
+    /**
+     * The issuer solves ACME HTTP-01 challenges through the platform's ingress: its controller pods (labels in
+     * `controllerPods`, default `app.kubernetes.io/name: cert-manager`) self-check each challenge through it, and
+     * the solver pods in each route's namespace must be reachable from the ingress. Default false.
+     */
+    readonly acmeHttp01?: boolean;
+    readonly controllerPods?: Readonly<Record<string, string>>;
+}
+
 /** Set when the ClusterIssuer solves ACME HTTP-01 through the ingress: cert-manager, in `namespace`, self-checks each challenge through it. */
 export interface Http01Solver {
     readonly namespace: string;
+    /** Present when cert-manager was installed outside the platform: its controller's pods there. */
+    readonly unmanagedPods?: Readonly<Record<string, string>>;
 }
 
+const K8S_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+function validateExisting(name: string, args: CertManagerArgs): void {
+    const e = args.existing!;
+    const given = (["issuer", "ingressClassName", "namespace", "mirror"] as const).filter((k) => args[k] !== undefined);
+    if (given.length) throw new Error(`CertManager "${name}": existing is given, so ${given.join(", ")} would not be used; drop ${given.length > 1 ? "them" : "it"}`);
+    if (!K8S_NAME.test(e.clusterIssuer ?? "")) throw new Error(`CertManager "${name}": existing.clusterIssuer ${JSON.stringify(e.clusterIssuer)}: expected the name of a ClusterIssuer`);
+    if (!K8S_NAME.test(e.namespace ?? "")) throw new Error(`CertManager "${name}": existing.namespace ${JSON.stringify(e.namespace)}: expected a namespace name`);
+}
+
+/** cert-manager (CRDs included) and, optionally, the platform's ClusterIssuer; or one already installed (`existing`). */
 export class CertManager extends pulumi.ComponentResource implements NetworkMember {
-    /** Depend on this before creating Certificates, Issuers or anything whose webhook cert-manager serves. */
-    public readonly release: k8s.helm.v3.Release;
+    /**
+     * Depend on this before creating Certificates, Issuers or anything whose webhook cert-manager serves. Absent
+     * when cert-manager was already installed (`existing`): pass `"preinstalled"` to Serving.
+     */
+    public readonly release?: k8s.helm.v3.Release;
     /** Name of the ClusterIssuer, when one was requested. */
     public readonly clusterIssuer?: string;
     public readonly namespace: string;
-    /** The controller's certificate metrics and alerts, for `Monitoring`'s `sources`. */
-    public readonly monitoring: MonitoringSource;
+    /** The controller's certificate metrics and alerts, for `Monitoring`'s `sources`; absent for an existing cert-manager. */
+    public readonly monitoring?: MonitoringSource;
     public readonly namespaces: string[];
     /** The controller, its webhook, and the ACME server and self-check when the issuer is ACME. */
     public readonly flows: Flow[];
@@ -43,8 +78,21 @@ export class CertManager extends pulumi.ComponentResource implements NetworkMemb
     public readonly connections: ConnectionRecord[] = [];
 
     constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+        if (args.existing) validateExisting(name, args);
         requireKubernetesProvider(`CertManager "${name}"`, args, opts);
         super("mlplatform:certmanager:CertManager", name, {}, opts);
+        if (args.existing) {
+            // Already installed: its namespace, webhook and ACME traffic are its owner's; the platform only refers to it.
+            this.namespace = args.existing.namespace;
+            this.clusterIssuer = args.existing.clusterIssuer;
+            this.namespaces = [];
+            this.flows = [];
+            if (args.existing.acmeHttp01) {
+                this.http01Solver = { namespace: this.namespace, unmanagedPods: args.existing.controllerPods ?? { "app.kubernetes.io/name": "cert-manager" } };
+            }
+            this.registerOutputs({ namespace: this.namespace, clusterIssuer: this.clusterIssuer });
+            return;
+        }
         this.namespace = args.namespace ?? "cert-manager";
         this.monitoring = certManagerMonitoring(this.namespace);
         this.namespaces = [this.namespace];

@@ -152,7 +152,9 @@ export class Compute extends pulumi.ComponentResource implements JobRunner, Netw
         connect(this, sparkAccess, metastore);
         const storage: pulumi.Output<StorageSpec> =
             store.flavor === "minio"
-                ? store.s3Endpoint!.apply((s3Endpoint): StorageSpec => ({ flavor: "minio", s3Endpoint, region: MINIO_REGION }))
+                ? pulumi
+                      .all([store.s3Endpoint!, store.s3Region ?? MINIO_REGION])
+                      .apply(([s3Endpoint, region]): StorageSpec => ({ flavor: "minio", s3Endpoint, region }))
                 : pulumi.output<StorageSpec>({ flavor: store.flavor });
         const eventLogDir = pulumi.all([storage, store.uri(eventLogBucket, "events")]).apply(([s, uri]) => eventLogUri(s, uri.endsWith("/") ? uri : `${uri}/`));
         const props = pulumi

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { createNamespace, createSecret, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import type { Http01Solver } from "../certmanager";
-import { ConnectionRecord, Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
+import { ConnectionRecord, Flow, NetworkMember, Peer, toApiServer, WebUi } from "../network/spec";
 import { chartSource, charts, Mirror } from "../versions";
 import { Exposure, routeManifest, routeUrl, TRAEFIK_PODS, TRAEFIK_PORTS, traefikValues } from "./spec";
 import type { MonitoringSource } from "../monitoring/source";
@@ -11,8 +11,31 @@ import { traefikMonitoring } from "./monitoring";
 
 export * from "./spec";
 
+/** An ingress controller already installed in the cluster, which the platform uses without managing it. */
+export interface ExistingIngressController {
+    /** Its IngressClass, e.g. `traefik` or `nginx`. */
+    readonly className: string;
+    /** Its namespace. The platform writes no policy there (its owner governs it). */
+    readonly namespace: string;
+    /** Labels of its pods: the routes' destinations let only them in. */
+    readonly pods: Readonly<Record<string, string>>;
+    /**
+     * `traefik`: routes get Traefik's router annotations, and UIs without a login get a basic-auth Middleware.
+     * `other`: plain Ingress objects (with cert-manager's annotation); a UI without its own login is refused,
+     * since the platform cannot put a login in front of it. Default `other`.
+     */
+    readonly controller?: "traefik" | "other";
+    /** The container port its pods serve plain HTTP on (ACME HTTP-01 self-checks). Default 80 (ingress-nginx; Traefik's chart uses 8000). */
+    readonly httpPort?: number;
+}
+
 export interface IngressArgs extends KubernetesTargetArgs {
     readonly environment: "dev" | "prod";
+    /**
+     * An ingress controller already installed (bring your own): install nothing, route through it. `exposure` then
+     * says only whether routes are HTTPS (anything but `kind`); `namespace` and `mirror` are not taken.
+     */
+    readonly existing?: ExistingIngressController;
     /** See {@link Exposure}. Default: `kind` in dev, `public` in prod. */
     readonly exposure?: Exposure;
     /** DNS zone of the UIs: `<ui>.<domain>`. Default `localtest.me` (resolves to 127.0.0.1) on kind. */
@@ -44,6 +67,22 @@ export interface ExposedRoute {
     readonly basicAuth?: { readonly username: string; readonly password: pulumi.Output<string> };
 }
 
+const K8S_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+function validateExisting(name: string, args: IngressArgs): void {
+    const e = args.existing!;
+    const fail = (arg: string, value: unknown, expected: string) => {
+        throw new Error(`Ingress ${name}: ${arg} ${JSON.stringify(value)}: expected ${expected}`);
+    };
+    const given = (["namespace", "mirror"] as const).filter((k) => args[k] !== undefined);
+    if (given.length) throw new Error(`Ingress ${name}: existing is given, so ${given.join(", ")} would not be used; drop ${given.length > 1 ? "them" : "it"}`);
+    if (!K8S_NAME.test(e.className ?? "")) fail("existing.className", e.className, "the name of an IngressClass");
+    if (!K8S_NAME.test(e.namespace ?? "")) fail("existing.namespace", e.namespace, "the controller's namespace");
+    if (!e.pods || typeof e.pods !== "object" || Object.keys(e.pods).length === 0) fail("existing.pods", e.pods, "the labels of the controller's pods, e.g. { \"app.kubernetes.io/name\": \"ingress-nginx\" }");
+    if (e.controller !== undefined && !["traefik", "other"].includes(e.controller)) fail("existing.controller", e.controller, '"traefik" or "other"');
+    if (e.httpPort !== undefined && !(Number.isInteger(e.httpPort) && e.httpPort > 0 && e.httpPort < 65536)) fail("existing.httpPort", e.httpPort, "an integer 1-65535");
+}
+
 /** cert-manager's ACME HTTP-01 solver pods: their label and port. */
 const ACME_SOLVER_PODS = { "acme.cert-manager.io/http01-solver": "true" } as const;
 const ACME_SOLVER_PORT = 8089;
@@ -51,9 +90,10 @@ const ACME_SOLVER_PORT = 8089;
 /** The platform's ingress controller (Traefik) and the routes to every UI. */
 export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     public readonly namespace: string;
-    /** Traefik's request metrics and alerts, for `Monitoring`'s `sources`. */
-    public readonly monitoring: MonitoringSource;
-    public readonly className = "ml-platform";
+    /** Traefik's request metrics and alerts, for `Monitoring`'s `sources`; absent for an existing controller. */
+    public readonly monitoring?: MonitoringSource;
+    /** The IngressClass of every route: `ml-platform`, or the existing controller's. */
+    public readonly className: string;
     public readonly domain: string;
     public readonly tls: boolean;
     public readonly namespaces: string[];
@@ -63,11 +103,15 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     /** It connects to nothing as a client (its routes are flows). */
     public readonly connections: ConnectionRecord[] = [];
     private readonly clusterIssuer?: string;
-    private readonly controller: k8s.helm.v3.Release;
+    /** Traefik's release; absent for an existing controller. */
+    private readonly controller?: k8s.helm.v3.Release;
+    /** Whether routes may use Traefik's annotations and Middleware. */
+    private readonly traefik: boolean;
+    /** The controller's end of every route's flow: its namespace, or its pods in a namespace the platform does not manage. */
+    private readonly controllerPeer: Peer;
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
-        requireKubernetesProvider(`Ingress "${name}"`, args, opts);
-        super("mlplatform:ingress:Ingress", name, {}, opts);
+        if (args.existing) validateExisting(name, args);
         const exposure = args.exposure ?? (args.environment === "dev" ? "kind" : "public");
         if (exposure !== "kind" && !args.clusterIssuer) {
             throw new Error(`Ingress ${name}: exposure "${exposure}" serves HTTPS only and needs clusterIssuer (a cert-manager ClusterIssuer name)`);
@@ -75,12 +119,31 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
         if (exposure !== "kind" && !args.domain) {
             throw new Error(`Ingress ${name}: exposure "${exposure}" needs a domain for the UIs' hostnames`);
         }
-        this.namespace = args.namespace ?? "ml-ingress";
-        this.monitoring = traefikMonitoring(this.namespace);
+        requireKubernetesProvider(`Ingress "${name}"`, args, opts);
+        super("mlplatform:ingress:Ingress", name, {}, opts);
         this.domain = args.domain ?? "localtest.me";
         this.tls = exposure !== "kind";
         this.clusterIssuer = this.tls ? args.clusterIssuer : undefined;
         this.http01Solver = this.tls ? args.http01Solver : undefined;
+        if (args.existing) {
+            const e = args.existing;
+            this.namespace = e.namespace;
+            this.className = e.className;
+            this.traefik = e.controller === "traefik";
+            this.controllerPeer = { unmanagedNamespace: e.namespace, pods: e.pods };
+            this.namespaces = [];
+            this.flows = [];
+            if (this.http01Solver && !this.http01Solver.unmanagedPods) {
+                this.flows.push({ from: this.http01Solver.namespace, to: this.controllerPeer, ports: [e.httpPort ?? 80], why: "cert-manager's HTTP-01 self-check, through the existing ingress controller" });
+            }
+            this.registerOutputs({ namespace: this.namespace, className: this.className });
+            return;
+        }
+        this.namespace = args.namespace ?? "ml-ingress";
+        this.className = "ml-platform";
+        this.traefik = true;
+        this.controllerPeer = this.namespace;
+        this.monitoring = traefikMonitoring(this.namespace);
         this.namespaces = [this.namespace];
         this.flows = [
             { from: { entity: "load-balancer" }, to: this.namespace, ports: [TRAEFIK_PORTS.web, TRAEFIK_PORTS.websecure], why: "users reach the UIs through Traefik", toPods: TRAEFIK_PODS },
@@ -88,7 +151,8 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
         ];
         if (this.http01Solver) {
             const why = "cert-manager's HTTP-01 self-check, short-circuited to Traefik where the cluster routes its own load balancer's address inside";
-            this.flows.push({ from: this.http01Solver.namespace, to: this.namespace, ports: [TRAEFIK_PORTS.web], why, toPods: TRAEFIK_PODS });
+            const from: Peer = this.http01Solver.unmanagedPods ? { unmanagedNamespace: this.http01Solver.namespace, pods: this.http01Solver.unmanagedPods } : this.http01Solver.namespace;
+            this.flows.push({ from, to: this.namespace, ports: [TRAEFIK_PORTS.web], why, toPods: TRAEFIK_PODS });
         }
 
         const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "ingress" }, { parent: this });
@@ -111,12 +175,18 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     /** Routes `<subdomain>.<domain>` to a Service; `parent` owns the route (usually the stack's component). */
     expose(name: string, args: ExposeArgs, parent: pulumi.Resource): ExposedRoute {
         const host = `${args.subdomain}.${this.domain}`;
-        const opts = { parent, dependsOn: [this.controller, ...(args.after ?? [])] };
         const ui = args.ui;
-        this.flows.push({ from: this.namespace, to: ui.namespace, ports: [ui.port], toPods: ui.pods, why: `users reach ${host}` });
+        if (ui.auth === "basic" && !this.traefik) {
+            throw new Error(
+                `Ingress.expose("${name}"): ui ${ui.namespace}/${ui.service} has no login of its own (auth "basic"), and the existing controller ` +
+                    `(existing.controller "other") cannot get the platform's basic-auth Middleware; expected a UI with auth "own", or existing.controller "traefik"`,
+            );
+        }
+        const opts = { parent, dependsOn: [...(this.controller ? [this.controller] : []), ...(args.after ?? [])] };
+        this.flows.push({ from: this.controllerPeer, to: ui.namespace, ports: [ui.port], toPods: ui.pods, why: `users reach ${host}` });
         if (this.http01Solver) {
             // The ACME HTTP-01 solver pod answers in the route's own namespace, behind this ingress.
-            this.flows.push({ from: this.namespace, to: ui.namespace, ports: [ACME_SOLVER_PORT], toPods: ACME_SOLVER_PODS, why: `the ACME HTTP-01 solver answers for ${host}` });
+            this.flows.push({ from: this.controllerPeer, to: ui.namespace, ports: [ACME_SOLVER_PORT], toPods: ACME_SOLVER_PODS, why: `the ACME HTTP-01 solver answers for ${host}` });
         }
         let basicAuth: ExposedRoute["basicAuth"];
         const middlewares: pulumi.Output<string>[] = [];
@@ -153,6 +223,7 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
                     className: this.className,
                     clusterIssuer: this.clusterIssuer,
                     middlewares: mws,
+                    traefik: this.traefik,
                 }),
             );
         new k8s.networking.v1.Ingress(name, { metadata: manifest.metadata, spec: manifest.spec }, opts);

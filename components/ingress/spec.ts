@@ -80,6 +80,8 @@ export interface RouteArgs {
     readonly clusterIssuer?: string;
     /** Traefik middlewares (`<namespace>-<name>@kubernetescrd`), e.g. basic auth in front of a UI without a login. */
     readonly middlewares?: readonly string[];
+    /** The controller is Traefik: its router annotations are added. Default true. */
+    readonly traefik?: boolean;
 }
 
 /** An Ingress for one UI. */
@@ -87,8 +89,10 @@ export function routeManifest(args: RouteArgs) {
     const annotations: Record<string, string> = {};
     if (args.clusterIssuer) {
         annotations["cert-manager.io/cluster-issuer"] = args.clusterIssuer;
-        annotations["traefik.ingress.kubernetes.io/router.entrypoints"] = "websecure";
-        annotations["traefik.ingress.kubernetes.io/router.tls"] = "true";
+        if (args.traefik ?? true) {
+            annotations["traefik.ingress.kubernetes.io/router.entrypoints"] = "websecure";
+            annotations["traefik.ingress.kubernetes.io/router.tls"] = "true";
+        }
     }
     if (args.middlewares?.length) annotations["traefik.ingress.kubernetes.io/router.middlewares"] = args.middlewares.join(",");
     return {

@@ -161,7 +161,9 @@ export class Lakehouse extends pulumi.ComponentResource implements TrinoServer, 
         const allZones = ZONES.map((z) => zoneBuckets[z]);
         const storage: pulumi.Output<StorageSpec> =
             store.flavor === "minio"
-                ? store.s3Endpoint!.apply((s3Endpoint): StorageSpec => ({ flavor: "minio", s3Endpoint, region: MINIO_REGION }))
+                ? pulumi
+                      .all([store.s3Endpoint!, store.s3Region ?? MINIO_REGION])
+                      .apply(([s3Endpoint, region]): StorageSpec => ({ flavor: "minio", s3Endpoint, region }))
                 : pulumi.output<StorageSpec>(store.flavor === "gcs" ? { flavor: "gcs" } : { flavor: "adls" });
 
         // Both need the zones read-write: the metastore creates and drops schema/table directories, Trino the data.

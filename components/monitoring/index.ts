@@ -219,7 +219,7 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
                       secretName,
                       usernameKey: databaseSecretKeys.username,
                       passwordKey: databaseSecretKeys.password,
-                      sslMode: args.postgres!.flavor === "in-cluster" ? "disable" : "require",
+                      sslMode: args.postgres!.sslMode ?? (args.postgres!.flavor === "in-cluster" ? "disable" : "require"),
                   }),
               )
             : valuesFor();

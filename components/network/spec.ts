@@ -19,8 +19,19 @@ export interface Entity {
     readonly entity: "api-server" | "nodes" | "load-balancer";
 }
 
-/** One end of a flow: a platform namespace, an outside address range, or a cluster entity. */
-export type Peer = string | Cidr | Entity;
+/**
+ * Pods of a namespace the platform uses but does not manage (an ingress controller or cert-manager that was already
+ * installed): policies are written only at the platform's end, selecting these pods by namespace and labels; the
+ * namespace itself gets none (no default deny, no egress rule), since its owner governs it.
+ */
+export interface UnmanagedPods {
+    readonly unmanagedNamespace: string;
+    /** Labels of the pods; every pod of the namespace when absent. */
+    readonly pods?: Readonly<Record<string, string>>;
+}
+
+/** One end of a flow: a platform namespace, an outside address range, a cluster entity, or pods of an unmanaged namespace. */
+export type Peer = string | Cidr | Entity | UnmanagedPods;
 
 /** One allowed connection: `from` may open `ports` to `to`. */
 export interface Flow {
@@ -121,8 +132,22 @@ export function connect(member: { flows: Flow[]; connections: ConnectionRecord[]
     }
 }
 
+/**
+ * The NetworkPolicy peer of a server the platform does not run, from its host: the address itself for an IPv4
+ * (`/32`); the pods of its namespace for a Service name (`<service>.<namespace>.svc[.<cluster domain>]`), since
+ * Cilium's `ipBlock` never matches pods; any address otherwise (a DNS name outside the cluster: NetworkPolicy cannot
+ * name one).
+ */
+export function peerOfHost(host: string): Cidr | UnmanagedPods {
+    if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host)) return { cidr: `${host}/32` };
+    const service = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc(\..+)?$/.exec(host);
+    if (service) return { unmanagedNamespace: service[2] };
+    return ANYWHERE;
+}
+
 export const isNamespace = (p: Peer): p is string => typeof p === "string";
 export const isEntity = (p: Peer): p is Entity => typeof p === "object" && "entity" in p;
+export const isUnmanaged = (p: Peer): p is UnmanagedPods => typeof p === "object" && "unmanagedNamespace" in p;
 
 /** One flow per (from, to, ports, pods): two connections over the same path (two databases, say) share it. */
 export function mergeFlows(flows: readonly Flow[]): Flow[] {
@@ -174,9 +199,17 @@ export function networkPolicies(namespaces: readonly string[], declared: readonl
             },
         );
     }
-    const label = (end: Peer) => (isNamespace(end) ? end : isEntity(end) ? end.entity : `cidr-${end.cidr.replace(/[./]/g, "-")}`);
+    const label = (end: Peer) =>
+        isNamespace(end) ? end : isEntity(end) ? end.entity : isUnmanaged(end) ? end.unmanagedNamespace : `cidr-${end.cidr.replace(/[./]/g, "-")}`;
     /** The peer list of a rule; none (any source or destination, on the rule's ports) for an entity. */
-    const peers = (end: Peer) => (isNamespace(end) ? [nsSelector(end)] : isEntity(end) ? undefined : [{ ipBlock: { cidr: end.cidr } }]);
+    const peers = (end: Peer) =>
+        isNamespace(end)
+            ? [nsSelector(end)]
+            : isEntity(end)
+              ? undefined
+              : isUnmanaged(end)
+                ? [{ ...nsSelector(end.unmanagedNamespace), ...(end.pods && { podSelector: { matchLabels: { ...end.pods } } }) }]
+                : [{ ipBlock: { cidr: end.cidr } }];
     const pods = (labels?: Readonly<Record<string, string>>) => (labels ? { matchLabels: { ...labels } } : {});
     // Names follow the flow, not its position, so adding a connection leaves every other policy as it is.
     const taken = new Set<string>();

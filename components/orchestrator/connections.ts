@@ -54,7 +54,7 @@ export interface MlflowEndpoint {
 
 /** What the object-store connection needs per flavor (credentials never: they come from identity or env). */
 export type ObjectStoreEndpoint =
-    | { readonly flavor: "minio"; readonly s3Endpoint: string }
+    | { readonly flavor: "minio"; readonly s3Endpoint: string; /** Default `us-east-1` (MinIO's). */ readonly region?: string }
     | { readonly flavor: "gcs" }
     | { readonly flavor: "adls"; readonly accountName: string };
 
@@ -83,7 +83,7 @@ function objectStoreConnection(store: ObjectStoreEndpoint): Record<string, unkno
                 conn_type: "aws",
                 extra: {
                     endpoint_url: store.s3Endpoint,
-                    region_name: "us-east-1",
+                    region_name: store.region ?? "us-east-1",
                     config_kwargs: { s3: { addressing_style: "path" } },
                 },
             };

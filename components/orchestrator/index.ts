@@ -248,7 +248,9 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         // --- Airflow connections to the platform ---------------------------------------------------------
         const storeEndpoint: pulumi.Output<ObjectStoreEndpoint> =
             store.flavor === "minio"
-                ? requireOutput(store.s3Endpoint, "minio").apply((s3Endpoint) => ({ flavor: "minio" as const, s3Endpoint }))
+                ? pulumi
+                      .all([requireOutput(store.s3Endpoint, "minio"), store.s3Region])
+                      .apply(([s3Endpoint, region]) => ({ flavor: "minio" as const, s3Endpoint, ...(region && { region }) }))
                 : store.flavor === "adls"
                   ? requireOutput(store.accountName, "adls").apply((accountName) => ({ flavor: "adls" as const, accountName }))
                   : pulumi.output({ flavor: "gcs" as const });

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClientNamespace, Connected } from "../network/spec";
 
-/** Postgres in the kind cluster, Cloud SQL on GKE, Flexible Server on AKS. */
-export type PostgresFlavor = "in-cluster" | "cloudsql" | "flexible";
+/** Postgres in the kind cluster, Cloud SQL on GKE, Flexible Server on AKS, or a server you already run (`existing`). */
+export type PostgresFlavor = "in-cluster" | "cloudsql" | "flexible" | "existing";
 
 /** Keys of the Secret each consumer receives. */
 export const databaseSecretKeys = {
@@ -52,6 +52,8 @@ export interface Postgres {
     readonly flavor: PostgresFlavor;
     readonly host: pulumi.Output<string>;
     readonly port: number;
+    /** TLS on connections: `require`, or `disable` (the in-cluster dev server). Absent: `disable` in-cluster, `require` otherwise. */
+    readonly sslMode?: "disable" | "require";
     /** Creates a database and its user with a generated password, delivered as a Secret; `parent` owns them. */
     database(name: string, request: DatabaseRequest, parent: pulumi.Resource): DatabaseConnection;
 }

@@ -30,8 +30,12 @@ export interface ServingArgs extends KubernetesTargetArgs {
      * installs after it, or `"preinstalled"` where the cluster already runs it.
      */
     readonly certManager: pulumi.Resource | "preinstalled";
-    /** The platform's object store; models read from it by workload identity (GCS/ADLS) or a scoped key (MinIO). */
-    readonly objectStore: ObjectStore;
+    /**
+     * The platform's object store; models read from it by workload identity (GCS/ADLS) or a scoped key (MinIO).
+     * Optional: models at URIs of their own (a public bucket, `https://`, `hf://`) need no store and no grant.
+     * Without it, `mlflow-artifacts:/` models, `modelBuckets` and `mlflowArtifactsBucket` are refused.
+     */
+    readonly objectStore?: ObjectStore;
     /** The models to serve. Default none. */
     readonly models?: readonly InferenceServiceSpec[];
     /** Logical bucket with MLflow's artifacts (`Tracking.artifactsBucket`); `mlflow-artifacts:/` URIs resolve into it. Default `mlflow`. */
@@ -98,15 +102,27 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
         const namespace = args.namespace ?? "ml-serving";
         const models = resolveModels(args.models ?? [], env, namespace);
         const mlflowBucketName = args.mlflowArtifactsBucket ?? "mlflow";
-        const mlflowBucket = store.buckets[mlflowBucketName];
         const usesMlflow = models.filter((m) => isMlflowArtifact(m.storageUri));
-        if (usesMlflow.length && !mlflowBucket) {
+        if (!store) {
+            const needs = [
+                ...(usesMlflow.length ? [`models ${usesMlflow.map((m) => `${m.name} (${m.storageUri})`).join(", ")} read mlflow-artifacts:/, which resolves into it`] : []),
+                ...(args.modelBuckets?.length ? [`modelBuckets ${JSON.stringify(args.modelBuckets)} names its buckets`] : []),
+                ...(args.mlflowArtifactsBucket !== undefined ? [`mlflowArtifactsBucket "${args.mlflowArtifactsBucket}" names its bucket`] : []),
+            ];
+            if (needs.length) {
+                throw new Error(
+                    `Serving ${name}: objectStore is not given, but ${needs.join("; ")}. Expected objectStore (the platform's ObjectStorage), or models at URIs of their own (gs://, s3://, https://, hf://) without modelBuckets`,
+                );
+            }
+        }
+        const mlflowBucket = store?.buckets[mlflowBucketName];
+        if (store && usesMlflow.length && !mlflowBucket) {
             throw new Error(
                 `Serving ${name}: ${usesMlflow.map((m) => m.name).join(", ")} read mlflow-artifacts:/ but "${mlflowBucketName}" is not a bucket of the ${store.flavor} object store (known: ${Object.keys(store.buckets).join(", ")})`,
             );
         }
-        const unknown = (args.modelBuckets ?? []).filter((b) => !store.buckets[b]);
-        if (unknown.length) throw new Error(`Serving ${name}: modelBuckets ${unknown.join(", ")} are not buckets of the ${store.flavor} object store`);
+        const unknown = (args.modelBuckets ?? []).filter((b) => !store?.buckets[b]);
+        if (store && unknown.length) throw new Error(`Serving ${name}: modelBuckets ${unknown.join(", ")} are not buckets of the ${store.flavor} object store`);
         const readBuckets = [...(mlflowBucket ? [mlflowBucketName] : []), ...(args.modelBuckets ?? [])];
         const controllerNamespace = args.controllerNamespace ?? "kserve";
         const misplaced = models.filter((m) => [controllerNamespace, "kube-system"].includes(m.namespace));
@@ -157,7 +173,8 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
         const perNamespace = new Map<string, { access?: ObjectStoreAccess; dependsOn: pulumi.Resource[] }>();
         for (const nsName of this.modelNamespaces) {
             const ns = createNamespace(`${name}-${nsName}-ns`, { namespace: nsName, component: "serving" }, { parent: this });
-            const access = readBuckets.length
+            const access =
+                store && readBuckets.length
                 ? store.grantAccess(
                       `${name}-${nsName}-models`,
                       { namespace: { name: nsName, created: ns.metadata.name }, serviceAccountName: MODEL_SERVICE_ACCOUNT, buckets: readBuckets, access: "read" },
@@ -166,7 +183,7 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
                 : undefined;
             connect(this, access && { ...access, connection: { ...access.connection, kind: "models" } });
             const dependsOn: pulumi.Resource[] = [];
-            if (access?.credentialsSecret) dependsOn.push(this.annotateS3Secret(`${name}-${nsName}`, ns.metadata.name, access.credentialsSecret, store));
+            if (store && access?.credentialsSecret) dependsOn.push(this.annotateS3Secret(`${name}-${nsName}`, ns.metadata.name, access.credentialsSecret, store));
             dependsOn.push(
                 new k8s.core.v1.ServiceAccount(
                     `${name}-${nsName}-sa`,
@@ -184,9 +201,12 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
 
         for (const model of models) {
             const { access, dependsOn } = perNamespace.get(model.namespace)!;
-            const storageUri = pulumi
-                .all([mlflowBucket ?? pulumi.output(undefined), store.accountName ?? pulumi.output(undefined)])
-                .apply(([bucket, accountName]) => resolveStorageUri(model.storageUri, { flavor: store.flavor, mlflowBucket: bucket, accountName }));
+            // Without a store every URI is the model's own (checked above), which resolves to itself.
+            const storageUri = store
+                ? pulumi
+                      .all([mlflowBucket ?? pulumi.output(undefined), store.accountName ?? pulumi.output(undefined)])
+                      .apply(([bucket, accountName]) => resolveStorageUri(model.storageUri, { flavor: store.flavor, mlflowBucket: bucket, accountName }))
+                : model.storageUri;
             const manifest = inferenceServiceManifest({
                 model,
                 environment: env,
@@ -246,6 +266,8 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
                     annotations: {
                         "serving.kserve.io/s3-endpoint": endpoint.apply((u) => u.host),
                         "serving.kserve.io/s3-usehttps": endpoint.apply((u) => (u.protocol === "https:" ? "1" : "0")),
+                        // An existing S3-compatible store's region (MinIO accepts any, so the in-cluster one sets none).
+                        ...(store.s3Region ? { "serving.kserve.io/s3-region": store.s3Region } : {}),
                     },
                 },
             },

@@ -4,13 +4,15 @@ import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as storage from "@pulumi/azure-native/storage";
 import { AzureClusterInfo } from "../cluster/types";
 import { joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
-import { kubernetesName, storageAccountName, validateStorageAccountName } from "./names";
+import { kubernetesName, storageAccountName, validateExistingBuckets, validateStorageAccountName } from "./names";
 import { ObjectStoreGrant } from "./types";
 import { azureRoleDefinitionId } from "../common/azure";
 
 /** An ADLS Gen2 storage account for an AKS platform, reached through Entra workload identity. */
 export interface AdlsObjectStorageArgs {
     readonly flavor: "adls";
+    /** Absent: the component creates the account and containers. See {@link ExistingAdlsObjectStorageArgs} to bring them. */
+    readonly existing?: undefined;
     /** Logical bucket names; each becomes a container (filesystem) of that name in the one storage account. */
     readonly buckets: readonly string[];
     /** `prod` protects the account and its containers and keeps deleted data longer; `dev` is destroyable. */
@@ -25,6 +27,42 @@ export interface AdlsObjectStorageArgs {
     readonly deleteRetentionDays?: number;
     /** Redundancy SKU. Default `Standard_LRS` (dev), `Standard_ZRS` (prod: survives a zone outage). */
     readonly sku?: "Standard_LRS" | "Standard_ZRS" | "Standard_GRS" | "Standard_GZRS";
+}
+
+/**
+ * An ADLS Gen2 storage account and containers that already exist (bring your own): the component creates and
+ * changes neither; `grantAccess` still gives each workload its own user-assigned managed identity, federated with
+ * the workload's Kubernetes ServiceAccount, and a data-plane role on each container it names. Whoever runs the
+ * program needs to create role assignments on those containers (Owner, User Access Administrator or Role Based
+ * Access Control Administrator on them) and identities in `azure.resourceGroupName`.
+ */
+export interface ExistingAdlsObjectStorageArgs {
+    readonly flavor: "adls";
+    readonly existing: {
+        /** The account's ARM resource ID: `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>`. */
+        readonly storageAccountId: string;
+        /** Real container name per logical name, e.g. `{ mlflow: "mlflow-artifacts" }`. */
+        readonly buckets: Readonly<Record<string, string>>;
+    };
+    /**
+     * Where the grants' managed identities are created, and the cluster's OIDC issuer they trust. `Cluster.azure`
+     * fits; on an AKS cluster the program did not create, write the three yourself.
+     */
+    readonly azure: { readonly resourceGroupName: pulumi.Input<string>; readonly location: string; readonly oidcIssuerUrl: pulumi.Input<string> };
+    /** Starts the grants' identity names. Usually the cluster name. */
+    readonly namePrefix: string;
+}
+
+/** The account name of a storage account resource ID; throws, naming the arg, when it is not one. */
+export function storageAccountIdParts(id: string): { subscription: string; resourceGroup: string; accountName: string } {
+    const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Storage\/storageAccounts\/([a-z0-9]{3,24})$/i.exec(id ?? "");
+    if (!match) {
+        throw new Error(
+            `ObjectStorage adls: existing.storageAccountId "${id}": expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>`,
+        );
+    }
+    validateStorageAccountName(match[3]);
+    return { subscription: match[1], resourceGroup: match[2], accountName: match[3] };
 }
 
 /** Built-in data-plane roles (their IDs are the same in every tenant). */
@@ -51,7 +89,7 @@ export function adlsBlobServiceProtection(retentionDays: number) {
 export const AZURE_TOKEN_AUDIENCE = "api://AzureADTokenExchange";
 
 export function createAdls(name: string, args: AdlsObjectStorageArgs, parent: pulumi.Resource): ObjectStoreParts {
-    const { resourceGroupName, location, vnetId, oidcIssuerUrl } = args.azure;
+    const { resourceGroupName, location, vnetId } = args.azure;
     const prod = args.environment === "prod";
     const retentionDays = args.deleteRetentionDays ?? (prod ? 30 : 7);
     if (args.storageAccountName) validateStorageAccountName(args.storageAccountName);
@@ -102,17 +140,52 @@ export function createAdls(name: string, args: AdlsObjectStorageArgs, parent: pu
         );
     }
 
+    return adlsParts(
+        { ...args, tags, subscriptionOf: vnetId },
+        account.name,
+        account.id,
+        Object.fromEntries(Object.entries(containers).map(([k, c]) => [k, c.name])),
+    );
+}
+
+/** An account and containers that exist already: nothing is created until a grant. */
+export function existingAdls(args: ExistingAdlsObjectStorageArgs): ObjectStoreParts {
+    const { accountName } = storageAccountIdParts(args.existing.storageAccountId);
+    validateExistingBuckets("adls", args.existing.buckets);
+    const id = pulumi.output(args.existing.storageAccountId);
+    return adlsParts(
+        { ...args, tags: { "part-of": "ml-platform", component: "storage" }, subscriptionOf: id },
+        pulumi.output(accountName),
+        id,
+        Object.fromEntries(Object.entries(args.existing.buckets).map(([k, c]) => [k, pulumi.output(c)])),
+    );
+}
+
+/** URIs and grants over an account and its containers, created or brought. */
+function adlsParts(
+    args: {
+        readonly azure: { readonly resourceGroupName: pulumi.Input<string>; readonly location: string; readonly oidcIssuerUrl: pulumi.Input<string> };
+        readonly namePrefix: string;
+        readonly tags: Record<string, string>;
+        /** A resource ID in the subscription whose built-in role definitions the assignments name. */
+        readonly subscriptionOf: pulumi.Output<string>;
+    },
+    accountName: pulumi.Output<string>,
+    accountId: pulumi.Output<string>,
+    containers: Record<string, pulumi.Output<string>>,
+): ObjectStoreParts {
+    const { resourceGroupName, location, oidcIssuerUrl } = args.azure;
+    const { tags, subscriptionOf } = args;
+    const known = Object.keys(containers);
     return {
-        buckets: Object.fromEntries(Object.entries(containers).map(([k, c]) => [k, c.name])),
-        accountName: account.name,
+        buckets: containers,
+        accountName,
         uri: (bucket, path) => {
-            requireKnownBuckets("adls", args.buckets, [bucket], "uri");
-            return pulumi
-                .all([containers[bucket].name, account.name])
-                .apply(([container, acct]) => joinPath(`abfss://${container}@${acct}.dfs.core.windows.net`, path));
+            requireKnownBuckets("adls", known, [bucket], "uri");
+            return pulumi.all([containers[bucket], accountName]).apply(([container, acct]) => joinPath(`abfss://${container}@${acct}.dfs.core.windows.net`, path));
         },
         grantAccess(grantName: string, grant: ObjectStoreGrant, grantParent: pulumi.Resource) {
-            requireKnownBuckets("adls", args.buckets, grant.buckets, `grantAccess("${grantName}")`);
+            requireKnownBuckets("adls", known, grant.buckets, `grantAccess("${grantName}")`);
             validateServiceAccountName(grant.serviceAccountName);
             const opts = { parent: grantParent };
             const identity = new managedidentity.UserAssignedIdentity(
@@ -141,9 +214,9 @@ export function createAdls(name: string, args: AdlsObjectStorageArgs, parent: pu
                     {
                         principalId: identity.principalId,
                         principalType: "ServicePrincipal",
-                        // The account lives in the cluster's resource group, so the VNet ID names its subscription.
-                        roleDefinitionId: vnetId.apply((id) => azureRoleDefinitionId(id, role.id)),
-                        scope: pulumi.interpolate`${account.id}/blobServices/default/containers/${containers[bucket].name}`,
+                        // The account's subscription (the cluster's VNet ID names it for an account created with the cluster).
+                        roleDefinitionId: subscriptionOf.apply((id) => azureRoleDefinitionId(id, role.id)),
+                        scope: pulumi.interpolate`${accountId}/blobServices/default/containers/${containers[bucket]}`,
                         description: `ml-platform ${grantName}: ${role.name}`,
                     },
                     opts,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { WebUi } from "../network/spec";
+import type { Flow, WebUi } from "../network/spec";
 import { ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "./types";
 
 /** What one implementation builds; the ObjectStorage component exposes it as the `ObjectStore` contract. */
@@ -7,7 +7,10 @@ export interface ObjectStoreParts {
     readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
     uri(bucket: string, path?: string): pulumi.Output<string>;
     readonly s3Endpoint?: pulumi.Output<string>;
+    readonly s3Region?: pulumi.Output<string>;
     readonly accountName?: pulumi.Output<string>;
+    /** A client's flows to the store, where the flavor's default (MinIO's namespace, the cloud endpoints) does not hold. */
+    clientFlows?(from: string, why: string): Flow[];
     /** In-cluster URL of the MinIO console (MinIO only). */
     readonly consoleEndpoint?: pulumi.Output<string>;
     /** The MinIO root login, which the console takes (MinIO only; both secrets). */

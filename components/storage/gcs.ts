@@ -2,12 +2,14 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { GcpClusterInfo } from "../cluster/types";
 import { joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
-import { gcpServiceAccountId, gcsBucketName } from "./names";
+import { gcpServiceAccountId, gcsBucketName, validateExistingBuckets } from "./names";
 import { ObjectStoreGrant } from "./types";
 
 /** GCS buckets for a GKE platform, reached through GKE workload identity. */
 export interface GcsObjectStorageArgs {
     readonly flavor: "gcs";
+    /** Absent: the component creates the buckets. See {@link ExistingGcsObjectStorageArgs} for buckets you already have. */
+    readonly existing?: undefined;
     /** Logical bucket names; each becomes the bucket `<project>-<namePrefix>-<bucket>`. */
     readonly buckets: readonly string[];
     /** `prod` protects every bucket (Pulumi `protect`, no force-destroy); `dev` lets `pulumi destroy` empty them. */
@@ -22,6 +24,28 @@ export interface GcsObjectStorageArgs {
     readonly softDeleteDays?: number;
     /** Days after which an unfinished multipart (XML API) upload is aborted. Default 7. */
     readonly abortIncompleteUploadDays?: number;
+}
+
+/**
+ * GCS buckets that already exist (bring your own): the component creates no bucket and changes none of their
+ * settings; `grantAccess` still gives each workload its own Google service account with roles on the buckets it
+ * names and binds it to the workload's Kubernetes ServiceAccount (GKE workload identity). Whoever runs the program
+ * needs `storage.buckets.getIamPolicy`/`setIamPolicy` on those buckets (e.g. Storage Admin on them) and may create
+ * service accounts in `gcp.project`.
+ */
+export interface ExistingGcsObjectStorageArgs {
+    readonly flavor: "gcs";
+    readonly existing: {
+        /** Real bucket name per logical name, e.g. `{ mlflow: "acme-shared-mlflow" }`. Logical names are what consumers ask for. */
+        readonly buckets: Readonly<Record<string, string>>;
+    };
+    /**
+     * Where the grants' Google service accounts are created, and the cluster's workload identity pool
+     * (`<project>.svc.id.goog`). `Cluster.gcp` fits; on a GKE cluster the program did not create, write both.
+     */
+    readonly gcp: { readonly project: string; readonly workloadIdentityPool: string };
+    /** Starts the grants' service account IDs, so two stacks in one project do not collide. Usually the cluster name. */
+    readonly namePrefix: string;
 }
 
 /** The lifecycle rules of every bucket. Pure, so the retention policy is testable without Pulumi. */
@@ -44,7 +68,7 @@ export function gcsBucketRoles(access: "read" | "readwrite"): string[] {
 const DAY = 86_400;
 
 export function createGcs(name: string, args: GcsObjectStorageArgs, parent: pulumi.Resource): ObjectStoreParts {
-    const { project, region, workloadIdentityPool } = args.gcp;
+    const { project, region } = args.gcp;
     const prod = args.environment === "prod";
     const noncurrentDays = args.noncurrentVersionDays ?? (prod ? 30 : 7);
     const softDeleteDays = args.softDeleteDays ?? (prod ? 14 : 7);
@@ -71,15 +95,38 @@ export function createGcs(name: string, args: GcsObjectStorageArgs, parent: pulu
             { parent, protect: prod },
         );
     }
+    return gcsParts(args, Object.fromEntries(Object.entries(buckets).map(([k, b]) => [k, b.name])));
+}
 
+/** Buckets that exist already: nothing is created until a grant. */
+export function existingGcs(args: ExistingGcsObjectStorageArgs): ObjectStoreParts {
+    validateExistingBuckets("gcs", args.existing.buckets);
+    if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(args.gcp.project)) {
+        throw new Error(`ObjectStorage gcs: gcp.project "${args.gcp.project}": expected a Google Cloud project ID (6-30 lowercase letters, digits or hyphens)`);
+    }
+    if (args.gcp.workloadIdentityPool !== `${args.gcp.project}.svc.id.goog`) {
+        throw new Error(
+            `ObjectStorage gcs: gcp.workloadIdentityPool "${args.gcp.workloadIdentityPool}": expected "${args.gcp.project}.svc.id.goog" (GKE's pool is the cluster project's)`,
+        );
+    }
+    return gcsParts(args, Object.fromEntries(Object.entries(args.existing.buckets).map(([k, b]) => [k, pulumi.output(b)])));
+}
+
+/** URIs and grants over real bucket names, created or brought. */
+function gcsParts(
+    args: { readonly gcp: { readonly project: string; readonly workloadIdentityPool: string }; readonly namePrefix: string },
+    buckets: Record<string, pulumi.Output<string>>,
+): ObjectStoreParts {
+    const { project, workloadIdentityPool } = args.gcp;
+    const known = Object.keys(buckets);
     return {
-        buckets: Object.fromEntries(Object.entries(buckets).map(([k, b]) => [k, b.name])),
+        buckets,
         uri: (bucket, path) => {
-            requireKnownBuckets("gcs", args.buckets, [bucket], "uri");
-            return buckets[bucket].name.apply((n) => joinPath(`gs://${n}`, path));
+            requireKnownBuckets("gcs", known, [bucket], "uri");
+            return buckets[bucket].apply((n) => joinPath(`gs://${n}`, path));
         },
         grantAccess(grantName: string, grant: ObjectStoreGrant, grantParent: pulumi.Resource) {
-            requireKnownBuckets("gcs", args.buckets, grant.buckets, `grantAccess("${grantName}")`);
+            requireKnownBuckets("gcs", known, grant.buckets, `grantAccess("${grantName}")`);
             validateServiceAccountName(grant.serviceAccountName);
             const opts = { parent: grantParent };
             const account = new gcp.serviceaccount.Account(
@@ -95,11 +142,8 @@ export function createGcs(name: string, args: GcsObjectStorageArgs, parent: pulu
             const member = pulumi.interpolate`serviceAccount:${account.email}`;
             for (const bucket of grant.buckets) {
                 for (const role of gcsBucketRoles(grant.access)) {
-                    new gcp.storage.BucketIAMMember(
-                        `${grantName}-${bucket}-${role.split(".")[1]}`,
-                        { bucket: buckets[bucket].name, role, member },
-                        opts,
-                    );
+                    // A member binding adds this one member to the role; the bucket's other bindings stay as they are.
+                    new gcp.storage.BucketIAMMember(`${grantName}-${bucket}-${role.split(".")[1]}`, { bucket: buckets[bucket], role, member }, opts);
                 }
             }
             // Only this namespace/ServiceAccount pair may act as the GCP service account.

@@ -24,6 +24,8 @@ import { ObjectStoreGrant } from "./types";
 /** MinIO in the cluster: the dev object store (kind, or any cluster without a cloud object store). */
 export interface MinioObjectStorageArgs extends KubernetesTargetArgs {
     readonly flavor: "minio";
+    /** Absent: MinIO runs in the cluster. See {@link ExistingS3ObjectStorageArgs} for an S3-compatible store you already have. */
+    readonly existing?: undefined;
     /** Logical bucket names; on MinIO the real bucket has the same name. */
     readonly buckets: readonly string[];
     /** Only `dev`: a single-drive MinIO is not a production object store (use `gcs` or `adls`). */

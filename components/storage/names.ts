@@ -26,6 +26,40 @@ export function validateBucketNames(buckets: readonly string[]): void {
     if (problems.length) throw new Error(`ObjectStorage buckets: ${problems.join("; ")}`);
 }
 
+/** What a real bucket (or ADLS container) name of each store must look like, and how to say so. */
+const PHYSICAL_BUCKET: Record<"gcs" | "adls" | "s3", { valid: (name: string) => boolean; expected: string }> = {
+    gcs: {
+        // 3-63 characters; dotted names (domain-verified) may have up to 222.
+        valid: (n) => /^[a-z0-9][a-z0-9._-]*[a-z0-9]$/.test(n) && n.length >= 3 && n.length <= (n.includes(".") ? 222 : 63),
+        expected: "a GCS bucket name (3-63 lowercase letters, digits, hyphens or underscores; dotted names up to 222)",
+    },
+    adls: {
+        valid: (n) => LOGICAL_BUCKET.test(n),
+        expected: "an ADLS container name (3-63 lowercase letters, digits or single hyphens, starting and ending with a letter or digit)",
+    },
+    s3: {
+        valid: (n) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(n),
+        expected: "an S3 bucket name (3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit)",
+    },
+};
+
+/**
+ * Throws, naming every offending entry, unless `buckets` (logical name to the real name of a bucket that already
+ * exists) is non-empty, every logical name is valid and every real name is one the store accepts.
+ */
+export function validateExistingBuckets(store: "gcs" | "adls" | "s3", buckets: Readonly<Record<string, string>>, arg = "existing.buckets"): void {
+    const problems: string[] = [];
+    const entries = Object.entries(buckets ?? {});
+    if (entries.length === 0) problems.push("expected at least one logical name mapped to an existing bucket");
+    for (const [logical, real] of entries) {
+        if (!LOGICAL_BUCKET.test(logical)) {
+            problems.push(`logical name "${logical}": expected 3-63 lowercase letters, digits or single hyphens, starting and ending with a letter or digit`);
+        }
+        if (typeof real !== "string" || !PHYSICAL_BUCKET[store].valid(real)) problems.push(`"${logical}": "${real}" is not ${PHYSICAL_BUCKET[store].expected}`);
+    }
+    if (problems.length) throw new Error(`ObjectStorage ${arg}: ${problems.join("; ")}`);
+}
+
 /**
  * GCS bucket names share one global namespace across every Google Cloud customer, so the project ID (globally
  * unique) leads: `<project>-<prefix>-<bucket>`. Two stacks in one project differ by `prefix` (the cluster name).

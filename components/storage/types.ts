@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ClientNamespace, Connected } from "../network/spec";
 
-/** MinIO in the kind cluster, GCS on GKE, ADLS Gen2 on AKS. */
+/**
+ * MinIO in the kind cluster, GCS on GKE, ADLS Gen2 on AKS. `minio` stands for the S3 API at `s3Endpoint` with key
+ * credentials: the in-cluster MinIO, or an existing S3-compatible store brought with `existing`.
+ */
 export type ObjectStoreFlavor = "minio" | "gcs" | "adls";
 
 /** What a workload's ServiceAccount and pods need to reach the store. */
@@ -34,8 +37,10 @@ export interface ObjectStore {
     readonly buckets: Readonly<Record<string, pulumi.Output<string>>>;
     /** `s3://bucket/path` (MinIO), `gs://bucket/path` (GCS), `abfss://container@account.dfs.core.windows.net/path` (ADLS). */
     uri(bucket: string, path?: string): pulumi.Output<string>;
-    /** In-cluster S3 API endpoint, e.g. `http://minio.ml-storage.svc.cluster.local:9000` (MinIO only). */
+    /** S3 API endpoint, e.g. `http://minio.ml-storage.svc.cluster.local:9000` (flavor `minio` only). */
     readonly s3Endpoint?: pulumi.Output<string>;
+    /** Region S3 requests are signed for (flavor `minio` only); `us-east-1` when absent, which MinIO accepts. */
+    readonly s3Region?: pulumi.Output<string>;
     /** Storage account name (ADLS only). */
     readonly accountName?: pulumi.Output<string>;
     /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Flow, isEntity, isNamespace, networkPolicies, NetworkPolicyManifest, Peer, webhookPorts } from "../../components/network";
+import { Flow, isEntity, isNamespace, isUnmanaged, networkPolicies, NetworkPolicyManifest, Peer, webhookPorts } from "../../components/network";
 import { constructStack, shippedStacks } from "../harness";
 import { allows, Cni, Endpoint, entityEndpoint } from "./cni";
 
@@ -10,6 +10,7 @@ const addressIn = (cidr: string) => (cidr.endsWith("/32") ? cidr.split("/")[0] :
 function endpoint(peer: Peer, pods: Flow["fromPods"], cni: Cni, role: "source" | "destination"): Endpoint {
     if (isNamespace(peer)) return { kind: "pod", namespace: peer, labels: { ...(pods ?? { app: "any" }) } };
     if (isEntity(peer)) return entityEndpoint(peer.entity, cni, role);
+    if (isUnmanaged(peer)) return { kind: "pod", namespace: peer.unmanagedNamespace, labels: { ...(peer.pods ?? pods ?? { app: "any" }) } };
     return { kind: "world", ip: addressIn(peer.cidr) };
 }
 

@@ -38,4 +38,18 @@ describe("network policies", () => {
     it("rejects a flow to a namespace the platform does not have", () => {
         assert.throws(() => networkPolicies(["a"], [{ from: "a", to: "b", ports: [1], why: "typo" }]), /destination namespace b is not a platform namespace/);
     });
+
+    it("writes pods of an unmanaged namespace (an ingress controller already installed) only at the platform's end", () => {
+        const traefik = { unmanagedNamespace: "traefik", pods: { "app.kubernetes.io/name": "traefik" } };
+        const byo = networkPolicies(["ml-tracking"], [{ from: traefik, to: "ml-tracking", ports: [5000], why: "users reach mlflow" }]);
+        assert.deepEqual(byo.filter((p) => p.metadata.namespace === "traefik"), [], "nothing in the namespace the platform does not own");
+        const ingress: any = byo.find((p) => p.metadata.name === "ingress-from-traefik-5000")!.spec;
+        assert.deepEqual(ingress.ingress[0].from, [
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } } },
+        ]);
+        assert.throws(
+            () => networkPolicies(["a"], [{ from: traefik, to: { cidr: "0.0.0.0/0" }, ports: [1], why: "no platform end" }]),
+            /one end must be a platform namespace/,
+        );
+    });
 });
