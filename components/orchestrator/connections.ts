@@ -10,6 +10,8 @@ export const connectionIds = {
     trino: "trino_default",
     kafka: "kafka_default",
     mlflow: "mlflow_default",
+    /** Feast's feature server (HTTP, no login in the cluster). */
+    feast: "feast_default",
     /** The platform object store (S3 API on MinIO, GCS, or Azure Blob); also used for remote task logs. */
     objectStore: "object_store_default",
 } as const;
@@ -60,6 +62,8 @@ export interface PlatformEndpoints {
     readonly trino?: TrinoEndpoint;
     readonly kafka?: KafkaEndpoint;
     readonly mlflow?: MlflowEndpoint;
+    /** The feature server's in-cluster URL. */
+    readonly feast?: string;
     readonly objectStore: ObjectStoreEndpoint;
 }
 
@@ -133,6 +137,11 @@ export function airflowConnections(endpoints: PlatformEndpoints): Record<string,
         // The HTTP hook uses a host that contains "://" as its whole base URL (scheme, port and path kept).
         const { login, password } = endpoints.mlflow;
         conns.push([connectionIds.mlflow, { conn_type: "http", host: url.href.replace(/\/$/, ""), ...(login ? { login, password } : {}) }]);
+    }
+    if (endpoints.feast) {
+        const url = new URL(endpoints.feast);
+        if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`orchestrator: the Feast URL must be http(s)://, got ${JSON.stringify(endpoints.feast)}`);
+        conns.push([connectionIds.feast, { conn_type: "http", host: url.href.replace(/\/$/, "") }]);
     }
     conns.push([connectionIds.objectStore, objectStoreConnection(endpoints.objectStore)]);
     return Object.fromEntries(conns.map(([id, c]) => [connectionEnvVar(id), JSON.stringify(c)]));

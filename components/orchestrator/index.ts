@@ -78,6 +78,11 @@ function resolveArgs(args: OrchestratorArgs) {
  */
 /** The Airflow Variable (read from the environment) holding `{ model: inference URL }` for every served model. */
 export const MODELS_VARIABLE = "AIRFLOW_VAR_ML_PLATFORM_MODELS";
+/**
+ * The Airflow Variable (read from the environment) for Feast: `{ url, namespace, pod_template }`, where
+ * `pod_template` is KubernetesPodOperator's `pod_template_dict` for `feast materialize-incremental`.
+ */
+export const FEAST_VARIABLE = "AIRFLOW_VAR_ML_PLATFORM_FEAST";
 
 export class Orchestrator extends pulumi.ComponentResource implements OrchestratorOutputs, NetworkMember {
     public readonly namespace: pulumi.Output<string>;
@@ -256,7 +261,10 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         const models = args.connections?.models?.grantClient({ namespace: client });
         // Task pods (KubernetesExecutor) run as the worker ServiceAccount: it submits the jobs.
         const jobs = args.connections?.jobs?.grantSubmitter(`${name}-jobs`, { namespace: client, serviceAccountName: sa.worker }, this);
-        connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models, jobs);
+        const features = args.connections?.features?.grantClient({ namespace: client });
+        // The materialization pod runs in the feature store's namespace, started by the task pods (worker ServiceAccount).
+        const materializer = args.connections?.features?.grantMaterializer(`${name}-feast`, { namespace: client, serviceAccountName: sa.worker }, this);
+        connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models, jobs, features, materializer);
         const mlflowEndpoint = mlflow && { url: mlflow.trackingUri, login: mlflow.username };
         const kafkaEndpoint = kafka && { bootstrapServers: kafka.bootstrapServers, securityProtocol: kafka.securityProtocol, saslMechanism: kafka.saslMechanism, username: kafka.username, groupId: kafka.groupId };
         const connectionValues = pulumi
@@ -266,11 +274,12 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                     trino,
                     kafka: kafkaEndpoint && { ...kafkaEndpoint, password: kafkaPassword, caCertificate },
                     mlflow: mlflowEndpoint && { ...mlflowEndpoint, password: mlflowPassword },
+                    feast: features?.url,
                     objectStore,
                 }),
             );
         // Which connections exist is known now; only the object-store endpoint waits for the store's outputs.
-        const connectionVars = Object.keys(airflowConnections({ trino, kafka: kafkaEndpoint, mlflow: mlflowEndpoint, objectStore: { flavor: "gcs" } }));
+        const connectionVars = Object.keys(airflowConnections({ trino, kafka: kafkaEndpoint, mlflow: mlflowEndpoint, feast: features?.url, objectStore: { flavor: "gcs" } }));
         secrets.push(
             createSecret(
                 `${name}-connections`,
@@ -281,6 +290,9 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                     data: {
                         ...Object.fromEntries(connectionVars.map((key) => [key, connectionValues.apply((c) => c[key])])),
                         ...(models ? { [MODELS_VARIABLE]: JSON.stringify(models.inferenceUrls) } : {}),
+                        ...(features && materializer
+                            ? { [FEAST_VARIABLE]: materializer.podTemplate.apply((pod) => JSON.stringify({ url: features.url, namespace: materializer.namespace, pod_template: pod })) }
+                            : {}),
                     },
                 },
                 parent,
