@@ -91,7 +91,12 @@ interface ChartHints {
     readonly enabledBy?: Readonly<Record<string, string>>;
     /** Values path of a workload -> how many pods run it (sidecars in several pods). */
     readonly copies?: Readonly<Record<string, number>>;
+    /** Values path of a workload -> its pod count, where the chart derives it from several values. */
+    readonly podsOf?: Readonly<Record<string, (values: any) => number>>;
 }
+
+/** The Valkey chart 0.11.0: a Deployment of one, or with `replica.enabled` a StatefulSet of `replica.replicas + 1` (the exporter is a sidecar). */
+const valkeyPods = (values: any) => (values.replica?.enabled ? Number(values.replica.replicas ?? 2) + 1 : 1);
 
 export const chartHints: Readonly<Record<string, ChartHints>> = {
     airflow: {
@@ -103,6 +108,7 @@ export const chartHints: Readonly<Record<string, ChartHints>> = {
     "cert-manager": { transient: ["startupapicheck"] },
     "kube-prometheus-stack": { transient: ["prometheusOperator.admissionWebhooks.patch"] },
     "flink-kubernetes-operator": { enabledBy: { "operatorPod.webhook": "webhook.create" } },
+    valkey: { podsOf: { "(root)": valkeyPods, "metrics.exporter": valkeyPods } },
 };
 
 const at = (values: any, dotted: string) => dotted.split(".").reduce((v, k) => v?.[k], values);
@@ -117,7 +123,8 @@ export function chartFootprint(chart: string, values: any): { workload: string; 
         .filter((w) => !hints.enabledBy?.[w.workload] || at(values, hints.enabledBy[w.workload]) === true)
         .map((w) => {
             const replicasPath = hints.replicasAt?.[w.workload];
-            const replicas = replicasPath ? Number(at(values, replicasPath) ?? 0) : w.replicas * (hints.copies?.[w.workload] ?? 1);
+            const podsOf = hints.podsOf?.[w.workload];
+            const replicas = podsOf ? podsOf(values) : replicasPath ? Number(at(values, replicasPath) ?? 0) : w.replicas * (hints.copies?.[w.workload] ?? 1);
             return { ...w, replicas };
         })
         .filter((w) => w.replicas > 0);

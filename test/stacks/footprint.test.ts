@@ -79,6 +79,14 @@ describe("footprint: workloads", () => {
         assert.deepEqual(chartFootprint("oci://x/flink-kubernetes-operator", { webhook: { create: false }, operatorPod: { ...res, webhook: res } }).map((w) => w.workload), ["operatorPod"]);
     });
 
+    it("counts Valkey's pods as the chart makes them: one standalone, a primary plus replicas, the exporter in each", () => {
+        const res = { resources: { requests: { cpu: "100m", memory: "256Mi" } } };
+        const standalone = chartFootprint("valkey", { ...res, replica: { enabled: false }, metrics: { enabled: true, exporter: res } });
+        assert.deepEqual(standalone.map((w) => [w.workload, w.replicas]), [["(root)", 1], ["metrics.exporter", 1]]);
+        const replicated = chartFootprint("valkey", { ...res, replica: { enabled: true, replicas: 2 }, metrics: { enabled: true, exporter: res } });
+        assert.deepEqual(replicated.map((w) => [w.workload, w.replicas]), [["(root)", 3], ["metrics.exporter", 3]]);
+    });
+
     it("counts Strimzi node pools, Kafka operators and KServe predictors", () => {
         const chain = "mlplatform:streaming:Streaming$kubernetes:kafka.strimzi.io/v1beta2:";
         const res = { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" } };
