@@ -14,6 +14,7 @@ import {
     validateProjectName,
 } from "../../components/featurestore";
 import { footprint } from "../../stacks/footprint";
+import { podSecurityViolations } from "../admission/podSecurity";
 import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
 import { ADLS_ACCOUNT, AZURE_CLIENT_ID, allStrings, fakeObjectStore, fakePostgres, GCP_PROJECT, MINIO_ENDPOINT, platformFlavors } from "../tracking/fakes";
 
@@ -190,6 +191,21 @@ describe("featurestore: stores and credentials", () => {
             assert.deepEqual([sc.allowPrivilegeEscalation, sc.runAsNonRoot, sc.capabilities.drop], [false, true, ["ALL"]]);
         }
         assert.equal(v.podSecurityContext.seccompProfile.type, "RuntimeDefault");
+        // The pod the chart's StatefulSet renders from these values (templates/statefulset.yaml at valkey-0.11.0): pod
+        // context from podSecurityContext, the init and valkey containers from securityContext, the exporter from its own.
+        const chartPod = {
+            metadata: { annotations: {} },
+            spec: {
+                securityContext: v.podSecurityContext,
+                initContainers: [{ name: "valkey-init", securityContext: v.securityContext }],
+                containers: [
+                    { name: "valkey", securityContext: v.securityContext, ports: [{ containerPort: 6379 }] },
+                    { name: "metrics", securityContext: v.metrics.exporter.securityContext, ports: [{ containerPort: 9121 }] },
+                ],
+                volumes: [{ name: "scripts", configMap: { name: "valkey-init-scripts" } }, { name: "valkey-acl", emptyDir: { medium: "Memory" } }, { name: "valkey-data", persistentVolumeClaim: { claimName: "d" } }],
+            },
+        };
+        assert.deepEqual(podSecurityViolations(chartPod, "restricted"), []);
         assert.equal(v.serviceAccount.automount, false);
         const users = run.one("kubernetes:core/v1:Secret", "featurestore-valkey-users").inputs;
         assert.deepEqual(Object.keys(users.stringData), ["default"]);
@@ -280,6 +296,7 @@ describe("featurestore: connections", () => {
         assert.equal(pod.spec.containers[0].image, "quay.io/feastdev/feature-server:0.66.0");
         assert.equal(pod.metadata.labels["ml-platform/feast-role"], "materialize");
         assertRestricted(pod.spec, "materialize pod");
+        assert.deepEqual(podSecurityViolations(pod, "restricted"), []);
         const server = run.one("kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
         assert.deepEqual(pod.spec.containers[0].env, server.env, "the same config and credentials as the server");
         assert.deepEqual(pod.spec.containers[0].resources, featureStoreSizing.prod.materialize);
