@@ -146,8 +146,21 @@ export function chartWorkloads(values: any, path: string[] = []): { workload: st
     ];
 }
 
+/** The minimum replicas an HorizontalPodAutoscaler gives a workload (`kind`, namespace, name), when one scales it. */
+export type ScaledBy = (kind: string, namespace: string, name: string) => number | undefined;
+
+/** HPAs among the registrations, as a {@link ScaledBy} lookup. */
+export function autoscalers(resources: readonly Registered[]): ScaledBy {
+    const min = new Map<string, number>();
+    for (const r of resources.filter((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")) {
+        const target = r.inputs.spec?.scaleTargetRef ?? {};
+        min.set(`${target.kind}/${r.inputs.metadata?.namespace}/${target.name}`, Number(r.inputs.spec?.minReplicas ?? 1));
+    }
+    return (kind, namespace, name) => min.get(`${kind}/${namespace}/${name}`);
+}
+
 /** The steady-state workloads one registration stands for (Jobs and CronJobs are not steady state). */
-export function workloadsOf(r: Registered): WorkloadFootprint[] {
+export function workloadsOf(r: Registered, scaledBy: ScaledBy = () => undefined): WorkloadFootprint[] {
     const component = componentOf(r.urn);
     const kind = r.type.split(":").pop() ?? r.type;
     const one = (workload: string, replicas: number, p: Pick<WorkloadFootprint, "requests" | "limits" | "missingRequests">): WorkloadFootprint[] => [
@@ -163,7 +176,8 @@ export function workloadsOf(r: Registered): WorkloadFootprint[] {
 
     switch (true) {
         case /^kubernetes:apps\/v1:(Deployment|StatefulSet)$/.test(r.type):
-            return one(name, Number(spec.replicas ?? 1), podSpecFootprint(spec.template?.spec));
+            // A workload an HPA scales leaves its count to the HPA: its steady state is the HPA's minimum.
+            return one(name, Number(spec.replicas ?? scaledBy(kind, r.inputs.metadata?.namespace, name) ?? 1), podSpecFootprint(spec.template?.spec));
         case r.type === "kubernetes:apps/v1:DaemonSet":
             return one(name, 1, podSpecFootprint(spec.template?.spec));
         case /^kubernetes:kafka\.strimzi\.io\/v1(beta2)?:(KafkaNodePool|KafkaConnect|KafkaMirrorMaker2|KafkaBridge)$/.test(r.type):
@@ -220,7 +234,8 @@ export interface FootprintReport {
 }
 
 export function footprint(resources: readonly Registered[]): FootprintReport {
-    const workloads = resources.flatMap(workloadsOf);
+    const scaledBy = autoscalers(resources);
+    const workloads = resources.flatMap((r) => workloadsOf(r, scaledBy));
     const byComponent: FootprintReport["byComponent"] = {};
     let total = { requests: zero, limits: zero };
     for (const w of workloads) {

@@ -269,8 +269,8 @@ export function featureServerDeployment(a: FeatureServerArgs): { metadata: k8s.t
     return {
         metadata: { name: FEAST_SERVICE, namespace: a.namespace, labels },
         spec: {
-            // With an HPA, the HPA owns the replica count.
-            replicas: a.sizing.replicas,
+            // With an HPA the HPA owns the count (from its minReplicas): a count here would reset it on every update.
+            ...(a.sizing.maxReplicas > a.sizing.replicas ? {} : { replicas: a.sizing.replicas }),
             selector: { matchLabels: { ...featureServerPods } },
             strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
             template: {

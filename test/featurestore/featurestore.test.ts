@@ -118,7 +118,8 @@ describe("featurestore: the feature server", () => {
 
     it("prod: 2-6 replicas by an HPA on CPU, a PDB, spread over zones and nodes, two workers", async () => {
         const { deployment, server, run, pod } = await deploy("prod", gcs);
-        assert.equal(deployment.spec.replicas, 2);
+        assert.equal(deployment.spec.replicas, undefined, "the HPA owns the count");
+        assert.equal(footprint(run.resources).workloads.find((w) => w.workload === "feast")!.replicas, 2);
         assert.equal(server.args[server.args.indexOf("--workers") + 1], "2");
         const hpa = run.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs.spec;
         assert.deepEqual([hpa.scaleTargetRef.kind, hpa.scaleTargetRef.name, hpa.minReplicas, hpa.maxReplicas], ["Deployment", "feast", 2, 6]);
