@@ -19,3 +19,4 @@ export * from "./certmanager";
 export * from "./ingress";
 export * from "./network";
 export * from "./compute";
+export * from "./featurestore";

@@ -127,6 +127,17 @@ export const images = {
     kuberayOperator: { registry: "quay.io", repository: "kuberay/operator", tag: "v1.7.0" },
     /** Ray 2.52.0, the version KubeRay 1.7.0's samples and e2e tests run (`rayVersion` must match the image). */
     ray: { registry: "docker.io", repository: "rayproject/ray", tag: "2.52.0" },
+    // --- feature store ---
+    /**
+     * Feast 0.66.0 (2026-08-21), the newest release: the project's own feature-server image (`feast[minimal]`:
+     * the file/dask and DuckDB offline stores, the SQL registry, Postgres (psycopg 3) and Redis online stores, S3 and
+     * GCS clients, pyarrow with its S3, GCS and Azure file systems). It runs as uid 1001 (UBI 9 Python 3.12).
+     */
+    feastFeatureServer: { registry: "quay.io", repository: "feastdev/feature-server", tag: "0.66.0" },
+    /** Valkey 9.1.1, the official Valkey chart 0.11.0's appVersion: the optional online store (`onlineStore: valkey`). */
+    valkey: { registry: "docker.io", repository: "valkey/valkey", tag: "9.1.1" },
+    /** redis_exporter v1.79.0, the Valkey chart 0.11.0's own metrics sidecar default. */
+    redisExporter: { registry: "ghcr.io", repository: "oliver006/redis_exporter", tag: "v1.79.0" },
     // --- monitoring ---
     /** postgres_exporter v0.20.1 (2026-07-07), the newest release: `pg_replication_slots_*` names (renamed in 0.20). */
     postgresExporter: { registry: "quay.io", repository: "prometheuscommunity/postgres-exporter", tag: "v0.20.1" },
@@ -166,6 +177,13 @@ export const charts = {
     sparkOperator: { chart: "spark-operator", version: "2.5.2", repository: "https://kubeflow.github.io/spark-operator" },
     /** The KubeRay operator's official chart 1.7.0 (CRDs RayCluster, RayJob, RayService, RayCronJob). */
     kuberayOperator: { chart: "kuberay-operator", version: "1.7.0", repository: "https://ray-project.github.io/kuberay-helm/" },
+    // --- feature store ---
+    /**
+     * The Valkey project's official chart (valkey-io/valkey-helm) 0.11.0: standalone (a Deployment) or a primary with
+     * replicas (a StatefulSet), ACL users from an existing Secret, restricted pod security by default. Not Bitnami.
+     * Chart 1.0.0 (2026-11) renamed several values; its source was not available to check, so the pin stays here.
+     */
+    valkey: { chart: "valkey", version: "0.11.0", repository: "https://valkey.io/valkey-helm/" },
     // --- monitoring ---
     /**
      * kube-prometheus-stack 88.5.3 (2026-08-21), the newest release: prometheus-operator v0.93.1, Prometheus v3.14.0,

@@ -203,6 +203,8 @@ export interface ComponentsSettings {
     monitoring?: boolean;
     /** `ml-platform:components.compute` */
     compute?: boolean;
+    /** `ml-platform:components.featureStore` */
+    featureStore?: boolean;
 }
 
 /** `ingress.exposure` */
@@ -434,6 +436,32 @@ export interface ComputeSettings {
     ray?: ComputeRaySettings;
 }
 
+/** `featureStore.onlineStore` */
+export enum FeatureStoreOnlineStore {
+    Postgres = "postgres",
+    Valkey = "valkey",
+}
+
+/** `featureStore.replicas` */
+export interface FeatureStoreReplicasSettings {
+    /** `ml-platform:featureStore.replicas.min` */
+    min?: number;
+    /** `ml-platform:featureStore.replicas.max` */
+    max?: number;
+}
+
+/** `featureStore` */
+export interface FeatureStoreSettings {
+    /** `ml-platform:featureStore.project` */
+    project?: string;
+    /** `ml-platform:featureStore.onlineStore` */
+    onlineStore?: FeatureStoreOnlineStore;
+    /** `ml-platform:featureStore.replicas` */
+    replicas?: FeatureStoreReplicasSettings;
+    /** `ml-platform:featureStore.maxStalenessHours` */
+    maxStalenessHours?: number;
+}
+
 /** `upgrade.allowReplacement` */
 export enum UpgradeAllowReplacement {
     Environment = "environment",
@@ -457,6 +485,7 @@ export enum UpgradeAllowReplacement {
     ComponentsServing = "components.serving",
     ComponentsMonitoring = "components.monitoring",
     ComponentsCompute = "components.compute",
+    ComponentsFeatureStore = "components.featureStore",
     StreamingTopics = "streaming.topics",
 }
 
@@ -490,6 +519,8 @@ export interface PlatformArgs {
     monitoring?: MonitoringSettings;
     /** `ml-platform:compute` */
     compute?: ComputeSettings;
+    /** `ml-platform:featureStore` */
+    featureStore?: FeatureStoreSettings;
     /** `ml-platform:upgrade` */
     upgrade?: UpgradeSettings;
     /** `ml-platform:kubeconfig`, a secret in a stack file. */

@@ -16,6 +16,7 @@ export const componentSwitchesSchema = z.strictObject({
     serving: z.boolean(),
     monitoring: z.boolean(),
     compute: z.boolean(),
+    featureStore: z.boolean(),
 });
 
 /** tls and domain are required off kind: rules.ts checks that, knowing the cluster provider. */
@@ -121,4 +122,15 @@ export const monitoringSchema = z.strictObject({
             }),
         ])
         .optional(),
+});
+
+export const featureStoreSchema = z.strictObject({
+    /** Feast project name. */
+    project: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,62}$/, { error: "expected a Feast project name: letters, digits and underscores, starting with a letter" }).optional(),
+    /** Where online features live: the platform's Postgres, or Valkey (official chart) for lower read latency. */
+    onlineStore: z.enum(["postgres", "valkey"]),
+    /** Bounds of the feature server's autoscaling (prod: min >= 2). */
+    replicas: z.strictObject({ min: whole(1, 50), max: whole(1, 200) }).optional(),
+    /** Hours since a feature view's last materialization before FeastMaterializationStale fires. */
+    maxStalenessHours: z.number({ error: "expected hours above zero" }).positive({ error: "expected hours above zero" }).max(24 * 30, { error: "expected at most 720 hours" }).optional(),
 });

@@ -8,7 +8,7 @@ import { clusterDefaults } from "../components/cluster/defaults";
 export type Environment = "dev" | "prod";
 
 /** Every component on; what each needs set explicitly is named by the validation errors. */
-const allComponents = { lakehouse: true, streaming: true, orchestrator: true, tracking: true, serving: true, monitoring: true, compute: true };
+const allComponents = { lakehouse: true, streaming: true, orchestrator: true, tracking: true, serving: true, monitoring: true, compute: true, featureStore: true };
 
 export interface Defaults {
     /** Per cluster provider. */
@@ -28,6 +28,8 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             monitoring: {},
             // Operators only: the dev budget has no room for a standing Ray head or the History Server.
             compute: { spark: { historyServer: false }, ray: { cluster: false } },
+            // Online features in the platform's Postgres: no extra server in the dev budget.
+            featureStore: { onlineStore: "postgres" },
             upgrade: { allowReplacement: [] },
         },
         cluster: clusterDefaults.dev,
@@ -41,6 +43,7 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             serving: { models: [] },
             monitoring: {},
             compute: { spark: { historyServer: true }, ray: { cluster: true } },
+            featureStore: { onlineStore: "postgres" },
             upgrade: { allowReplacement: [] },
         },
         cluster: clusterDefaults.prod,

@@ -91,7 +91,12 @@ interface ChartHints {
     readonly enabledBy?: Readonly<Record<string, string>>;
     /** Values path of a workload -> how many pods run it (sidecars in several pods). */
     readonly copies?: Readonly<Record<string, number>>;
+    /** Values path of a workload -> its pod count, where the chart derives it from several values. */
+    readonly podsOf?: Readonly<Record<string, (values: any) => number>>;
 }
+
+/** The Valkey chart 0.11.0: a Deployment of one, or with `replica.enabled` a StatefulSet of `replica.replicas + 1` (the exporter is a sidecar). */
+const valkeyPods = (values: any) => (values.replica?.enabled ? Number(values.replica.replicas ?? 2) + 1 : 1);
 
 export const chartHints: Readonly<Record<string, ChartHints>> = {
     airflow: {
@@ -103,6 +108,7 @@ export const chartHints: Readonly<Record<string, ChartHints>> = {
     "cert-manager": { transient: ["startupapicheck"] },
     "kube-prometheus-stack": { transient: ["prometheusOperator.admissionWebhooks.patch"] },
     "flink-kubernetes-operator": { enabledBy: { "operatorPod.webhook": "webhook.create" } },
+    valkey: { podsOf: { "(root)": valkeyPods, "metrics.exporter": valkeyPods } },
 };
 
 const at = (values: any, dotted: string) => dotted.split(".").reduce((v, k) => v?.[k], values);
@@ -117,7 +123,8 @@ export function chartFootprint(chart: string, values: any): { workload: string; 
         .filter((w) => !hints.enabledBy?.[w.workload] || at(values, hints.enabledBy[w.workload]) === true)
         .map((w) => {
             const replicasPath = hints.replicasAt?.[w.workload];
-            const replicas = replicasPath ? Number(at(values, replicasPath) ?? 0) : w.replicas * (hints.copies?.[w.workload] ?? 1);
+            const podsOf = hints.podsOf?.[w.workload];
+            const replicas = podsOf ? podsOf(values) : replicasPath ? Number(at(values, replicasPath) ?? 0) : w.replicas * (hints.copies?.[w.workload] ?? 1);
             return { ...w, replicas };
         })
         .filter((w) => w.replicas > 0);
@@ -139,8 +146,21 @@ export function chartWorkloads(values: any, path: string[] = []): { workload: st
     ];
 }
 
+/** The minimum replicas an HorizontalPodAutoscaler gives a workload (`kind`, namespace, name), when one scales it. */
+export type ScaledBy = (kind: string, namespace: string, name: string) => number | undefined;
+
+/** HPAs among the registrations, as a {@link ScaledBy} lookup. */
+export function autoscalers(resources: readonly Registered[]): ScaledBy {
+    const min = new Map<string, number>();
+    for (const r of resources.filter((x) => x.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler")) {
+        const target = r.inputs.spec?.scaleTargetRef ?? {};
+        min.set(`${target.kind}/${r.inputs.metadata?.namespace}/${target.name}`, Number(r.inputs.spec?.minReplicas ?? 1));
+    }
+    return (kind, namespace, name) => min.get(`${kind}/${namespace}/${name}`);
+}
+
 /** The steady-state workloads one registration stands for (Jobs and CronJobs are not steady state). */
-export function workloadsOf(r: Registered): WorkloadFootprint[] {
+export function workloadsOf(r: Registered, scaledBy: ScaledBy = () => undefined): WorkloadFootprint[] {
     const component = componentOf(r.urn);
     const kind = r.type.split(":").pop() ?? r.type;
     const one = (workload: string, replicas: number, p: Pick<WorkloadFootprint, "requests" | "limits" | "missingRequests">): WorkloadFootprint[] => [
@@ -156,7 +176,8 @@ export function workloadsOf(r: Registered): WorkloadFootprint[] {
 
     switch (true) {
         case /^kubernetes:apps\/v1:(Deployment|StatefulSet)$/.test(r.type):
-            return one(name, Number(spec.replicas ?? 1), podSpecFootprint(spec.template?.spec));
+            // A workload an HPA scales leaves its count to the HPA: its steady state is the HPA's minimum.
+            return one(name, Number(spec.replicas ?? scaledBy(kind, r.inputs.metadata?.namespace, name) ?? 1), podSpecFootprint(spec.template?.spec));
         case r.type === "kubernetes:apps/v1:DaemonSet":
             return one(name, 1, podSpecFootprint(spec.template?.spec));
         case /^kubernetes:kafka\.strimzi\.io\/v1(beta2)?:(KafkaNodePool|KafkaConnect|KafkaMirrorMaker2|KafkaBridge)$/.test(r.type):
@@ -213,7 +234,8 @@ export interface FootprintReport {
 }
 
 export function footprint(resources: readonly Registered[]): FootprintReport {
-    const workloads = resources.flatMap(workloadsOf);
+    const scaledBy = autoscalers(resources);
+    const workloads = resources.flatMap((r) => workloadsOf(r, scaledBy));
     const byComponent: FootprintReport["byComponent"] = {};
     let total = { requests: zero, limits: zero };
     for (const w of workloads) {

@@ -5,6 +5,7 @@ import {
     Compute,
     ClusterArgs,
     ConnectionRecord,
+    FeatureStore,
     Flow,
     Ingress,
     kindRegistryContainerdConfig,
@@ -177,6 +178,26 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
               k8s,
           )
         : undefined;
+    const featureStore = on.featureStore && lakehouse
+        ? new FeatureStore(
+              "featurestore",
+              {
+                  environment,
+                  objectStore: storage,
+                  postgres,
+                  mirror,
+                  offlineBuckets: [lakehouse.zoneBuckets.gold],
+                  onlineStore: config.featureStore.onlineStore,
+                  project: config.featureStore.project,
+                  replicas: config.featureStore.replicas,
+                  alerts: config.featureStore.maxStalenessHours ? { maxStalenessSeconds: config.featureStore.maxStalenessHours * 3600 } : undefined,
+                  // KServe models (and their transformers) read features from the server.
+                  modelNamespaces: serving?.modelNamespaces ?? [],
+                  storageClassName: dataPvcs.storageClassName,
+              },
+              dataPvcs.opts,
+          )
+        : undefined;
     const orchestrator = on.orchestrator
         ? new Orchestrator(
               "orchestrator",
@@ -195,6 +216,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                       mlflow: tracking,
                       models: serving,
                       jobs: compute,
+                      features: featureStore,
                   },
               },
               k8s,
@@ -209,7 +231,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                   mirror,
                   storageClassName: dataPvcs.storageClassName,
                   prometheus: config.monitoring,
-                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving, compute].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
+                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving, compute, featureStore].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
                   alerting: config.monitoring.alerts && secrets.alertsSecret && { receiver: config.monitoring.alerts, secret: secrets.alertsSecret },
               },
               dataPvcs.opts,
@@ -252,6 +274,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
         if (compute.uis.sparkHistory) route("spark-history", compute, compute.uis.sparkHistory, compute.historyUrl!);
         if (compute.uis.rayDashboard) route("ray", compute, compute.uis.rayDashboard, compute.rayDashboardUrl!);
     }
+    if (featureStore) route("feast", featureStore, featureStore.ui, featureStore.url);
     if (monitoring) {
         route("grafana", monitoring, monitoring.uis.grafana, monitoring.grafanaUrl);
         route("prometheus", monitoring, monitoring.uis.prometheus, monitoring.prometheusUrl);
@@ -259,7 +282,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
     }
 
     // After every component and route: the flows are those they declared, and a policy needs its namespace.
-    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, compute, monitoring];
+    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, compute, featureStore, monitoring];
     const lockdown = platformFlows(components);
     new NetworkPolicies("network-policies", lockdown, { ...k8s, dependsOn: components.filter((c): c is NonNullable<typeof c> => !!c) });
 

@@ -69,6 +69,7 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
     urlCredentialRules(config, add);
     lakehouseRules(obj(config.lakehouse), add);
     computeRules(obj(config.compute), on, add);
+    featureStoreRules(obj(config.featureStore), on, env, add);
     streamingRules(obj(config.streaming), env, add);
     orchestratorRules(obj(config.orchestrator), add);
     servingRules(obj(config.serving), on, provider, add);
@@ -170,7 +171,7 @@ function aksNetworkRules(cluster: Raw, add: Add) {
 function gcsBucketNameRules(cluster: Raw, on: Raw, add: Add) {
     const [project, name] = [str(cluster.project), str(cluster.name)];
     if (!project || !name) return;
-    const buckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: on.serving === true, monitoring: false, compute: on.compute === true });
+    const buckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: on.serving === true, monitoring: false, compute: on.compute === true, featureStore: false });
     const longest = buckets.reduce((a, b) => (b.length > a.length ? b : a), "");
     const bucket = `${project}-${name}-${longest}`;
     if (longest && bucket.length > 63) {
@@ -190,7 +191,7 @@ function existingClusterRules(cluster: Raw, ctx: RuleContext, add: Add) {
 }
 
 /** The switch each section belongs to. tracking has no section. */
-const SECTION_SWITCH: Record<string, string> = { lakehouse: "lakehouse", streaming: "streaming", orchestrator: "orchestrator", serving: "serving", monitoring: "monitoring", compute: "compute" };
+const SECTION_SWITCH: Record<string, string> = { lakehouse: "lakehouse", streaming: "streaming", orchestrator: "orchestrator", serving: "serving", monitoring: "monitoring", compute: "compute", featureStore: "featureStore" };
 
 /** A section the user set for a switched-off component would be ignored: say which switch to turn on. Only what the user set counts, never a default. */
 function disabledSectionRules(user: Raw, on: Raw, add: Add) {
@@ -244,6 +245,16 @@ function computeRules(compute: Raw, on: Raw, add: Add) {
     const workers = obj(obj(compute.ray).workers);
     const [min, max] = [int(workers.min), int(workers.max)];
     if (min !== undefined && max !== undefined && min > max) add(["compute", "ray", "workers", "max"], max, `at least ${keyName(["compute", "ray", "workers", "min"])} (${min})`);
+}
+
+function featureStoreRules(featureStore: Raw, on: Raw, env: "dev" | "prod", add: Add) {
+    if (on.featureStore === true && on.lakehouse === false) {
+        add(["components", "featureStore"], true, `false while ${keyName(["components", "lakehouse"])} is false: Feast reads the lakehouse's gold zone (turn the lakehouse on, or the feature store off)`);
+    }
+    const replicas = obj(featureStore.replicas);
+    const [min, max] = [int(replicas.min), int(replicas.max)];
+    if (min !== undefined && max !== undefined && min > max) add(["featureStore", "replicas", "max"], max, `at least ${keyName(["featureStore", "replicas", "min"])} (${min})`);
+    if (env === "prod" && min !== undefined && min < 2) add(["featureStore", "replicas", "min"], min, "at least 2 in prod (the feature server serves models: one pod is a single point of failure)");
 }
 
 function streamingRules(streaming: Raw, env: "dev" | "prod", add: Add) {
@@ -320,7 +331,7 @@ export function storageUriProblem(uri: string): string | undefined {
 
 function servingRules(serving: Raw, on: Raw, provider: string | undefined, add: Add) {
     const names = new Set<string>();
-    const minioBuckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: true, monitoring: false, compute: on.compute === true });
+    const minioBuckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: true, monitoring: false, compute: on.compute === true, featureStore: false });
     list(serving.models).forEach((m, i) => {
         const model = obj(m);
         const name = str(model.name);

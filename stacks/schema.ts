@@ -8,6 +8,7 @@ import {
     servingSchema,
     streamingSchema,
     computeSchema,
+    featureStoreSchema,
 } from "./components-schema";
 import { cidrRe, ipv4Re } from "./cidr";
 import { TRIGGER_KEYS } from "./upgrade";
@@ -140,6 +141,7 @@ export const platformConfigSchema = z.strictObject({
     serving: servingSchema,
     monitoring: monitoringSchema,
     compute: computeSchema,
+    featureStore: featureStoreSchema,
     upgrade: z.strictObject({
         /** Trigger keys whose change this update may make, replacing what they hold (see stacks/upgrade.ts). */
         allowReplacement: z.array(z.enum(TRIGGER_KEYS as [string, ...string[]])),

@@ -41,6 +41,7 @@ const componentData: Record<ComponentName, string> = {
     serving: "every InferenceService",
     monitoring: "Prometheus's volume and Grafana's state",
     compute: "running Spark applications, the Ray cluster and its jobs (event logs stay in the bucket)",
+    featureStore: "the Feast registry and online store databases (feature definitions, materialized values) and Valkey's volumes (the offline data stays in the bucket)",
 };
 
 /** A GCP subnet's primary range can grow in place; any other change replaces the subnet and the cluster in it. */

@@ -14,3 +14,4 @@ export * as trino from "./trino";
 export * as kubePrometheusStack from "./kubePrometheusStack";
 export * as sparkOperator from "./sparkOperator";
 export * as kuberayOperator from "./kuberayOperator";
+export * as valkey from "./valkey";

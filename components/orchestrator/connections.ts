@@ -10,6 +10,8 @@ export const connectionIds = {
     trino: "trino_default",
     kafka: "kafka_default",
     mlflow: "mlflow_default",
+    /** Feast's feature server (HTTP, no login in the cluster). */
+    feast: "feast_default",
     /** The platform object store (S3 API on MinIO, GCS, or Azure Blob); also used for remote task logs. */
     objectStore: "object_store_default",
     /** The compute jobs namespace (Kubernetes, in-cluster): `SparkKubernetesOperator(kubernetes_conn_id=...)`, RayJobs. */
@@ -68,6 +70,8 @@ export interface PlatformEndpoints {
     readonly trino?: TrinoEndpoint;
     readonly kafka?: KafkaEndpoint;
     readonly mlflow?: MlflowEndpoint;
+    /** The feature server's in-cluster URL. */
+    readonly feast?: string;
     readonly compute?: ComputeEndpoint;
     readonly objectStore: ObjectStoreEndpoint;
 }
@@ -108,6 +112,13 @@ function kafkaClientConfig(k: KafkaEndpoint): Record<string, string> {
     };
 }
 
+/** The HTTP hook uses a host that contains "://" as its whole base URL (scheme, port and path kept). */
+function httpHost(service: string, raw: string): string {
+    const url = new URL(raw);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`orchestrator: the ${service} URL must be http(s)://, got ${JSON.stringify(raw)}`);
+    return url.href.replace(/\/$/, "");
+}
+
 /** Every platform connection as `AIRFLOW_CONN_<ID>` → JSON connection, in a stable order. */
 export function airflowConnections(endpoints: PlatformEndpoints): Record<string, string> {
     const conns: [string, Record<string, unknown>][] = [];
@@ -135,13 +146,11 @@ export function airflowConnections(endpoints: PlatformEndpoints): Record<string,
         ]);
     }
     if (endpoints.mlflow) {
-        const url = new URL(endpoints.mlflow.url);
-        if (url.protocol !== "http:" && url.protocol !== "https:") {
-            throw new Error(`orchestrator: the MLflow URL must be http(s)://, got ${JSON.stringify(endpoints.mlflow.url)}`);
-        }
-        // The HTTP hook uses a host that contains "://" as its whole base URL (scheme, port and path kept).
         const { login, password } = endpoints.mlflow;
-        conns.push([connectionIds.mlflow, { conn_type: "http", host: url.href.replace(/\/$/, ""), ...(login ? { login, password } : {}) }]);
+        conns.push([connectionIds.mlflow, { conn_type: "http", host: httpHost("MLflow", endpoints.mlflow.url), ...(login ? { login, password } : {}) }]);
+    }
+    if (endpoints.feast) {
+        conns.push([connectionIds.feast, { conn_type: "http", host: httpHost("Feast", endpoints.feast) }]);
     }
     if (endpoints.compute) {
         // The cncf.kubernetes hook reads `in_cluster` and `namespace` from extra (unprefixed since provider 5).

@@ -80,6 +80,11 @@ function resolveArgs(args: OrchestratorArgs) {
 export const MODELS_VARIABLE = "AIRFLOW_VAR_ML_PLATFORM_MODELS";
 /** The Airflow Variable holding the platform's SparkApplication (JSON) for DAGs to copy, when compute is on. */
 export const SPARK_APPLICATION_VARIABLE = "AIRFLOW_VAR_ML_PLATFORM_SPARK_APPLICATION";
+/**
+ * The Airflow Variable (read from the environment) for Feast: `{ url, namespace, pod_template }`, where
+ * `pod_template` is KubernetesPodOperator's `pod_template_dict` for `feast materialize-incremental`.
+ */
+export const FEAST_VARIABLE = "AIRFLOW_VAR_ML_PLATFORM_FEAST";
 
 export class Orchestrator extends pulumi.ComponentResource implements OrchestratorOutputs, NetworkMember {
     public readonly namespace: pulumi.Output<string>;
@@ -260,7 +265,10 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         const models = args.connections?.models?.grantClient({ namespace: client });
         // Task pods (KubernetesExecutor) run as the worker ServiceAccount: it submits the jobs.
         const jobs = args.connections?.jobs?.grantSubmitter(`${name}-jobs`, { namespace: client, serviceAccountName: sa.worker }, this);
-        connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models, jobs);
+        const features = args.connections?.features?.grantClient({ namespace: client });
+        // The materialization pod runs in the feature store's namespace, started by the task pods (worker ServiceAccount).
+        const materializer = args.connections?.features?.grantMaterializer(`${name}-feast`, { namespace: client, serviceAccountName: sa.worker }, this);
+        connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models, jobs, features, materializer);
         const mlflowEndpoint = mlflow && { url: mlflow.trackingUri, login: mlflow.username };
         const computeEndpoint = jobs && { namespace: jobs.jobsNamespace };
         const kafkaEndpoint = kafka && { bootstrapServers: kafka.bootstrapServers, securityProtocol: kafka.securityProtocol, saslMechanism: kafka.saslMechanism, username: kafka.username, groupId: kafka.groupId };
@@ -271,12 +279,15 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                     trino,
                     kafka: kafkaEndpoint && { ...kafkaEndpoint, password: kafkaPassword, caCertificate },
                     mlflow: mlflowEndpoint && { ...mlflowEndpoint, password: mlflowPassword },
+                    feast: features?.url,
                     compute: computeEndpoint,
                     objectStore,
                 }),
             );
         // Which connections exist is known now; only the object-store endpoint waits for the store's outputs.
-        const connectionVars = Object.keys(airflowConnections({ trino, kafka: kafkaEndpoint, mlflow: mlflowEndpoint, compute: computeEndpoint, objectStore: { flavor: "gcs" } }));
+        const connectionVars = Object.keys(
+            airflowConnections({ trino, kafka: kafkaEndpoint, mlflow: mlflowEndpoint, feast: features?.url, compute: computeEndpoint, objectStore: { flavor: "gcs" } }),
+        );
         secrets.push(
             createSecret(
                 `${name}-connections`,
@@ -288,6 +299,9 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                         ...Object.fromEntries(connectionVars.map((key) => [key, connectionValues.apply((c) => c[key])])),
                         ...(models ? { [MODELS_VARIABLE]: JSON.stringify(models.inferenceUrls) } : {}),
                         ...(jobs ? { [SPARK_APPLICATION_VARIABLE]: jobs.sparkApplication.apply((app) => JSON.stringify(app)) } : {}),
+                        ...(features && materializer
+                            ? { [FEAST_VARIABLE]: materializer.podTemplate.apply((pod) => JSON.stringify({ url: features.url, namespace: materializer.namespace, pod_template: pod })) }
+                            : {}),
                     },
                 },
                 parent,

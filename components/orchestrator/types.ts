@@ -7,6 +7,7 @@ import type { MlflowServer } from "../tracking/types";
 import type { TrinoServer } from "../lakehouse";
 import type { ModelServer } from "../serving";
 import type { JobRunner } from "../compute";
+import type { FeatureServer } from "../featurestore/types";
 import { Environment } from "./sizing";
 import { KubernetesTargetArgs } from "../common/kubernetes";
 
@@ -56,6 +57,12 @@ export interface OrchestratorConnectionsArgs {
     readonly models?: ModelServer;
     /** Spark and Ray (`Compute`): Airflow's workers may create SparkApplications and RayJobs in its jobs namespace. */
     readonly jobs?: JobRunner;
+    /**
+     * The feature store (`FeatureStore`): `feast_default` (HTTP, the feature server) and the Airflow Variable
+     * `ml_platform_feast` (JSON: the server's URL, the namespace and the pod for `feast materialize-incremental`),
+     * with RBAC for the worker ServiceAccount to run that pod in the feature store's namespace.
+     */
+    readonly features?: FeatureServer;
 }
 
 export interface OrchestratorArgs extends KubernetesTargetArgs {

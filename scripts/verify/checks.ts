@@ -6,6 +6,7 @@ import { databaseSecretKeys } from "../../components/postgres/types";
 import { exampleModel } from "../../components/serving/spec";
 import { kafkaClientSecretKeys } from "../../components/streaming/types";
 import {
+    interpretFeastHealth,
     interpretInferenceServices,
     interpretKafka,
     interpretMlflow,
@@ -166,6 +167,14 @@ function connectionCheck(c: ConnectionRecord, opts: CheckOptions, pod: PodPlan):
             return skip(name, "skipped: verify has no Thrift client; Trino's check goes through the same metastore");
         case "compute-jobs":
             return skip(name, "skipped: verify does not submit Spark or Ray jobs (RBAC only)");
+        case "feast":
+            return {
+                name,
+                plan: pod({ slug: `feast-${c.from}`, namespace: c.from, image: "curl", script: getScript, env: { URL: `${String(c.to).replace(/\/$/, "")}/health` } }),
+                interpret: interpretFeastHealth,
+            };
+        case "feast-materialize":
+            return skip(name, "skipped: verify does not run materialization (RBAC only; the feature server's freshness metric and alert cover it)");
     }
 }
 

@@ -179,6 +179,16 @@ export function interpretTargets(outcome: Outcome): Verdict {
     return fail(`${down.length} of ${targets.length} targets not up: ${down.map((t) => `${name(t)} (${t.health}${t.lastError ? `: ${oneLine(t.lastError, 100)}` : ""})`).join("; ")}`);
 }
 
+/** Feast's `/health`: 200 once the feature server reads its registry (it answers 503 while the registry is unreachable). */
+export function interpretFeastHealth(outcome: Outcome): Verdict {
+    const x = parseTranscript(outcome.stdout).exchanges.at(-1);
+    if (!x) return fail(`no response from the feature server (exit ${outcome.exitCode})`);
+    if (x.curlExit !== undefined) return fail(`Feast: ${curlReason(x.curlExit)}`);
+    if (x.status === 200) return pass("the feature server reads its registry");
+    if (x.status === 503) return fail("Feast: HTTP 503: the feature server cannot read its registry (check the registry database)");
+    return fail(`Feast: HTTP ${x.status}: ${oneLine(x.body, 120)}`);
+}
+
 const readyCondition = (item: any) => (item?.status?.conditions ?? []).find((c: any) => c.type === "Ready");
 
 function kubectlList(outcome: Outcome, what: string): any[] | Verdict {

@@ -22,6 +22,7 @@ const moduleOf: Record<keyof typeof charts, { chartVersion: string } | "untyped"
     traefik: typed.traefik,
     sparkOperator: typed.sparkOperator,
     kuberayOperator: typed.kuberayOperator,
+    valkey: typed.valkey,
 };
 
 describe("typed chart values follow the pins", () => {

@@ -30,7 +30,14 @@ describe("orchestrator: Airflow connections to the platform", () => {
             "AIRFLOW_CONN_COMPUTE_DEFAULT",
             "AIRFLOW_CONN_OBJECT_STORE_DEFAULT",
         ]);
-        assert.deepEqual(Object.values(connectionIds), ["trino_default", "kafka_default", "mlflow_default", "object_store_default", "compute_default"]);
+        assert.deepEqual(Object.values(connectionIds), ["trino_default", "kafka_default", "mlflow_default", "feast_default", "object_store_default", "compute_default"]);
+    });
+
+    it("Feast: an HTTP connection to the feature server, before the object store's, only when given", () => {
+        const withFeast = airflowConnections({ feast: "http://feast.ml-featurestore.svc.cluster.local:6566", objectStore: { flavor: "gcs" } });
+        assert.deepEqual(Object.keys(withFeast), ["AIRFLOW_CONN_FEAST_DEFAULT", "AIRFLOW_CONN_OBJECT_STORE_DEFAULT"]);
+        assert.deepEqual(parse(withFeast, "feast_default"), { conn_type: "http", host: "http://feast.ml-featurestore.svc.cluster.local:6566" });
+        assert.throws(() => airflowConnections({ feast: "grpc://feast:6566", objectStore: { flavor: "gcs" } }), /the Feast URL must be http\(s\):\/\//);
     });
 
     it("points Trino, Kafka and MLflow at their in-cluster endpoints", () => {

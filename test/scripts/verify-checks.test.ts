@@ -32,6 +32,22 @@ describe("verify: the checks a stack's outputs yield", () => {
         ]);
     });
 
+    it("Feast: /health from the client's namespace in a restricted curl pod; materialization RBAC is skipped with the reason", () => {
+        const feast = [
+            { kind: "feast" as const, from: "ml-serving", to: "http://feast.ml-featurestore.svc.cluster.local:6566", why: "models read online features" },
+            { kind: "feast-materialize" as const, from: "ml-orchestrator", to: "ml-featurestore", serviceAccount: "airflow-worker", why: "Airflow runs materialization" },
+        ];
+        const checks = buildChecks({ ...devOutputs, connections: [...devOutputs.connections!, ...feast] }, opts);
+        const [health] = byName(checks, "feast ml-serving");
+        assert.equal(health.name, "feast ml-serving -> feast.ml-featurestore.svc.cluster.local:6566");
+        const m = podOf(health);
+        assert.equal(m.metadata.namespace, "ml-serving");
+        assert.deepEqual(container(m).env.find((e: any) => e.name === "URL"), { name: "URL", value: "http://feast.ml-featurestore.svc.cluster.local:6566/health" });
+        assert.deepEqual(podSecurityViolations({ spec: m.spec }, "restricted"), []);
+        const [materialize] = byName(checks, "feast-materialize");
+        assert.equal(materialize.interpret({ exitCode: 0, stdout: "" }).status, "skip");
+    });
+
     it("a stack without models, Trino or Prometheus gets no check for them", () => {
         const { trino: _t, prometheus: _p, ...endpoints } = prodOutputs.endpoints!;
         const names = buildChecks({ ...prodOutputs, endpoints, connections: prodOutputs.connections!.filter((c) => c.kind !== "trino") }, opts).map((c) => c.name);

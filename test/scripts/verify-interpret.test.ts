@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+    interpretFeastHealth,
     interpretInferenceServices,
     interpretKafka,
     interpretMlflow,
@@ -84,6 +85,13 @@ describe("verify: Postgres, Prometheus targets, cert-manager and KServe", () => 
     it("psql's 1 passes; its error line is the reason", () => {
         assert.equal(interpretPostgres(ok("@@step select\n1\n")).status, "pass");
         assert.equal(interpretPostgres(ok('@@step select\npsql: error: connection to server at "10.0.0.3", port 5432 failed: FATAL:  password authentication failed for user "airflow"\n', 2)).reason, 'Postgres: psql: error: connection to server at "10.0.0.3", port 5432 failed: FATAL: password authentication failed for user "airflow"');
+    });
+
+    it("Feast /health: 200 passes; 503 names the registry; another status is quoted", () => {
+        assert.deepEqual(interpretFeastHealth(ok(ex("", 200))), { status: "pass", reason: "the feature server reads its registry" });
+        assert.equal(interpretFeastHealth(ok(ex("", 503))).reason, "Feast: HTTP 503: the feature server cannot read its registry (check the registry database)");
+        assert.equal(interpretFeastHealth(ok(ex("Not Found", 404))).reason, "Feast: HTTP 404: Not Found");
+        assert.equal(interpretFeastHealth(ok("", 7)).status, "fail");
     });
 
     const target = (pool: string, health: string, lastError = "") => ({ scrapePool: pool, scrapeUrl: `http://${pool}:9090/metrics`, health, lastError, labels: { job: pool } });

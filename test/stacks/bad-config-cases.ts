@@ -54,6 +54,7 @@ export const badConfigCases: BadConfigCase[] = [
         problems: [
             "ml-platform:components.lakehose: got false; expected no such key: did you mean ml-platform:components.lakehouse?",
             "ml-platform:components.compute: got true; expected false while ml-platform:components.lakehouse is false: Spark's default catalog is the lakehouse's (turn the lakehouse on, or compute off)",
+            "ml-platform:components.featureStore: got true; expected false while ml-platform:components.lakehouse is false: Feast reads the lakehouse's gold zone (turn the lakehouse on, or the feature store off)",
         ],
     },
     {
@@ -332,6 +333,28 @@ export const badConfigCases: BadConfigCase[] = [
         config: { ...kind, components: { lakehouse: false } },
         problems: [
             "ml-platform:components.compute: got true; expected false while ml-platform:components.lakehouse is false: Spark's default catalog is the lakehouse's (turn the lakehouse on, or compute off)",
+            "ml-platform:components.featureStore: got true; expected false while ml-platform:components.lakehouse is false: Feast reads the lakehouse's gold zone (turn the lakehouse on, or the feature store off)",
+        ],
+    },
+    {
+        name: "featureStore: replicas min above max, an unknown online store, a bad project name",
+        config: { ...kind, featureStore: { onlineStore: "redis", project: "feature-store", replicas: { min: 4, max: 2 } } },
+        problems: [
+            'ml-platform:featureStore.project: got "feature-store"; expected a Feast project name: letters, digits and underscores, starting with a letter',
+            'ml-platform:featureStore.onlineStore: got "redis"; expected one of "postgres"|"valkey"',
+            "ml-platform:featureStore.replicas.max: got 2; expected at least ml-platform:featureStore.replicas.min (4)",
+        ],
+    },
+    {
+        name: "featureStore: one feature server replica in prod",
+        config: { ...prodGke({}), featureStore: { replicas: { min: 1, max: 4 } } },
+        problems: ["ml-platform:featureStore.replicas.min: got 1; expected at least 2 in prod (the feature server serves models: one pod is a single point of failure)"],
+    },
+    {
+        name: "a featureStore section while the feature store is off",
+        config: { ...kind, components: { featureStore: false }, featureStore: { onlineStore: "valkey" } },
+        problems: [
+            'ml-platform:featureStore.onlineStore: got "valkey"; expected it unset while ml-platform:components.featureStore is false (it would be ignored): turn ml-platform:components.featureStore on, or remove the key',
         ],
     },
     {

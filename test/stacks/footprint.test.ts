@@ -57,6 +57,26 @@ describe("footprint: workloads", () => {
         assert.deepEqual(report.byComponent.tracking.requests, { cpu: 0.6, memory: 1152 * 2 ** 20 });
     });
 
+    it("counts a Deployment an HPA scales (no replicas of its own) at the HPA's minimum, in its namespace only", () => {
+        const chain = "mlplatform:featurestore:FeatureStore$kubernetes:";
+        const server = { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" } };
+        const deployment = {
+            type: "kubernetes:apps/v1:Deployment",
+            name: "feast",
+            urn: urn(`${chain}apps/v1:Deployment`, "feast"),
+            inputs: { metadata: { name: "feast", namespace: "ml-featurestore" }, spec: { template: { spec: { containers: [{ name: "feature-server", resources: server }] } } } },
+        };
+        const hpa = (namespace: string) => ({
+            type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+            name: "feast-hpa",
+            urn: urn(`${chain}autoscaling/v2:HorizontalPodAutoscaler`, "feast-hpa"),
+            inputs: { metadata: { name: "feast", namespace }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "feast" }, minReplicas: 2, maxReplicas: 6 } },
+        });
+        assert.equal(footprint([deployment, hpa("ml-featurestore")]).workloads[0].replicas, 2);
+        assert.equal(footprint([deployment, hpa("elsewhere")]).workloads[0].replicas, 1);
+        assert.equal(footprint([deployment]).workloads[0].replicas, 1);
+    });
+
     it("reads chart values: resources beside replicas, skipping disabled sections", () => {
         const found = chartWorkloads({
             scheduler: { replicas: 2, resources: { requests: { cpu: "500m", memory: "1Gi" } } },
@@ -77,6 +97,14 @@ describe("footprint: workloads", () => {
         assert.deepEqual(celery.map((w) => [w.workload, w.replicas]), [["workers", 2]]);
         assert.deepEqual(chartFootprint("trino", { server: { workers: 0 }, coordinator: res, worker: res }).map((w) => w.workload), ["coordinator"]);
         assert.deepEqual(chartFootprint("oci://x/flink-kubernetes-operator", { webhook: { create: false }, operatorPod: { ...res, webhook: res } }).map((w) => w.workload), ["operatorPod"]);
+    });
+
+    it("counts Valkey's pods as the chart makes them: one standalone, a primary plus replicas, the exporter in each", () => {
+        const res = { resources: { requests: { cpu: "100m", memory: "256Mi" } } };
+        const standalone = chartFootprint("valkey", { ...res, replica: { enabled: false }, metrics: { enabled: true, exporter: res } });
+        assert.deepEqual(standalone.map((w) => [w.workload, w.replicas]), [["(root)", 1], ["metrics.exporter", 1]]);
+        const replicated = chartFootprint("valkey", { ...res, replica: { enabled: true, replicas: 2 }, metrics: { enabled: true, exporter: res } });
+        assert.deepEqual(replicated.map((w) => [w.workload, w.replicas]), [["(root)", 3], ["metrics.exporter", 3]]);
     });
 
     it("counts Strimzi node pools, Kafka operators and KServe predictors", () => {
