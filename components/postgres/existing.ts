@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { createNamespace, createSecret, KubernetesTargetArgs } from "../common/kubernetes";
+import { createNamespace, KubernetesTargetArgs } from "../common/kubernetes";
 import { Cidr, peerOfHost, UnmanagedPods } from "../network/spec";
 import { imageRef, images, Mirror } from "../versions";
-import { PostgresParts } from "./common";
-import { adminSecretKeys, POSTGRES_PORT } from "./spec";
+import { ADMIN_SECRET_NAME, createAdminSecret, PostgresParts } from "./common";
+import { POSTGRES_PORT } from "./spec";
 import { AdminKind, SslMode } from "./sql";
 
 /** Where the admin credential of an existing server is: a Secret the program reads (it must exist before `pulumi up`). */
@@ -100,17 +100,7 @@ export function existingPostgres(name: string, args: ExistingPostgresArgs, paren
                 return Buffer.from(d[key], "base64").toString("utf8");
             }),
         );
-    const adminSecretName = "postgres-admin";
-    const adminSecret = createSecret(
-        `${name}-admin`,
-        {
-            name: adminSecretName,
-            namespace: namespace.metadata.name,
-            component: "postgres",
-            data: { [adminSecretKeys.username]: value(ref.usernameKey ?? "username"), [adminSecretKeys.password]: value(ref.passwordKey ?? "password") },
-        },
-        opts,
-    );
+    const adminSecret = createAdminSecret(name, namespace, { username: value(ref.usernameKey ?? "username"), password: value(ref.passwordKey ?? "password") }, opts);
     const host = pulumi.output(args.host);
     return {
         host,
@@ -119,7 +109,7 @@ export function existingPostgres(name: string, args: ExistingPostgresArgs, paren
             namespace: namespaceName,
             namespaceResource: namespace,
             peer: args.peer ?? peerOfHost(args.host),
-            adminSecretName,
+            adminSecretName: ADMIN_SECRET_NAME,
             admin: args.admin ?? "managed",
             host,
             port,
