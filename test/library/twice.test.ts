@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
-import { Lakehouse, ObjectStorage, Orchestrator, PostgresServer, Tracking } from "../../components";
+import { FeatureStore, Lakehouse, ObjectStorage, Orchestrator, PostgresServer, Tracking } from "../../components";
 import { fakeObjectStore, fakePostgres } from "../fakes";
 import { runProgram } from "../harness";
 
 /**
- * The components a team may run twice in one cluster (two MLflows, two lakehouses, two Airflows) on one Postgres and
+ * The components a team may run twice in one cluster (two MLflows, two lakehouses, two Airflows, two feature stores) on one Postgres and
  * one object store. Not in it: the ones that install a cluster-wide operator with its CRDs (cert-manager, Traefik,
  * Strimzi, KServe, the Prometheus operator, the Spark operator and KubeRay), of which a cluster holds one.
  */
@@ -23,6 +23,8 @@ function twoOfEach() {
     new Lakehouse("lakehouse-b", { ...shared, namespace: "ml-lakehouse-b", metastoreDatabase: "metastore_b", zones: { bronze: "bronze-b", silver: "silver-b", gold: "gold-b" } }, opts);
     new Orchestrator("orchestrator", shared, opts);
     new Orchestrator("orchestrator-b", { ...shared, namespace: "ml-orchestrator-b", database: "airflow_b", logBucket: "airflow-logs-b" }, opts);
+    new FeatureStore("features", shared, opts);
+    new FeatureStore("features-b", { ...shared, namespace: "ml-featurestore-b", database: "feast_b", offlineBuckets: ["gold-b"] }, opts);
 }
 
 describe("library: two instances of a component in one program, on one Postgres and one object store", () => {
@@ -39,7 +41,7 @@ describe("library: two instances of a component in one program, on one Postgres 
         assert.deepEqual([...seen].filter(([, names]) => names.length > 1), []);
 
         const databases = run.byType("kubernetes:batch/v1:Job").map((j) => j.inputs.metadata?.labels?.["ml-platform/database"]).filter(Boolean);
-        assert.deepEqual(databases.sort(), ["airflow", "airflow-b", "metastore", "metastore-b", "mlflow", "mlflow-auth", "mlflow-b", "mlflow-b-auth"]);
+        assert.deepEqual(databases.sort(), ["airflow", "airflow-b", "feast", "feast-b", "feast-b-online", "feast-online", "metastore", "metastore-b", "mlflow", "mlflow-auth", "mlflow-b", "mlflow-b-auth"]);
     });
 
     it("a database name Postgres would refuse is refused before anything is registered", async () => {
