@@ -61,10 +61,8 @@ function merge(path: string, parts: Json[]): Json {
         for (const p of flat) for (const [k, v] of Object.entries(p.properties ?? {})) properties[k] = k in properties ? merge(`${path}.${k}`, [properties[k], v]) : v;
         return { type: "object", properties };
     }
-    const values = flat.flatMap((p) => (p.enum ? p.enum : p.const !== undefined ? [p.const as string] : []));
-    if (flat.every((p) => p.type === "string") && values.length === flat.reduce((n, p) => n + (p.enum?.length ?? (p.const !== undefined ? 1 : 0)), 0) && values.length) {
-        return { type: "string", enum: [...new Set(values)] };
-    }
+    // normalize turned string literals into one-value enums.
+    if (flat.every((p) => p.type === "string" && p.enum)) return { type: "string", enum: [...new Set(flat.flatMap((p) => p.enum!))] };
     if (flat.every((p) => p.type === flat[0].type && !p.enum && p.const === undefined)) return flat[0];
     throw new Error(`provider-args: ${path}: cannot express ${JSON.stringify(parts)} as one plain type`);
 }
