@@ -144,12 +144,32 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
     const tracking = on.tracking
         ? new Tracking("tracking", { environment, objectStore: storage, postgres, mirror, externalHosts: [`mlflow.${ingress.domain}`] }, k8s)
         : undefined;
+    const featureStore = on.featureStore && lakehouse
+        ? new FeatureStore(
+              "featurestore",
+              {
+                  environment,
+                  objectStore: storage,
+                  postgres,
+                  mirror,
+                  offlineBuckets: [lakehouse.zoneBuckets.gold],
+                  onlineStore: config.featureStore.onlineStore,
+                  project: config.featureStore.project,
+                  replicas: config.featureStore.replicas,
+                  alerts: config.featureStore.maxStalenessHours ? { maxStalenessSeconds: config.featureStore.maxStalenessHours * 3600 } : undefined,
+                  storageClassName: dataPvcs.storageClassName,
+              },
+              dataPvcs.opts,
+          )
+        : undefined;
     const serving = on.serving
         ? new Serving(
               "serving",
               {
                   environment,
                   certManager: certs.release ?? "preinstalled",
+                  // KServe models (and their transformers) read features from the server.
+                  features: featureStore,
                   objectStore: storage,
                   mirror,
                   models: config.serving.models,
@@ -176,26 +196,6 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                   gpuPool: gpuPool && { gpus: "acceleratorCount" in gpuPool ? Number(gpuPool.acceleratorCount ?? 1) : 1 },
               },
               k8s,
-          )
-        : undefined;
-    const featureStore = on.featureStore && lakehouse
-        ? new FeatureStore(
-              "featurestore",
-              {
-                  environment,
-                  objectStore: storage,
-                  postgres,
-                  mirror,
-                  offlineBuckets: [lakehouse.zoneBuckets.gold],
-                  onlineStore: config.featureStore.onlineStore,
-                  project: config.featureStore.project,
-                  replicas: config.featureStore.replicas,
-                  alerts: config.featureStore.maxStalenessHours ? { maxStalenessSeconds: config.featureStore.maxStalenessHours * 3600 } : undefined,
-                  // KServe models (and their transformers) read features from the server.
-                  modelNamespaces: serving?.modelNamespaces ?? [],
-                  storageClassName: dataPvcs.storageClassName,
-              },
-              dataPvcs.opts,
           )
         : undefined;
     const orchestrator = on.orchestrator

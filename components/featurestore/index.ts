@@ -61,8 +61,6 @@ export interface FeatureStoreArgs extends KubernetesTargetArgs {
     readonly onlineStore?: OnlineStoreKind;
     /** Registry database (and user); the Postgres online store's is `<database>_online`. Default `feast`. */
     readonly database?: string;
-    /** Namespaces whose pods read online features (the KServe model namespaces): each gets the flow to the server. */
-    readonly modelNamespaces?: readonly string[];
     /** Replica bounds of the feature server; default per environment (see `featureStoreSizing`). */
     readonly replicas?: { readonly min: number; readonly max: number };
     /** Alert thresholds; defaults in `defaultFeatureStoreAlerts`. */
@@ -237,11 +235,6 @@ export class FeatureStore extends pulumi.ComponentResource implements FeatureSer
         }
         if (sizing.maxReplicas > sizing.replicas) {
             new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, featureServerHpa(ns.metadata.name, sizing), { parent: this, dependsOn: [this.deployment] });
-        }
-
-        for (const modelNamespace of args.modelNamespaces ?? []) {
-            // Model pods need no credential: the flow is the whole grant, and no object is created in their namespace.
-            connect(this, this.grantClient({ namespace: { name: modelNamespace, created: modelNamespace } }));
         }
 
         this.registerOutputs({ namespace: this.namespace, url: this.url, project, onlineStore, offlinePaths: this.offlinePaths });

@@ -4,6 +4,7 @@ import { createNamespace, KubernetesTargetArgs, platformLabels, requireKubernete
 import { ANYWHERE, ClientNamespace, connect, Connected, ConnectionRecord, Flow, NetworkMember, toApiServer, webhookFlow } from "../network/spec";
 import { ObjectStore, ObjectStoreAccess } from "../storage/types";
 import { ChartPin, charts, chartSource, Mirror } from "../versions";
+import type { FeatureServer } from "../featurestore/types";
 import type { MonitoringSource } from "../monitoring/source";
 import { kserveRuntimeValues, kserveValues, metricsServerValues } from "./charts";
 import { ServingAlertThresholds, servingMonitoring } from "./monitoring";
@@ -44,6 +45,11 @@ export interface ServingArgs extends KubernetesTargetArgs {
     readonly modelBuckets?: readonly string[];
     /** Namespace of models that name none. Default `ml-serving`. */
     readonly namespace?: string;
+    /**
+     * Feast's feature server: every model namespace is its client (the flow to its pods), and each predictor gets its
+     * URL as {@link FEATURE_SERVER_URL_ENV}. Default: none.
+     */
+    readonly features?: FeatureServer;
     /** Namespace of the KServe controller. Default `kserve`. */
     readonly controllerNamespace?: string;
     /** Install metrics-server for the HPAs' CPU metrics. GKE and AKS run their own. Default: true in dev, false in prod. */
@@ -59,6 +65,8 @@ export interface ServingArgs extends KubernetesTargetArgs {
 export const MODEL_SERVICE_ACCOUNT = "kserve-models";
 /** The port of KServe's admission webhook (the controller's `webhook-server-cert` listener). */
 export const KSERVE_WEBHOOK_PORT = 9443;
+/** The environment variable holding the feature server's URL in every predictor, when the platform has one. */
+export const FEATURE_SERVER_URL_ENV = "FEAST_FEATURE_SERVER_URL";
 /** The port model servers listen on behind their predictor Service (KServe's default HTTP port). */
 export const MODEL_SERVER_PORT = 8080;
 
@@ -170,7 +178,7 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
         for (const nsName of new Set(models.filter((m) => !isMlflowArtifact(m.storageUri)).map((m) => m.namespace))) {
             this.flows.push({ from: nsName, to: ANYWHERE, ports: [443], why: "the storage initializer downloads models named by their own URL" });
         }
-        const perNamespace = new Map<string, { access?: ObjectStoreAccess; dependsOn: pulumi.Resource[] }>();
+        const perNamespace = new Map<string, { access?: ObjectStoreAccess; featuresUrl?: string; dependsOn: pulumi.Resource[] }>();
         for (const nsName of this.modelNamespaces) {
             const ns = createNamespace(`${name}-${nsName}-ns`, { namespace: nsName, component: "serving" }, { parent: this });
             const access =
@@ -181,7 +189,9 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
                       this,
                   )
                 : undefined;
-            connect(this, access && { ...access, connection: { ...access.connection, kind: "models" } });
+            // Model pods need no credential for Feast: the flow is the whole grant.
+            const features = args.features?.grantClient({ namespace: { name: nsName, created: ns.metadata.name } });
+            connect(this, access && { ...access, connection: { ...access.connection, kind: "models" } }, features);
             const dependsOn: pulumi.Resource[] = [];
             if (store && access?.credentialsSecret) dependsOn.push(this.annotateS3Secret(`${name}-${nsName}`, ns.metadata.name, access.credentialsSecret, store));
             dependsOn.push(
@@ -196,11 +206,11 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
                     { parent: this },
                 ),
             );
-            perNamespace.set(nsName, { access, dependsOn });
+            perNamespace.set(nsName, { access, featuresUrl: features?.url, dependsOn });
         }
 
         for (const model of models) {
-            const { access, dependsOn } = perNamespace.get(model.namespace)!;
+            const { access, featuresUrl, dependsOn } = perNamespace.get(model.namespace)!;
             // Without a store every URI is the model's own (checked above), which resolves to itself.
             const storageUri = store
                 ? pulumi
@@ -218,6 +228,7 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
                 // too (#149), so it runs again and the initializer gets AZURE_CLIENT_ID and the federated token;
                 // KServe's storage code then authenticates with DefaultAzureCredential.
                 podLabels: access?.podLabels ?? {},
+                env: featuresUrl ? [{ name: FEATURE_SERVER_URL_ENV, value: featuresUrl }] : [],
             });
             new k8s.apiextensions.CustomResource(`${name}-${model.name}`, manifest, { parent: this, dependsOn: [runtimes, controller, ...dependsOn] });
             if (env === "prod" && model.minReplicas >= 2) {

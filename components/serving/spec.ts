@@ -219,6 +219,8 @@ export function inferenceServiceManifest(args: {
     readonly serviceAccountName: string;
     /** Pod labels the object store's identity needs (AKS workload identity). */
     readonly podLabels: Record<string, string>;
+    /** Environment of the model server (the feature server's URL). Default none. */
+    readonly env?: readonly { readonly name: string; readonly value: string }[];
 }) {
     const m = args.model;
     const spread = (topologyKey: string) => ({
@@ -266,6 +268,7 @@ export function inferenceServiceManifest(args: {
                     protocolVersion: m.protocolVersion,
                     storageUri: args.storageUri,
                     resources: m.resources,
+                    ...(args.env?.length ? { env: args.env } : {}),
                     // Model servers write caches and compiled code next to their install; the root stays writable.
                     securityContext: {
                         allowPrivilegeEscalation: false,

@@ -254,18 +254,13 @@ describe("featurestore: identity for the offline store (the gold zone, read-only
 });
 
 describe("featurestore: connections", () => {
-    it("model namespaces get the flow to the feature server's pods and a record each", async () => {
-        const { run } = await deploy("dev", minio, { modelNamespaces: ["ml-serving", "ml-models-team"] });
+    it("grantClient: the client's flow to the feature server's pods, its URL and a record; no credential", async () => {
+        const { run } = await deploy("dev", minio);
         const fs = run.result;
-        const toServer = fs.flows.filter((f) => f.to === "ml-featurestore");
-        assert.deepEqual(toServer.map((f) => [f.from, f.ports, f.toPods]), [
-            ["ml-serving", [FEAST_PORT], featureServerPods],
-            ["ml-models-team", [FEAST_PORT], featureServerPods],
-        ]);
-        assert.deepEqual(fs.connections.filter((c) => c.kind === "feast").map((c) => [c.from, c.to]), [
-            ["ml-serving", "http://feast.ml-featurestore.svc.cluster.local:6566"],
-            ["ml-models-team", "http://feast.ml-featurestore.svc.cluster.local:6566"],
-        ]);
+        const access = fs.grantClient({ namespace: { name: "ml-models-team", created: "ml-models-team" } });
+        assert.equal(access.url, "http://feast.ml-featurestore.svc.cluster.local:6566");
+        assert.deepEqual(access.flows.map((f) => [f.from, f.to, f.ports, f.toPods]), [["ml-models-team", "ml-featurestore", [FEAST_PORT], featureServerPods]]);
+        assert.deepEqual([access.connection.kind, access.connection.from, access.connection.to, access.connection.secret], ["feast", "ml-models-team", access.url, undefined]);
         // Its own: both databases and the object store.
         assert.deepEqual(fs.connections.filter((c) => c.from === "ml-featurestore").map((c) => c.kind), ["postgres", "postgres", "object-store"]);
     });
