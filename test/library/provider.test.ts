@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     CertManager,
     Compute,
+    FeatureStore,
     MetastoreServer,
     Ingress,
     Lakehouse,
@@ -50,6 +51,8 @@ const components: Record<string, (opts: pulumi.ComponentResourceOptions, useDefa
     Serving: (o, d) => new Serving("x", { environment: "dev", certManager: "preinstalled", objectStore: store(), ...(d && { kubernetesProvider: "default" }) }, o),
     Monitoring: (o, d) => new Monitoring("x", { environment: "dev", ...(d && { kubernetesProvider: "default" }) }, o),
     Compute: (o, d) => new Compute("x", { environment: "dev", objectStore: store(), lakehouse: fakeMetastore(), ...(d && { kubernetesProvider: "default" }) }, o),
+    FeatureStore: (o, d) =>
+        new FeatureStore("x", { environment: "dev", objectStore: store(), postgres: fakePostgres("in-cluster"), ...(d && { kubernetesProvider: "default" }) }, o),
 };
 
 const attempt = <T>(build: () => T): T | Error => {
