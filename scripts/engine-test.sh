@@ -45,13 +45,14 @@ YAML
 pulumi stack init engine-bad --non-interactive >/dev/null 2>&1
 out=$(pulumi preview --stack engine-bad --non-interactive 2>&1)
 check "bad config: the engine prints the config error's header line as the program wrote it" \
-  '^ +error: Invalid configuration for stack "engine-bad" \(4 problems\); nothing was deployed:$' "$out"
+  '^ +error: Invalid configuration for stack "engine-bad" \(5 problems\); nothing was deployed:$' "$out"
 check "bad config names a misspelled key with the one it resembles" \
   'ml-platform:components\.lakehose: got false; expected no such key: did you mean ml-platform:components\.lakehouse\?' "$out"
 check "bad config names the environment key and value" 'ml-platform:environment: got "staging"; expected one of "dev"\|"prod"' "$out"
 check "bad config names the workers key and value" 'ml-platform:cluster\.workers: got 9; expected a whole number from 0 to 5' "$out"
 # The misspelled key is read as the one it resembles, so the rules across keys see the lakehouse off.
 check "bad config applies the cross-key rules to the key as read" 'ml-platform:components\.compute: got true; expected false while ml-platform:components\.lakehouse is false' "$out"
+check "bad config applies every rule on the lakehouse switch" 'ml-platform:components\.featureStore: got true; expected false while ml-platform:components\.lakehouse is false' "$out"
 if grep -q "mlplatform:cluster:Cluster" <<<"$out"; then
   failed=$((failed + 1)); echo "FAIL - bad config still registered the Cluster"
 else
