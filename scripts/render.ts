@@ -2,7 +2,9 @@
  * Writes what a stack deploys, for review next to `pulumi preview` and for diffing before an upgrade: every
  * Kubernetes object the program creates (YAML, secrets redacted) and, per Helm release, its chart, version,
  * repository, namespace and values. Computed under Pulumi mocks; no cluster or registry is contacted.
- *   npm run render -- --stack dev [--out DIR] [--charts DIR]
+ *   npm run render -- --stack dev [--out DIR] [--charts DIR] [--with '<key>=<json>']
+ * `--with` merges a JSON object into one config key of the stack file, to render a variant the file does not set
+ * (e.g. `--with 'featureStore={"onlineStore":"valkey"}'`).
  * With `--charts DIR` (one chart source directory per chart, named after the chart) and `helm` on PATH, it also
  * runs `helm template` for each release (which validates the values against the chart's values.schema.json),
  * writes the manifests next to the values (what an install creates: chart tests, which only `helm test` runs, are
@@ -49,7 +51,9 @@ async function main() {
     }
     const out = path.resolve(arg("out") ?? path.join(repoRoot, "render", stack));
     const chartsDir = arg("charts");
-    const run = await constructStack(stack);
+    const variant = arg("with");
+    const [key, json] = variant ? [variant.slice(0, variant.indexOf("=")), variant.slice(variant.indexOf("=") + 1)] : [];
+    const run = await constructStack(stack, key ? { [`ml-platform:${key}`]: JSON.parse(json!) } : undefined);
     const { files, releases } = renderStack(run.resources);
     fs.rmSync(out, { recursive: true, force: true });
     for (const f of files) {
