@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fakeKubeconfig, kubernetesResourcesWithoutProvider, mockSecretValue, runProgram, unwrap } from "../harness";
+import { program as aksByo } from "./examples/aks-byo";
 import { program as existingCluster } from "./examples/existing-cluster";
 import { program as gkeByo } from "./examples/gke-byo";
 import { program as servingAlone } from "./examples/serving-alone";
@@ -60,6 +61,34 @@ describe("library: consumer programs, as the README shows them, type-check and r
         const policies = policyNames(run);
         assert.ok(policies.includes("ml-tracking/egress-cidr-10-60-0-9-32-5432"), "MLflow reaches the server's address only");
         assert.ok(policies.includes("ml-postgres/egress-cidr-10-60-0-9-32-5432"), "and so do the provisioning Jobs");
+        assert.ok(policies.includes("ml-tracking/ingress-from-ingress-nginx-5000"), "the existing controller's pods reach MLflow");
+        assert.deepEqual(policies.filter((p) => /^(ingress-nginx|cert-manager|dba)\//.test(p)), [], "no policy in namespaces the platform does not own");
+    });
+
+    it("AKS with its own ADLS account, Flexible Server, cert-manager and ingress: none created, MLflow federated to them", async () => {
+        const run = await runProgram(() => aksByo(fakeKubeconfig("https://aks.corp:443")));
+        const provider = run.one("pulumi:providers:kubernetes");
+        assert.deepEqual(kubernetesResourcesWithoutProvider(run.resources, provider.urn), []);
+
+        // What is NOT created: no account, container, server, database, chart or ClusterIssuer.
+        const notCreated = run.resources.filter((r) => /^azure-native:(storage|dbforpostgresql|network|privatedns|resources):/.test(r.type) || ["kubernetes:helm.sh/v3:Release", "kubernetes:cert-manager.io/v1:ClusterIssuer", "kubernetes:apps/v1:StatefulSet"].includes(r.type));
+        assert.deepEqual(notCreated.map((r) => r.type), []);
+
+        // What is: MLflow's managed identity, federated with the cluster's issuer, Storage Blob Data Contributor on the container only.
+        const assignment = run.one("azure-native:authorization:RoleAssignment");
+        assert.equal(assignment.inputs.scope, "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/data-rg/providers/Microsoft.Storage/storageAccounts/acmedata/blobServices/default/containers/mlflow-artifacts");
+        assert.match(assignment.inputs.roleDefinitionId, /\/roleDefinitions\/ba92f5b4-2d11-453d-a403-e96b0029c9fe$/);
+        const federation = run.one("azure-native:managedidentity:FederatedIdentityCredential");
+        assert.deepEqual([federation.inputs.issuer, federation.inputs.subject], ["https://westeurope.oic.prod-aks.azure.com/tenant/issuer/", "system:serviceaccount:ml-tracking:mlflow"]);
+        assert.equal(run.one("azure-native:managedidentity:UserAssignedIdentity").inputs.resourceGroupName, "ml-team-rg");
+        assert.equal(await unwrap(run.result.artifacts), "wasbs://mlflow-artifacts@acmedata.blob.core.windows.net");
+        for (const job of run.byType("kubernetes:batch/v1:Job")) {
+            const env = Object.fromEntries(job.inputs.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+            assert.deepEqual([env.PGHOST, env.PGSSLMODE], ["acme-pg.postgres.database.azure.com", "require"]);
+        }
+
+        const policies = policyNames(run);
+        assert.ok(policies.includes("ml-tracking/egress-cidr-10-70-4-0-24-5432"), "MLflow reaches the server's subnet only");
         assert.ok(policies.includes("ml-tracking/ingress-from-ingress-nginx-5000"), "the existing controller's pods reach MLflow");
         assert.deepEqual(policies.filter((p) => /^(ingress-nginx|cert-manager|dba)\//.test(p)), [], "no policy in namespaces the platform does not own");
     });
