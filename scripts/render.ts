@@ -52,8 +52,12 @@ async function main() {
     const out = path.resolve(arg("out") ?? path.join(repoRoot, "render", stack));
     const chartsDir = arg("charts");
     const variant = arg("with");
-    const [key, json] = variant ? [variant.slice(0, variant.indexOf("=")), variant.slice(variant.indexOf("=") + 1)] : [];
-    const run = await constructStack(stack, key ? { [`ml-platform:${key}`]: JSON.parse(json!) } : undefined);
+    const match = variant === undefined ? undefined : /^(\w+)=(\{.*\})$/s.exec(variant);
+    if (variant !== undefined && !match) {
+        console.error(`render: --with ${JSON.stringify(variant)}: expected <config key>=<JSON object>, e.g. 'featureStore={"onlineStore":"valkey"}'`);
+        process.exit(2);
+    }
+    const run = await constructStack(stack, match ? { [`ml-platform:${match[1]}`]: JSON.parse(match[2]) } : undefined);
     const { files, releases } = renderStack(run.resources);
     fs.rmSync(out, { recursive: true, force: true });
     for (const f of files) {
