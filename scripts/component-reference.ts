@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import ts from "typescript";
+import { namesCreated } from "./component-names";
 
 const root = path.join(__dirname, "..");
 export const REFERENCE_FILE = path.join(root, "components", "README.md");
@@ -35,7 +36,8 @@ function isComponent(decl: ts.ClassDeclaration, checker: ts.TypeChecker): boolea
 }
 
 /** The reference as markdown. */
-export function componentReference(): string {
+/** `names`: what each component creates with its defaults ({@link namesCreated}). */
+export function componentReference(names: Readonly<Record<string, readonly string[]>>): string {
     const entry = path.join(root, "components", "index.ts");
     const program = ts.createProgram([entry], { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: true, skipLibCheck: true });
     const checker = program.getTypeChecker();
@@ -98,6 +100,8 @@ export function componentReference(): string {
             }
             lines.push("");
         }
+        const created = names[symbol.getName()];
+        if (created?.length) lines.push(`Creates, with its defaults: ${created.map((n) => `\`${n}\``).join(", ")}.`, "");
         sections.push(lines.join("\n"));
     }
     return `# Component reference
@@ -105,11 +109,18 @@ export function componentReference(): string {
 Generated from the sources by \`npm run reference\` (scripts/component-reference.ts); do not edit. Every component
 takes \`(name, args, opts)\`; those that create Kubernetes objects need a Kubernetes provider in \`opts\` (or
 \`kubernetesProvider: "default"\` in args). How components connect: the [README's Connections](../README.md#connections).
+"Creates" lists the Kubernetes objects (\`Kind namespace/name\`) and Helm releases a component registers with its
+defaults in dev, on the in-cluster MinIO and Postgres, including those its connection calls create in the
+store's and the server's namespaces (scripts/component-names.ts, run under Pulumi's mocks). Objects another
+namespace, database or bucket arg would rename follow it.
 
 ${sections.join("\n")}`;
 }
 
 if (require.main === module) {
-    fs.writeFileSync(REFERENCE_FILE, componentReference());
-    console.log(`wrote ${path.relative(process.cwd(), REFERENCE_FILE)}`);
+    namesCreated().then((names) => {
+        fs.writeFileSync(REFERENCE_FILE, componentReference(names));
+        console.log(`wrote ${path.relative(process.cwd(), REFERENCE_FILE)}`);
+        process.exit(0);
+    });
 }

@@ -168,7 +168,7 @@ export function fakePostgres(flavor: PostgresFlavor, options: FakePostgresOption
     return {
         flavor,
         host,
-        port,
+        port: pulumi.output(port),
         requests,
         database(name: string, request: DatabaseRequest, parent: pulumi.Resource): DatabaseConnection {
             const db = request.database;
@@ -210,7 +210,7 @@ export const FAKE_MLFLOW_PASSWORD = "mock-mlflow-client-password";
 export function fakeMlflowServer(): MlflowServer & { readonly grants: { name: string; namespace: ClientNamespace; username: string }[] } {
     const grants: { name: string; namespace: ClientNamespace; username: string }[] = [];
     return {
-        trackingUri: FAKE_MLFLOW_URI,
+        trackingUri: pulumi.output(FAKE_MLFLOW_URI),
         grants,
         grantClient(name, args, parent) {
             grants.push({ name, ...args });

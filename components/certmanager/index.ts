@@ -65,8 +65,8 @@ export class CertManager extends pulumi.ComponentResource implements NetworkMemb
      */
     public readonly release?: k8s.helm.v3.Release;
     /** Name of the ClusterIssuer, when one was requested. */
-    public readonly clusterIssuer?: string;
-    public readonly namespace: string;
+    public readonly clusterIssuer?: pulumi.Output<string>;
+    public readonly namespace: pulumi.Output<string>;
     /** The controller's certificate metrics and alerts, for `Monitoring`'s `sources`; absent for an existing cert-manager. */
     public readonly monitoring?: MonitoringSource;
     public readonly namespaces: string[];
@@ -83,29 +83,30 @@ export class CertManager extends pulumi.ComponentResource implements NetworkMemb
         super("mlplatform:certmanager:CertManager", name, {}, opts);
         if (args.existing) {
             // Already installed: its namespace, webhook and ACME traffic are its owner's; the platform only refers to it.
-            this.namespace = args.existing.namespace;
-            this.clusterIssuer = args.existing.clusterIssuer;
+            this.namespace = pulumi.output(args.existing.namespace);
+            this.clusterIssuer = pulumi.output(args.existing.clusterIssuer);
             this.namespaces = [];
             this.flows = [];
             if (args.existing.acmeHttp01) {
-                this.http01Solver = { namespace: this.namespace, unmanagedPods: args.existing.controllerPods ?? { "app.kubernetes.io/name": "cert-manager" } };
+                this.http01Solver = { namespace: args.existing.namespace, unmanagedPods: args.existing.controllerPods ?? { "app.kubernetes.io/name": "cert-manager" } };
             }
             this.registerOutputs({ namespace: this.namespace, clusterIssuer: this.clusterIssuer });
             return;
         }
-        this.namespace = args.namespace ?? "cert-manager";
-        this.monitoring = certManagerMonitoring(this.namespace);
-        this.namespaces = [this.namespace];
-        this.flows = [toApiServer(this.namespace, "cert-manager"), webhookFlow(this.namespace, CERT_MANAGER_WEBHOOK_PORT, "cert-manager's webhook", CERT_MANAGER_WEBHOOK_PODS)];
+        const namespace = args.namespace ?? "cert-manager";
+        this.namespace = pulumi.output(namespace);
+        this.monitoring = certManagerMonitoring(namespace);
+        this.namespaces = [namespace];
+        this.flows = [toApiServer(namespace, "cert-manager"), webhookFlow(namespace, CERT_MANAGER_WEBHOOK_PORT, "cert-manager's webhook", CERT_MANAGER_WEBHOOK_PODS)];
         if (args.issuer && "acme" in args.issuer) {
-            this.http01Solver = { namespace: this.namespace };
+            this.http01Solver = { namespace };
             this.flows.push(
-                { from: this.namespace, to: ANYWHERE, ports: [443], why: "cert-manager talks to the ACME server" },
+                { from: namespace, to: ANYWHERE, ports: [443], why: "cert-manager talks to the ACME server" },
                 // The self-check fetches http://<host>/.well-known/... through the ingress's public address.
-                { from: this.namespace, to: ANYWHERE, ports: [80], why: "cert-manager's HTTP-01 self-check reaches the ingress's public address" },
+                { from: namespace, to: ANYWHERE, ports: [80], why: "cert-manager's HTTP-01 self-check reaches the ingress's public address" },
             );
         }
-        const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "cert-manager" }, { parent: this });
+        const ns = createNamespace(`${name}-ns`, { namespace, component: "cert-manager" }, { parent: this });
         this.release = new k8s.helm.v3.Release(
             `${name}-chart`,
             {
@@ -120,17 +121,17 @@ export class CertManager extends pulumi.ComponentResource implements NetworkMemb
             { parent: this },
         );
         if (args.issuer) {
-            this.clusterIssuer = "ml-platform";
-            new k8s.apiextensions.CustomResource(
+            const issuer = new k8s.apiextensions.CustomResource(
                 `${name}-issuer`,
                 {
                     apiVersion: "cert-manager.io/v1",
                     kind: "ClusterIssuer",
-                    metadata: { name: this.clusterIssuer, labels: platformLabels("cert-manager") },
+                    metadata: { name: "ml-platform", labels: platformLabels("cert-manager") },
                     spec: clusterIssuerSpec(args.issuer, args.ingressClassName ?? "ml-platform"),
                 },
                 { parent: this, dependsOn: [this.release] },
             );
+            this.clusterIssuer = issuer.metadata.name;
         }
         this.registerOutputs({ namespace: this.namespace, clusterIssuer: this.clusterIssuer });
     }

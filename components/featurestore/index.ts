@@ -79,25 +79,28 @@ export interface FeatureStoreArgs extends KubernetesTargetArgs {
  * Airflow schedules it, as pods in this namespace (`grantMaterializer`).
  */
 export class FeatureStore extends pulumi.ComponentResource implements FeatureServer, NetworkMember {
-    public readonly namespace: string;
+    public readonly namespace: pulumi.Output<string>;
     public readonly namespaces: string[];
     public readonly flows: Flow[] = [];
     public readonly connections: ConnectionRecord[] = [];
     /** The feature server's HTTP API, for the ingress (no login of its own: basic auth there). */
     public readonly ui: WebUi;
     public readonly monitoring: MonitoringSource;
-    public readonly url: string;
+    public readonly url: pulumi.Output<string>;
     public readonly project: string;
     public readonly onlineStore: OnlineStoreKind;
     public readonly sizing: FeatureStoreSizing;
     /** `feature_store.yaml` as the pods read it (`${VAR}`s filled from Secrets at start; no secret in it). */
-    public readonly featureStoreYaml: string;
+    public readonly featureStoreYaml: pulumi.Output<string>;
     /** Where a feature repository's `FileSource(path=...)` points, per readable bucket (`s3://gold/`, `gs://…/`, `abfss://…/`). */
     public readonly offlinePaths: Record<string, pulumi.Output<string>>;
     /** MinIO only: the endpoint a `FileSource` names as `s3_endpoint_override`. */
     public readonly s3Endpoint?: pulumi.Output<string>;
     public readonly deployment: k8s.apps.v1.Deployment;
     private readonly namespaceName: pulumi.Output<string>;
+    /** The namespace and URL as plain strings: flows and records are written when the program runs. */
+    private readonly ns: string;
+    private readonly serverUrl: string;
     private readonly materializeTemplate: pulumi.Output<Record<string, unknown>>;
 
     constructor(name: string, args: FeatureStoreArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -130,18 +133,20 @@ export class FeatureStore extends pulumi.ComponentResource implements FeatureSer
         this.sizing = sizing;
         this.project = project;
         this.onlineStore = onlineStore;
-        this.namespace = args.namespace ?? "ml-featurestore";
+        this.ns = args.namespace ?? "ml-featurestore";
+        this.namespace = pulumi.output(this.ns);
         const clusterDomain = args.clusterDomain ?? "cluster.local";
-        this.url = `http://${FEAST_SERVICE}.${this.namespace}.svc.${clusterDomain}:${FEAST_PORT}`;
-        this.monitoring = featureStoreMonitoring(this.namespace, onlineStore === "valkey", { ...defaultFeatureStoreAlerts, ...(args.alerts ?? {}) });
+        this.serverUrl = `http://${FEAST_SERVICE}.${this.ns}.svc.${clusterDomain}:${FEAST_PORT}`;
+        this.url = pulumi.output(this.serverUrl);
+        this.monitoring = featureStoreMonitoring(this.ns, onlineStore === "valkey", { ...defaultFeatureStoreAlerts, ...(args.alerts ?? {}) });
         const labels = platformLabels(COMPONENT);
         const parent = { parent: this };
 
-        const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: COMPONENT }, parent);
+        const ns = createNamespace(`${name}-ns`, { namespace: this.ns, component: COMPONENT }, parent);
         this.namespaceName = ns.metadata.name;
-        this.namespaces = [this.namespace];
-        const client: ClientNamespace = { name: this.namespace, created: ns.metadata.name };
-        this.ui = { namespace: this.namespace, service: FEAST_SERVICE, port: FEAST_PORT, auth: "basic", pods: featureServerPods };
+        this.namespaces = [this.ns];
+        const client: ClientNamespace = { name: this.ns, created: ns.metadata.name };
+        this.ui = { namespace: this.ns, service: FEAST_SERVICE, port: FEAST_PORT, auth: "basic", pods: featureServerPods };
 
         // --- registry, online store, offline data ----------------------------------------------------------------
         const registry = args.postgres.database(`${name}-registry-db`, { namespace: client, database: databaseName }, this);
@@ -177,18 +182,19 @@ export class FeatureStore extends pulumi.ComponentResource implements FeatureSer
             );
         }
 
-        this.featureStoreYaml = featureStoreYaml({
+        const yaml = featureStoreYaml({
             project,
             registrySslMode: postgresSslMode(args.postgres.flavor),
             online:
                 onlineStore === "postgres"
                     ? { kind: "postgres", sslMode: postgresSslMode(args.postgres.flavor), maxConnections: 10 }
-                    : { kind: "valkey", host: `${VALKEY_RELEASE}.${this.namespace}.svc.${clusterDomain}`, port: VALKEY_PORT },
+                    : { kind: "valkey", host: `${VALKEY_RELEASE}.${this.ns}.svc.${clusterDomain}`, port: VALKEY_PORT },
             registryTtlSeconds: REGISTRY_TTL_SECONDS,
         });
+        this.featureStoreYaml = pulumi.output(yaml);
         const config = new k8s.core.v1.ConfigMap(
             `${name}-config`,
-            { metadata: { name: FEAST_CONFIG_MAP, namespace: ns.metadata.name, labels }, data: { "feature_store.yaml": this.featureStoreYaml } },
+            { metadata: { name: FEAST_CONFIG_MAP, namespace: ns.metadata.name, labels }, data: { "feature_store.yaml": yaml } },
             parent,
         );
 
@@ -208,7 +214,7 @@ export class FeatureStore extends pulumi.ComponentResource implements FeatureSer
                 sizing,
                 credentials,
                 podLabels: offline.podLabels,
-                configChecksum: createHash("sha256").update(this.featureStoreYaml).digest("hex"),
+                configChecksum: createHash("sha256").update(yaml).digest("hex"),
                 registryTtlSeconds: REGISTRY_TTL_SECONDS,
             }),
             { parent: this, dependsOn: [serviceAccount, config, ...(valkeyRelease ? [valkeyRelease] : [])] },
@@ -245,9 +251,9 @@ export class FeatureStore extends pulumi.ComponentResource implements FeatureSer
         const from = args.namespace.name;
         const why = `${from} reads online features from Feast`;
         return {
-            url: this.url,
-            flows: [{ from, to: this.namespace, ports: [FEAST_PORT], toPods: featureServerPods, why }],
-            connection: { kind: "feast", from, to: this.url, why },
+            url: this.serverUrl,
+            flows: [{ from, to: this.ns, ports: [FEAST_PORT], toPods: featureServerPods, why }],
+            connection: { kind: "feast", from, to: this.serverUrl, why },
         };
     }
 
@@ -281,12 +287,12 @@ export class FeatureStore extends pulumi.ComponentResource implements FeatureSer
             },
             { parent },
         );
-        const why = `${from} runs Feast materialization in ${this.namespace}`;
+        const why = `${from} runs Feast materialization in ${this.ns}`;
         return {
-            namespace: this.namespace,
+            namespace: this.ns,
             podTemplate: this.materializeTemplate,
             flows: [toApiServer(from, why)],
-            connection: { kind: "feast-materialize", from, to: this.namespace, serviceAccount: args.serviceAccountName, why },
+            connection: { kind: "feast-materialize", from, to: this.ns, serviceAccount: args.serviceAccountName, why },
         };
     }
 }

@@ -22,7 +22,7 @@ export interface MaterializerAccess extends Connected {
 /** The contract of the feature store other components connect to (implemented by `FeatureStore`). */
 export interface FeatureServer {
     /** In-cluster URL of the feature server. */
-    readonly url: string;
+    readonly url: pulumi.Output<string>;
     /** The flow from `namespace` to the feature server, and the record of it. */
     grantClient(args: { readonly namespace: ClientNamespace }): FeatureServerClientAccess;
     /** A Role in the feature store's namespace for `serviceAccountName` of `namespace`; `parent` owns it. */

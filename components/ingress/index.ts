@@ -41,7 +41,7 @@ export interface IngressArgs extends KubernetesTargetArgs {
     /** DNS zone of the UIs: `<ui>.<domain>`. Default `localtest.me` (resolves to 127.0.0.1) on kind. */
     readonly domain?: string;
     /** cert-manager ClusterIssuer for route certificates; required unless exposure is `kind`. */
-    readonly clusterIssuer?: string;
+    readonly clusterIssuer?: pulumi.Input<string>;
     /** The ClusterIssuer's HTTP-01 solver, when it answers ACME challenges through this ingress. */
     readonly http01Solver?: Http01Solver;
     /** Namespace of the controller. Default `ml-ingress`. */
@@ -89,11 +89,11 @@ const ACME_SOLVER_PORT = 8089;
 
 /** The platform's ingress controller (Traefik) and the routes to every UI. */
 export class Ingress extends pulumi.ComponentResource implements NetworkMember {
-    public readonly namespace: string;
+    public readonly namespace: pulumi.Output<string>;
     /** Traefik's request metrics and alerts, for `Monitoring`'s `sources`; absent for an existing controller. */
     public readonly monitoring?: MonitoringSource;
     /** The IngressClass of every route: `ml-platform`, or the existing controller's. */
-    public readonly className: string;
+    public readonly className: pulumi.Output<string>;
     public readonly domain: string;
     public readonly tls: boolean;
     public readonly namespaces: string[];
@@ -102,7 +102,9 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     private readonly http01Solver?: Http01Solver;
     /** It connects to nothing as a client (its routes are flows). */
     public readonly connections: ConnectionRecord[] = [];
-    private readonly clusterIssuer?: string;
+    private readonly clusterIssuer?: pulumi.Input<string>;
+    /** The IngressClass as a plain string, for the routes this component writes. */
+    private readonly routeClass: string;
     /** Traefik's release; absent for an existing controller. */
     private readonly controller?: k8s.helm.v3.Release;
     /** Whether routes may use Traefik's annotations and Middleware. */
@@ -127,8 +129,9 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
         this.http01Solver = this.tls ? args.http01Solver : undefined;
         if (args.existing) {
             const e = args.existing;
-            this.namespace = e.namespace;
-            this.className = e.className;
+            this.namespace = pulumi.output(e.namespace);
+            this.routeClass = e.className;
+            this.className = pulumi.output(e.className);
             this.traefik = e.controller === "traefik";
             this.controllerPeer = { unmanagedNamespace: e.namespace, pods: e.pods };
             this.namespaces = [];
@@ -139,30 +142,32 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
             this.registerOutputs({ namespace: this.namespace, className: this.className });
             return;
         }
-        this.namespace = args.namespace ?? "ml-ingress";
-        this.className = "ml-platform";
+        const namespace = args.namespace ?? "ml-ingress";
+        this.namespace = pulumi.output(namespace);
+        this.routeClass = "ml-platform";
+        this.className = pulumi.output(this.routeClass);
         this.traefik = true;
-        this.controllerPeer = this.namespace;
-        this.monitoring = traefikMonitoring(this.namespace);
-        this.namespaces = [this.namespace];
+        this.controllerPeer = namespace;
+        this.monitoring = traefikMonitoring(namespace);
+        this.namespaces = [namespace];
         this.flows = [
-            { from: { entity: "load-balancer" }, to: this.namespace, ports: [TRAEFIK_PORTS.web, TRAEFIK_PORTS.websecure], why: "users reach the UIs through Traefik", toPods: TRAEFIK_PODS },
-            toApiServer(this.namespace, "Traefik"),
+            { from: { entity: "load-balancer" }, to: namespace, ports: [TRAEFIK_PORTS.web, TRAEFIK_PORTS.websecure], why: "users reach the UIs through Traefik", toPods: TRAEFIK_PODS },
+            toApiServer(namespace, "Traefik"),
         ];
         if (this.http01Solver) {
             const why = "cert-manager's HTTP-01 self-check, short-circuited to Traefik where the cluster routes its own load balancer's address inside";
             const from: Peer = this.http01Solver.unmanagedPods ? { unmanagedNamespace: this.http01Solver.namespace, pods: this.http01Solver.unmanagedPods } : this.http01Solver.namespace;
-            this.flows.push({ from, to: this.namespace, ports: [TRAEFIK_PORTS.web], why, toPods: TRAEFIK_PODS });
+            this.flows.push({ from, to: namespace, ports: [TRAEFIK_PORTS.web], why, toPods: TRAEFIK_PODS });
         }
 
-        const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "ingress" }, { parent: this });
+        const ns = createNamespace(`${name}-ns`, { namespace, component: "ingress" }, { parent: this });
         this.controller = new k8s.helm.v3.Release(
             `${name}-traefik`,
             {
                 ...chartSource(charts.traefik, args.mirror),
                 name: "traefik",
                 namespace: ns.metadata.name,
-                values: traefikValues({ environment: args.environment, exposure, className: this.className }),
+                values: traefikValues({ environment: args.environment, exposure, className: this.routeClass }),
                 atomic: true,
                 cleanupOnFail: true,
                 maxHistory: 5,
@@ -212,16 +217,16 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
             basicAuth = { username: "admin", password: pulumi.secret(password.result) };
         }
         const manifest = pulumi
-            .all(middlewares)
-            .apply((mws) =>
+            .all([pulumi.all(middlewares), this.clusterIssuer])
+            .apply(([mws, clusterIssuer]) =>
                 routeManifest({
                     name: args.subdomain,
                     namespace: ui.namespace,
                     host,
                     service: ui.service,
                     port: ui.port,
-                    className: this.className,
-                    clusterIssuer: this.clusterIssuer,
+                    className: this.routeClass,
+                    clusterIssuer,
                     middlewares: mws,
                     traefik: this.traefik,
                 }),

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, KubernetesTargetArgs } from "../common/kubernetes";
-import { Cidr, peerOfHost, UnmanagedPods } from "../network/spec";
+import { ANYWHERE, Cidr, peerOfHost, UnmanagedPods } from "../network/spec";
 import { imageRef, images, Mirror } from "../versions";
 import { ADMIN_SECRET_NAME, createAdminSecret, PostgresParts } from "./common";
 import { POSTGRES_PORT } from "./spec";
@@ -26,8 +26,12 @@ export interface PostgresAdminSecretRef {
  */
 export interface ExistingPostgresArgs extends KubernetesTargetArgs {
     readonly flavor: "existing";
-    /** The server's address as clients in the cluster reach it: a DNS name or an IPv4 address. */
-    readonly host: string;
+    /**
+     * The server's address as clients in the cluster reach it: a DNS name or an IPv4 address. May be another stack's
+     * output; then its form is checked when it is known, and the flows go to `peer` (any address on the port when
+     * `peer` is absent, since the policy is written before the address is known).
+     */
+    readonly host: pulumi.Input<string>;
     /** Default 5432. */
     readonly port?: number;
     /** TLS on every connection (`require`), or none (`disable`, for a server in the cluster only). */
@@ -56,6 +60,8 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
 const K8S_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const HOST_EXPECTED = "a DNS name or an IPv4 address, without scheme or port";
+const validHost = (host: string) => IPV4.test(host) || HOSTNAME.test(host);
 
 /** Throws, naming the arg, the value and what was expected, on the first bad input. */
 export function validateExistingPostgres(name: string, args: ExistingPostgresArgs): void {
@@ -67,7 +73,7 @@ export function validateExistingPostgres(name: string, args: ExistingPostgresArg
     if (unused.length) {
         throw new Error(`PostgresServer "${name}": ${unused.join(", ")} would not be used by flavor "existing"; expected only ${allowed.join(", ")}`);
     }
-    if (typeof args.host !== "string" || !(IPV4.test(args.host) || HOSTNAME.test(args.host))) fail("host", args.host, "a DNS name or an IPv4 address, without scheme or port");
+    if (typeof args.host === "string" ? !validHost(args.host) : !pulumi.Output.isInstance(args.host)) fail("host", args.host, HOST_EXPECTED);
     if (args.port !== undefined && !(Number.isInteger(args.port) && args.port > 0 && args.port < 65536)) fail("port", args.port, "an integer 1-65535");
     if (!["disable", "require"].includes(args.sslMode)) fail("sslMode", args.sslMode, '"require" or "disable"');
     if (args.admin !== undefined && !["superuser", "managed"].includes(args.admin)) fail("admin", args.admin, '"managed" or "superuser"');
@@ -101,14 +107,17 @@ export function existingPostgres(name: string, args: ExistingPostgresArgs, paren
             }),
         );
     const adminSecret = createAdminSecret(name, namespace, { username: value(ref.usernameKey ?? "username"), password: value(ref.passwordKey ?? "password") }, opts);
-    const host = pulumi.output(args.host);
+    const host = pulumi.output(args.host).apply((h) => {
+        if (!validHost(h)) throw new Error(`PostgresServer "${name}": host ${JSON.stringify(h)}: expected ${HOST_EXPECTED}`);
+        return h;
+    });
     return {
         host,
         port,
         provisioner: {
             namespace: namespaceName,
             namespaceResource: namespace,
-            peer: args.peer ?? peerOfHost(args.host),
+            peer: args.peer ?? (typeof args.host === "string" ? peerOfHost(args.host) : ANYWHERE),
             adminSecretName: ADMIN_SECRET_NAME,
             admin: args.admin ?? "managed",
             host,

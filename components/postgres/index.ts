@@ -40,7 +40,7 @@ export class PostgresServer extends pulumi.ComponentResource implements Postgres
     /** It connects to nothing as a client. */
     public readonly connections: ConnectionRecord[] = [];
     public readonly host: pulumi.Output<string>;
-    public readonly port: number;
+    public readonly port: pulumi.Output<number>;
     /** Whether connections use TLS (`require`) or not (`disable`, the in-cluster dev server). */
     public readonly sslMode: SslMode;
     private readonly parts: PostgresParts;
@@ -68,7 +68,7 @@ export class PostgresServer extends pulumi.ComponentResource implements Postgres
                 break;
         }
         this.host = this.parts.host;
-        this.port = this.parts.port;
+        this.port = pulumi.output(this.parts.port);
         this.sslMode = this.parts.provisioner.sslMode;
         const p = this.parts.provisioner;
         this.namespaces = [p.namespace];

@@ -51,7 +51,7 @@ export interface DatabaseRequest {
 export interface Postgres {
     readonly flavor: PostgresFlavor;
     readonly host: pulumi.Output<string>;
-    readonly port: number;
+    readonly port: pulumi.Output<number>;
     /** TLS on connections: `require`, or `disable` (the in-cluster dev server). Absent: `disable` in-cluster, `require` otherwise. */
     readonly sslMode?: "disable" | "require";
     /** Creates a database and its user with a generated password, delivered as a Secret; `parent` owns them. */

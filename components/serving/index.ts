@@ -85,14 +85,14 @@ export interface ModelServer {
  * InferenceServices with HPA autoscaling and object store access per model namespace.
  */
 export class Serving extends pulumi.ComponentResource implements ModelServer, NetworkMember {
-    public readonly namespace: string;
-    public readonly controllerNamespace: string;
+    public readonly namespace: pulumi.Output<string>;
+    public readonly controllerNamespace: pulumi.Output<string>;
     /** Model server and KServe controller metrics, alerts and the serving dashboard, for `Monitoring`'s `sources`. */
     public readonly monitoring: MonitoringSource;
     /** Namespaces holding models. */
     public readonly modelNamespaces: string[];
     /** In-cluster predict endpoint per model name. */
-    public readonly inferenceUrls: Record<string, string>;
+    public readonly inferenceUrls: Record<string, pulumi.Output<string>>;
     /** The runtimes release; InferenceServices created outside this component should depend on it. */
     public readonly ready: k8s.helm.v3.Release;
     /** The controller's and every model namespace. */
@@ -101,6 +101,8 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
     public readonly flows: Flow[];
     /** Each model namespace's read of the model buckets, with the models' identity. */
     public readonly connections: ConnectionRecord[] = [];
+    /** Predict endpoints as plain strings: clients' records and Variables are written when the program runs. */
+    private readonly urls: Record<string, string>;
 
     constructor(name: string, args: ServingArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered, so a bad model list fails the program cleanly.
@@ -140,14 +142,15 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
         requireKubernetesProvider(`Serving "${name}"`, args, opts);
 
         super("mlplatform:serving:Serving", name, {}, opts);
-        this.namespace = namespace;
+        this.namespace = pulumi.output(namespace);
         this.monitoring = servingMonitoring({ namespace, controllerNamespace, alerts: args.alerts });
-        this.controllerNamespace = controllerNamespace;
-        this.inferenceUrls = Object.fromEntries(models.map((m) => [m.name, inferenceUrl(m, clusterDomain)]));
+        this.controllerNamespace = pulumi.output(controllerNamespace);
+        this.urls = Object.fromEntries(models.map((m) => [m.name, inferenceUrl(m, clusterDomain)]));
+        this.inferenceUrls = Object.fromEntries(Object.entries(this.urls).map(([model, url]) => [model, pulumi.output(url)]));
 
         // cert-manager -> CRDs -> controller -> runtimes -> models.
         const certManager = args.certManager === "preinstalled" ? [] : [args.certManager];
-        const controllerNs = createNamespace(`${name}-kserve-ns`, { namespace: this.controllerNamespace, component: "serving" }, { parent: this });
+        const controllerNs = createNamespace(`${name}-kserve-ns`, { namespace: controllerNamespace, component: "serving" }, { parent: this });
         const release = (suffix: string, releaseName: string, chart: ChartPin, values: object, dependsOn: pulumi.Resource[], releaseNamespace?: string) =>
             new k8s.helm.v3.Release(
                 `${name}-${suffix}`,
@@ -171,8 +174,8 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
             release("metrics-server", "metrics-server", charts.metricsServer, metricsServerValues(env, args.mirror), [], "kube-system");
         }
 
-        this.modelNamespaces = [...new Set([this.namespace, ...models.map((m) => m.namespace)])];
-        this.namespaces = [this.controllerNamespace, ...this.modelNamespaces];
+        this.modelNamespaces = [...new Set([namespace, ...models.map((m) => m.namespace)])];
+        this.namespaces = [controllerNamespace, ...this.modelNamespaces];
         this.flows = [toApiServer(controllerNamespace, "the KServe controller"), webhookFlow(controllerNamespace, KSERVE_WEBHOOK_PORT, "KServe's webhook")];
         // A model at a URL of its own (a public bucket, say) is downloaded from outside the platform's store.
         for (const nsName of new Set(models.filter((m) => !isMlflowArtifact(m.storageUri)).map((m) => m.namespace))) {
@@ -262,7 +265,7 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
         const flows = this.modelNamespaces
             .filter((ns) => ns !== from)
             .map((to) => ({ from, to, ports: [MODEL_SERVER_PORT], toPods: { component: "predictor" }, why }));
-        return { inferenceUrls: this.inferenceUrls, flows, connection: { kind: "models", from, to: Object.values(this.inferenceUrls).join(" "), why } };
+        return { inferenceUrls: this.urls, flows, connection: { kind: "models", from, to: Object.values(this.urls).join(" "), why } };
     }
 
     private annotateS3Secret(prefix: string, namespace: pulumi.Input<string>, secretName: pulumi.Input<string>, store: ObjectStore): k8s.core.v1.SecretPatch {

@@ -3,8 +3,8 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as storage from "@pulumi/azure-native/storage";
 import { AzureClusterInfo } from "../cluster/types";
-import { joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
-import { kubernetesName, storageAccountName, validateExistingBuckets, validateStorageAccountName } from "./names";
+import { existingBucketNames, joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
+import { kubernetesName, storageAccountName, validateStorageAccountName } from "./names";
 import { ObjectStoreGrant } from "./types";
 import { azureRoleDefinitionId } from "../common/azure";
 
@@ -39,10 +39,13 @@ export interface AdlsObjectStorageArgs {
 export interface ExistingAdlsObjectStorageArgs {
     readonly flavor: "adls";
     readonly existing: {
-        /** The account's ARM resource ID: `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>`. */
-        readonly storageAccountId: string;
-        /** Real container name per logical name, e.g. `{ mlflow: "mlflow-artifacts" }`. */
-        readonly buckets: Readonly<Record<string, string>>;
+        /**
+         * The account's ARM resource ID: `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Storage/storageAccounts/<name>`.
+         * May be another stack's output (checked when known).
+         */
+        readonly storageAccountId: pulumi.Input<string>;
+        /** Real container name per logical name, e.g. `{ mlflow: "mlflow-artifacts" }`; a real name may be another stack's output. */
+        readonly buckets: Readonly<Record<string, pulumi.Input<string>>>;
     };
     /**
      * Where the grants' managed identities are created, and the cluster's OIDC issuer they trust. `Cluster.azure`
@@ -150,14 +153,16 @@ export function createAdls(name: string, args: AdlsObjectStorageArgs, parent: pu
 
 /** An account and containers that exist already: nothing is created until a grant. */
 export function existingAdls(args: ExistingAdlsObjectStorageArgs): ObjectStoreParts {
-    const { accountName } = storageAccountIdParts(args.existing.storageAccountId);
-    validateExistingBuckets("adls", args.existing.buckets);
-    const id = pulumi.output(args.existing.storageAccountId);
+    const given = args.existing.storageAccountId;
+    // Checked now when it is given as a value; another stack's output is checked when known.
+    if (!pulumi.Output.isInstance(given)) storageAccountIdParts(given as string);
+    const buckets = existingBucketNames("adls", args.existing.buckets);
+    const id = pulumi.output(given);
     return adlsParts(
         { ...args, tags: { "part-of": "ml-platform", component: "storage" }, subscriptionOf: id },
-        pulumi.output(accountName),
+        id.apply((i) => storageAccountIdParts(i).accountName),
         id,
-        Object.fromEntries(Object.entries(args.existing.buckets).map(([k, c]) => [k, pulumi.output(c)])),
+        buckets,
     );
 }
 

@@ -1,6 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Flow, WebUi } from "../network/spec";
+import { validateExistingBucketName, validateExistingBuckets } from "./names";
 import { ObjectStoreAccess, ObjectStoreFlavor, ObjectStoreGrant } from "./types";
+
+/**
+ * The real names of existing buckets by logical name, checked now where they are strings and when known where they
+ * are another stack's outputs.
+ */
+export function existingBucketNames(store: "gcs" | "adls" | "s3", buckets: Readonly<Record<string, pulumi.Input<string>>>): Record<string, pulumi.Output<string>> {
+    validateExistingBuckets(store, buckets);
+    return Object.fromEntries(Object.entries(buckets).map(([logical, real]) => [logical, pulumi.output(real).apply((r) => validateExistingBucketName(store, logical, r))]));
+}
 
 /** What one implementation builds; the ObjectStorage component exposes it as the `ObjectStore` contract. */
 export interface ObjectStoreParts {

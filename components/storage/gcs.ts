@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { GcpClusterInfo } from "../cluster/types";
-import { joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
-import { gcpServiceAccountId, gcsBucketName, validateExistingBuckets } from "./names";
+import { existingBucketNames, joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
+import { gcpServiceAccountId, gcsBucketName } from "./names";
 import { ObjectStoreGrant } from "./types";
 
 /** GCS buckets for a GKE platform, reached through GKE workload identity. */
@@ -36,8 +36,11 @@ export interface GcsObjectStorageArgs {
 export interface ExistingGcsObjectStorageArgs {
     readonly flavor: "gcs";
     readonly existing: {
-        /** Real bucket name per logical name, e.g. `{ mlflow: "acme-shared-mlflow" }`. Logical names are what consumers ask for. */
-        readonly buckets: Readonly<Record<string, string>>;
+        /**
+         * Real bucket name per logical name, e.g. `{ mlflow: "acme-shared-mlflow" }`. Logical names are what consumers
+         * ask for; a real name may be another stack's output.
+         */
+        readonly buckets: Readonly<Record<string, pulumi.Input<string>>>;
     };
     /**
      * Where the grants' Google service accounts are created, and the cluster's workload identity pool
@@ -100,7 +103,6 @@ export function createGcs(name: string, args: GcsObjectStorageArgs, parent: pulu
 
 /** Buckets that exist already: nothing is created until a grant. */
 export function existingGcs(args: ExistingGcsObjectStorageArgs): ObjectStoreParts {
-    validateExistingBuckets("gcs", args.existing.buckets);
     if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(args.gcp.project)) {
         throw new Error(`ObjectStorage gcs: gcp.project "${args.gcp.project}": expected a Google Cloud project ID (6-30 lowercase letters, digits or hyphens)`);
     }
@@ -109,7 +111,7 @@ export function existingGcs(args: ExistingGcsObjectStorageArgs): ObjectStorePart
             `ObjectStorage gcs: gcp.workloadIdentityPool "${args.gcp.workloadIdentityPool}": expected "${args.gcp.project}.svc.id.goog" (GKE's pool is the cluster project's)`,
         );
     }
-    return gcsParts(args, Object.fromEntries(Object.entries(args.existing.buckets).map(([k, b]) => [k, pulumi.output(b)])));
+    return gcsParts(args, existingBucketNames("gcs", args.existing.buckets));
 }
 
 /** URIs and grants over real bucket names, created or brought. */

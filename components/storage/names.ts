@@ -45,9 +45,10 @@ const PHYSICAL_BUCKET: Record<"gcs" | "adls" | "s3", { valid: (name: string) => 
 
 /**
  * Throws, naming every offending entry, unless `buckets` (logical name to the real name of a bucket that already
- * exists) is non-empty, every logical name is valid and every real name is one the store accepts.
+ * exists) is non-empty, every logical name is valid and every real name is one the store accepts. A real name that
+ * is not a string yet (another stack's output) is left to {@link validateExistingBucketName} once it is known.
  */
-export function validateExistingBuckets(store: "gcs" | "adls" | "s3", buckets: Readonly<Record<string, string>>, arg = "existing.buckets"): void {
+export function validateExistingBuckets(store: "gcs" | "adls" | "s3", buckets: Readonly<Record<string, unknown>>, arg = "existing.buckets"): void {
     const problems: string[] = [];
     const entries = Object.entries(buckets ?? {});
     if (entries.length === 0) problems.push("expected at least one logical name mapped to an existing bucket");
@@ -55,9 +56,16 @@ export function validateExistingBuckets(store: "gcs" | "adls" | "s3", buckets: R
         if (!LOGICAL_BUCKET.test(logical)) {
             problems.push(`logical name "${logical}": expected 3-63 lowercase letters, digits or single hyphens, starting and ending with a letter or digit`);
         }
-        if (typeof real !== "string" || !PHYSICAL_BUCKET[store].valid(real)) problems.push(`"${logical}": "${real}" is not ${PHYSICAL_BUCKET[store].expected}`);
+        const known = typeof real === "string";
+        if (known ? !PHYSICAL_BUCKET[store].valid(real) : typeof real !== "object" || real === null) problems.push(`"${logical}": "${real}" is not ${PHYSICAL_BUCKET[store].expected}`);
     }
     if (problems.length) throw new Error(`ObjectStorage ${arg}: ${problems.join("; ")}`);
+}
+
+/** The real name of one existing bucket once it is known; throws like {@link validateExistingBuckets}. */
+export function validateExistingBucketName(store: "gcs" | "adls" | "s3", logical: string, real: string, arg = "existing.buckets"): string {
+    if (!PHYSICAL_BUCKET[store].valid(real)) throw new Error(`ObjectStorage ${arg}: "${logical}": "${real}" is not ${PHYSICAL_BUCKET[store].expected}`);
+    return real;
 }
 
 /**

@@ -2,8 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { createSecret, KubernetesTargetArgs } from "../common/kubernetes";
 import { Cidr, Flow, peerOfHost, UnmanagedPods } from "../network/spec";
-import { joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
-import { kubernetesName, validateExistingBuckets } from "./names";
+import { existingBucketNames, joinPath, ObjectStoreParts, requireKnownBuckets, validateServiceAccountName } from "./common";
+import { kubernetesName } from "./names";
 import { ObjectStoreGrant } from "./types";
 
 /** Where the credential of an existing S3-compatible store is: a Secret the program reads (it must exist before `pulumi up`). */
@@ -33,8 +33,8 @@ export interface ExistingS3ObjectStorageArgs extends KubernetesTargetArgs {
         readonly endpoint: string;
         /** The region requests are signed for, e.g. `eu-west-1` (MinIO and most S3-compatible stores accept `us-east-1`). */
         readonly region: string;
-        /** Real bucket name per logical name, e.g. `{ mlflow: "team-a-mlflow" }`. */
-        readonly buckets: Readonly<Record<string, string>>;
+        /** Real bucket name per logical name, e.g. `{ mlflow: "team-a-mlflow" }`; a real name may be another stack's output. */
+        readonly buckets: Readonly<Record<string, pulumi.Input<string>>>;
         /** The credential every grant receives a copy of (see above). Read once; its values stay Pulumi secrets. */
         readonly credentials: S3CredentialsSecretRef & {
             /** What the credential may do on the store. A `readwrite` grant from a `read` credential is refused. Default `readwrite`. */
@@ -88,7 +88,6 @@ export function existingS3(name: string, args: ExistingS3ObjectStorageArgs): (pa
     if (!/^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$/.test(existing.region ?? "")) {
         throw new Error(`ObjectStorage minio: existing.region "${existing.region}": expected a region name such as "eu-west-1" or "us-east-1"`);
     }
-    validateExistingBuckets("s3", existing.buckets);
     const ref = existing.credentials;
     const keys = { id: ref?.accessKeyIdKey ?? "AWS_ACCESS_KEY_ID", secret: ref?.secretAccessKeyKey ?? "AWS_SECRET_ACCESS_KEY" };
     if (!ref || !K8S_NAME.test(ref.namespace ?? "") || !K8S_NAME.test(ref.name ?? "") || !SECRET_KEY.test(keys.id) || !SECRET_KEY.test(keys.secret)) {
@@ -98,7 +97,7 @@ export function existingS3(name: string, args: ExistingS3ObjectStorageArgs): (pa
     }
     const credentialAccess = ref.access ?? "readwrite";
     const endpoint = target.url.origin;
-    const buckets = Object.fromEntries(Object.entries(existing.buckets).map(([k, b]) => [k, pulumi.output(b)]));
+    const buckets = existingBucketNames("s3", existing.buckets);
     const known = Object.keys(buckets);
 
     return (parent) => {

@@ -48,7 +48,7 @@ export interface TrackingArgs extends KubernetesTargetArgs {
     readonly database?: string;
     readonly namespace?: string;
     /** Host names the ingress routes to MLflow (e.g. `mlflow.localtest.me`); MLflow rejects unknown Host headers. Default none. */
-    readonly externalHosts?: readonly string[];
+    readonly externalHosts?: pulumi.Input<readonly pulumi.Input<string>[]>;
     /** Name of the generated admin user. Default `admin`. */
     readonly adminUsername?: string;
     /** What signed-in users may do where nobody granted them anything. Default `READ`. */
@@ -70,7 +70,7 @@ export interface TrackingArgs extends KubernetesTargetArgs {
  * Prometheus metrics on a separate port.
  */
 export class Tracking extends pulumi.ComponentResource implements MlflowServer, NetworkMember {
-    public readonly namespace: string;
+    public readonly namespace: pulumi.Output<string>;
     public readonly namespaces: string[];
     /** Its databases and artifact store; each `grantClient` adds the client's flow on the client's side. */
     public readonly flows: Flow[] = [];
@@ -82,15 +82,15 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
     public readonly monitoring: MonitoringSource;
     public readonly serviceName = "mlflow";
     /** In-cluster tracking URI (`MLFLOW_TRACKING_URI`); the UI is served at the same address. */
-    public readonly trackingUri: string;
-    public readonly uiUrl: string;
-    public readonly adminUsername: string;
+    public readonly trackingUri: pulumi.Output<string>;
+    public readonly uiUrl: pulumi.Output<string>;
+    public readonly adminUsername: pulumi.Output<string>;
     /** Pulumi secret. */
     public readonly adminPassword: pulumi.Output<string>;
     /** Secret in {@link namespace} with keys `username`, `password`, `flask-secret-key`. */
     public readonly adminSecretName: pulumi.Output<string>;
     /** The logical bucket holding the artifacts; `mlflow-artifacts:/<path>` is `<path>` in it. */
-    public readonly artifactsBucket: string;
+    public readonly artifactsBucket: pulumi.Output<string>;
     /** Where the server writes artifacts, e.g. `s3://mlflow`. */
     public readonly artifactsDestination: pulumi.Output<string>;
     /** Scrape target for Prometheus: the Service's `metrics` port. */
@@ -99,6 +99,9 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
     private readonly image: string;
     /** The Namespace resource's name: objects created in it later wait for it. */
     private readonly namespaceName: pulumi.Output<string>;
+    /** The namespace and tracking URI as plain strings: flows and the client Jobs are written when the program runs. */
+    private readonly ns: string;
+    private readonly uri: string;
 
     constructor(name: string, args: TrackingArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before anything is registered, so a bad argument fails the program cleanly.
@@ -126,21 +129,24 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
         validateDatabaseName(`${databaseName}_auth`);
         requireKubernetesProvider(`Tracking "${name}"`, args, opts);
         super("mlplatform:tracking:Tracking", name, {}, opts);
-        this.namespace = args.namespace ?? "ml-tracking";
-        this.monitoring = trackingMonitoring(this.namespace);
-        this.artifactsBucket = artifactsBucket;
+        this.ns = args.namespace ?? "ml-tracking";
+        this.namespace = pulumi.output(this.ns);
+        this.monitoring = trackingMonitoring(this.ns);
+        this.artifactsBucket = pulumi.output(artifactsBucket);
         const clusterDomain = args.clusterDomain ?? "cluster.local";
-        this.trackingUri = `http://${this.serviceName}.${this.namespace}.svc.${clusterDomain}:${MLFLOW_PORT}`;
+        this.uri = `http://${this.serviceName}.${this.ns}.svc.${clusterDomain}:${MLFLOW_PORT}`;
+        this.trackingUri = pulumi.output(this.uri);
         this.uiUrl = this.trackingUri;
-        this.adminUsername = args.adminUsername ?? "admin";
+        const adminUsername = args.adminUsername ?? "admin";
+        this.adminUsername = pulumi.output(adminUsername);
         const labels = { ...platformLabels("tracking"), ...mlflowSelectorLabels };
 
-        const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: "tracking" }, { parent: this });
+        const ns = createNamespace(`${name}-ns`, { namespace: this.ns, component: "tracking" }, { parent: this });
         const namespace = ns.metadata.name;
         this.namespaceName = namespace;
-        this.namespaces = [this.namespace];
-        this.ui = { namespace: this.namespace, service: this.serviceName, port: MLFLOW_PORT, auth: "own", pods: mlflowSelectorLabels };
-        const client: ClientNamespace = { name: this.namespace, created: namespace };
+        this.namespaces = [this.ns];
+        this.ui = { namespace: this.ns, service: this.serviceName, port: MLFLOW_PORT, auth: "own", pods: mlflowSelectorLabels };
+        const client: ClientNamespace = { name: this.ns, created: namespace };
 
         const database = args.postgres.database(`${name}-db`, { namespace: client, database: databaseName }, this);
         const authDatabase = args.postgres.database(`${name}-auth-db`, { namespace: client, database: `${databaseName}_auth` }, this);
@@ -154,7 +160,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
                 namespace,
                 component: "tracking",
                 data: {
-                    [adminSecretKeys.username]: this.adminUsername,
+                    [adminSecretKeys.username]: adminUsername,
                     [adminSecretKeys.password]: password.result,
                     [adminSecretKeys.flaskSecretKey]: flaskKey.result,
                 },
@@ -167,7 +173,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
         const serviceAccountName = "mlflow";
         const access = store.grantAccess(
             `${name}-artifacts`,
-            { namespace: client, serviceAccountName, buckets: [this.artifactsBucket], access: "readwrite" },
+            { namespace: client, serviceAccountName, buckets: [artifactsBucket], access: "readwrite" },
             this,
         );
         connect(this, database, authDatabase, access);
@@ -180,12 +186,11 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
         this.artifactsDestination = pulumi
             .all([bucket, store.accountName ?? pulumi.output(undefined)])
             .apply(([b, account]) => mlflowArtifactsDestination(store.flavor, b, account));
-        const externalHosts = args.externalHosts ?? [];
-        const mlflowArgs = this.artifactsDestination.apply((destination) =>
+        const mlflowArgs = pulumi.all([this.artifactsDestination, pulumi.output(args.externalHosts ?? [])]).apply(([destination, externalHosts]) =>
             mlflowServerArgs({
                 workers: sizing.workers,
                 artifactsDestination: destination,
-                allowedHosts: mlflowAllowedHosts({ service: this.serviceName, namespace: this.namespace, clusterDomain, externalHosts }),
+                allowedHosts: mlflowAllowedHosts({ service: this.serviceName, namespace: this.ns, clusterDomain, externalHosts }),
             }),
         );
 
@@ -256,7 +261,7 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
             clientUserJob({
                 namespace: user.metadata.namespace,
                 image: this.image,
-                trackingUri: this.trackingUri,
+                trackingUri: this.uri,
                 username: args.username,
                 adminSecret: this.adminSecretName,
                 clientSecret: user.metadata.name,
@@ -270,19 +275,19 @@ export class Tracking extends pulumi.ComponentResource implements MlflowServer, 
                 name: `mlflow-${args.username}`,
                 namespace: args.namespace.created,
                 component: "tracking",
-                data: { [clientSecretKeys.uri]: this.trackingUri, [clientSecretKeys.username]: args.username, [clientSecretKeys.password]: password.result },
+                data: { [clientSecretKeys.uri]: this.uri, [clientSecretKeys.username]: args.username, [clientSecretKeys.password]: password.result },
             },
             opts,
         );
         const from = args.namespace.name;
         const why = `${from} logs to MLflow as ${args.username}`;
         return {
-            trackingUri: this.trackingUri,
+            trackingUri: this.uri,
             username: args.username,
             password: pulumi.secret(password.result),
             secretName: connection.metadata.name,
-            flows: [{ from, to: this.namespace, ports: [MLFLOW_PORT], toPods: mlflowSelectorLabels, why }],
-            connection: { kind: "mlflow", from, to: this.trackingUri, secret: connection.metadata.name, why },
+            flows: [{ from, to: this.ns, ports: [MLFLOW_PORT], toPods: mlflowSelectorLabels, why }],
+            connection: { kind: "mlflow", from, to: this.uri, secret: connection.metadata.name, why },
         };
     }
 }

@@ -17,7 +17,7 @@ export interface MlflowClientAccess extends Connected {
 /** The contract of an MLflow tracking server that other components connect to (implemented by `Tracking`). */
 export interface MlflowServer {
     /** In-cluster tracking URI. */
-    readonly trackingUri: string;
+    readonly trackingUri: pulumi.Output<string>;
     /**
      * Creates the MLflow user `username` for a client in `namespace` (signed-in users get the server's default
      * permission, and manage the experiments they create) and the client's connection Secret there.

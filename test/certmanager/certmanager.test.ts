@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { CertManager, certManagerValues, clusterIssuerSpec } from "../../components/certmanager";
-import { kubernetesResourcesWithoutProvider, runProgram } from "../harness";
+import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
 
 describe("cert-manager", () => {
     it("installs and keeps its CRDs; prod runs 2 replicas of every controller with PDBs", () => {
@@ -31,7 +31,7 @@ describe("cert-manager", () => {
         const issuer = run.one("kubernetes:cert-manager.io/v1:ClusterIssuer");
         const release = run.one("kubernetes:helm.sh/v3:Release");
         assert.ok(issuer.dependencies.includes(release.urn));
-        assert.equal(run.result.clusterIssuer, "ml-platform");
+        assert.equal(await unwrap(run.result.clusterIssuer!), "ml-platform");
         assert.deepEqual(kubernetesResourcesWithoutProvider(run.resources, run.one("pulumi:providers:kubernetes").urn), []);
     });
 });

@@ -163,7 +163,7 @@ describe("featurestore: stores and credentials", () => {
             assert.ok(server.env.every((e: any) => e.value === undefined || !/password|postgresql:\/\//i.test(e.value)));
             const config = run.one("kubernetes:core/v1:ConfigMap").inputs;
             assert.equal(config.metadata.name, "feast-config");
-            assert.equal(config.data["feature_store.yaml"], run.result.featureStoreYaml);
+            assert.equal(config.data["feature_store.yaml"], await unwrap(run.result.featureStoreYaml));
             assert.match(config.data["feature_store.yaml"], new RegExp(`sslmode=${flavor.postgres === "in-cluster" ? "disable" : "require"}"`));
         });
     }

@@ -19,7 +19,7 @@ describe("library: consumer programs, as the README shows them, type-check and r
         assert.ok(policies.includes("ml-tracking/egress-ml-postgres-5432"), "MLflow reaches its databases");
         assert.ok(policies.includes("ml-postgres/ingress-from-ml-tracking-5432"), "and Postgres lets it in");
         assert.ok(policies.includes("ml-tracking/egress-ml-storage-9000"), "MLflow reaches MinIO");
-        assert.equal(run.result.trackingUri, "http://mlflow.ml-tracking.svc.cluster.local:5000");
+        assert.equal(await unwrap(run.result.trackingUri), "http://mlflow.ml-tracking.svc.cluster.local:5000");
     });
 
     it("GKE with its own bucket, Postgres, cert-manager and ingress: none created, MLflow bound to them", async () => {
@@ -108,6 +108,6 @@ describe("library: consumer programs, as the README shows them, type-check and r
         ]);
         assert.deepEqual(run.one("kubernetes:core/v1:ServiceAccount").inputs.metadata.annotations, {});
         assert.ok(policyNames(run).includes("ml-serving/egress-cidr-0-0-0-0-0-443"), "the storage initializer downloads the models");
-        assert.equal(run.result.inferenceUrls.iris, "http://iris-predictor.ml-serving.svc.cluster.local/v1/models/iris:predict");
+        assert.equal(await unwrap(run.result.inferenceUrls.iris), "http://iris-predictor.ml-serving.svc.cluster.local/v1/models/iris:predict");
     });
 });

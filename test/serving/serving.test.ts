@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import {
@@ -303,7 +304,7 @@ describe("serving: the component", () => {
 
     it("outputs an inference URL per model", async () => {
         const { run } = await deploy("dev", "minio");
-        assert.deepEqual(run.result.inferenceUrls, {
+        assert.deepEqual(await unwrap(pulumi.all(run.result.inferenceUrls)), {
             "sklearn-iris": "http://sklearn-iris-predictor.ml-serving.svc.cluster.local/v1/models/sklearn-iris:predict",
             churn: "http://churn-predictor.ml-serving.svc.cluster.local/v1/models/churn:predict",
         });

@@ -118,7 +118,7 @@ describe("tracking: database and secrets", () => {
         const { run } = await deploy("prod", gcs);
         const tracking = run.result;
         assert.equal(await pulumi.isSecret(tracking.adminPassword), true);
-        assert.equal(tracking.adminUsername, "admin");
+        assert.equal(await unwrap(tracking.adminUsername), "admin");
         const admin = run.one("kubernetes:core/v1:Secret", "tracking-admin");
         assert.ok(admin.secretInputs.has("stringData"));
         assert.equal(admin.inputs.stringData.password, "mock-password-tracking-admin-password");
@@ -247,7 +247,7 @@ describe("tracking: availability and pod security", () => {
             [["http", 5000], ["metrics", 9090]],
         );
         assert.equal(run.one("kubernetes:core/v1:Service").inputs.spec.type, "ClusterIP");
-        assert.equal(run.result.trackingUri, "http://mlflow.ml-tracking.svc.cluster.local:5000");
+        assert.equal(await unwrap(run.result.trackingUri), "http://mlflow.ml-tracking.svc.cluster.local:5000");
     });
 
     it("pulls the pinned image from a mirror when one is configured", async () => {
