@@ -28,7 +28,7 @@ import {
     NotebooksSizing,
     notebooksValues,
     OAUTH_ENV,
-    PROXY_HTTP_PORT,
+    PROXY_PORT,
     PROXY_SERVICE,
     proxyPods,
     RELEASE,
@@ -121,7 +121,7 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
     public readonly monitoring: MonitoringSource;
     /** The URL users open (the ingress route). */
     public readonly url: string;
-    /** The proxy inside the cluster, `http://proxy-public.<namespace>.svc.cluster.local`. */
+    /** The proxy inside the cluster, `http://notebooks-proxy.<namespace>.svc.cluster.local:8000`. */
     public readonly internalUrl: string;
     public readonly sizing: NotebooksSizing;
     /** How users log in: `oidc` (single sign-on) or `native` (own passwords, admin approval). */
@@ -162,7 +162,7 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
         this.namespaces = [namespace];
         this.sizing = sizing;
         this.url = url.href.replace(/\/$/, "");
-        this.internalUrl = `http://${PROXY_SERVICE}.${namespace}.svc.cluster.local`;
+        this.internalUrl = `http://${PROXY_SERVICE}.${namespace}.svc.cluster.local:${PROXY_PORT}`;
         this.login = args.identity ? "oidc" : "native";
         this.monitoring = notebooksMonitoring(namespace);
         const labels = platformLabels(COMPONENT);
@@ -170,7 +170,7 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
 
         const ns = createNamespace(`${name}-ns`, { namespace, component: COMPONENT }, parent);
         const client: ClientNamespace = { name: namespace, created: ns.metadata.name };
-        this.ui = { namespace, service: PROXY_SERVICE, port: PROXY_HTTP_PORT, auth: args.identity ? "own" : "basic", pods: proxyPods };
+        this.ui = { namespace, service: PROXY_SERVICE, port: PROXY_PORT, auth: args.identity ? "own" : "basic", pods: proxyPods };
         // The hub, the proxy and the user servers talk inside the namespace (hub <-> proxy API on 8001, proxy -> user
         // servers and hub -> user servers on 8888, proxy -> hub on 8081): the platform's allow-same-namespace covers them.
         this.flows.push(toApiServer(namespace, "JupyterHub's KubeSpawner (user pods, volumes, events)", hubPods));
@@ -315,6 +315,15 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
             `${name}-jupyterhub`,
             { name: RELEASE, namespace: ns.metadata.name, ...chartSource(charts.jupyterhub, args.mirror), values, maxHistory: 5 },
             parent,
+        );
+
+        new k8s.core.v1.Service(
+            `${name}-proxy`,
+            {
+                metadata: { name: PROXY_SERVICE, namespace: ns.metadata.name, labels },
+                spec: { type: "ClusterIP", selector: { ...proxyPods }, ports: [{ name: "http", port: PROXY_PORT, targetPort: PROXY_PORT, protocol: "TCP" }] },
+            },
+            { parent: this, dependsOn: [this.release] },
         );
 
         this.registerOutputs({ namespace, url: this.url, login: this.login });

@@ -11,9 +11,11 @@ export type Environment = "dev" | "prod";
 
 /** The Helm release; the chart names its objects `hub`, `proxy-public`, `proxy-api` regardless of it. */
 export const RELEASE = "jupyterhub";
-/** The chart's Service in front of the proxy: what the ingress routes to. */
-export const PROXY_SERVICE = "proxy-public";
-export const PROXY_HTTP_PORT = 80;
+/**
+ * The Service the ingress routes to: the platform's own, in front of the proxy's pods on the pod's port (the chart's
+ * `proxy-public` maps 80 to 8000, and a NetworkPolicy matches the pod's port, so the route names 8000 throughout).
+ */
+export const PROXY_SERVICE = "notebooks-proxy";
 /** Ports of the proxy's pod: user traffic and the REST API the hub drives it through. */
 export const PROXY_PORT = 8000;
 export const PROXY_API_PORT = 8001;

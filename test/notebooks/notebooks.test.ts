@@ -220,8 +220,12 @@ describe("the component with single sign-on", () => {
     });
 
     it("the proxy is the route the ingress reaches; monitoring scrapes the hub", () => {
-        assert.deepEqual(nb.ui, { namespace: "ml-notebooks", service: "proxy-public", port: 80, auth: "own", pods: proxyPods });
-        assert.equal(nb.internalUrl, "http://proxy-public.ml-notebooks.svc.cluster.local");
+        assert.deepEqual(nb.ui, { namespace: "ml-notebooks", service: "notebooks-proxy", port: 8000, auth: "own", pods: proxyPods });
+        assert.equal(nb.internalUrl, "http://notebooks-proxy.ml-notebooks.svc.cluster.local:8000");
+        // The route's Service: the proxy's pods on their own port, which the ingress's NetworkPolicy names.
+        const svc = d.run.one("kubernetes:core/v1:Service", "notebooks-proxy").inputs;
+        assert.deepEqual(svc.spec.selector, proxyPods);
+        assert.deepEqual(svc.spec.ports, [{ name: "http", port: 8000, targetPort: 8000, protocol: "TCP" }]);
         assert.deepEqual(nb.monitoring.targets.map((t) => [t.namespace, t.path, t.portNumber]), [["ml-notebooks", "/hub/metrics", 8081]]);
     });
 });
