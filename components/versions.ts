@@ -138,6 +138,17 @@ export const images = {
     valkey: { registry: "docker.io", repository: "valkey/valkey", tag: "9.1.1" },
     /** redis_exporter v1.79.0, the Valkey chart 0.11.0's own metrics sidecar default. */
     redisExporter: { registry: "ghcr.io", repository: "oliver006/redis_exporter", tag: "v1.79.0" },
+    // --- notebooks ---
+    /**
+     * JupyterHub 5.5.0's hub as built by zero-to-jupyterhub-k8s 4.4.0 (the chart's own tag): KubeSpawner 7.0.0,
+     * oauthenticator 17.4.0 (GenericOAuthenticator), jupyterhub-nativeauthenticator 1.3.0, jupyterhub-idle-culler 1.4.0
+     * and psycopg2 2.9.12 (the Postgres hub database).
+     */
+    jupyterhubHub: { registry: "quay.io", repository: "jupyterhub/k8s-hub", tag: "4.4.0" },
+    /** configurable-http-proxy 5.2.0, the chart 4.4.0's default proxy. */
+    jupyterhubProxy: { registry: "quay.io", repository: "jupyterhub/configurable-http-proxy", tag: "5.2.0" },
+    /** The chart 4.4.0's user image (jupyterhub-singleuser with JupyterLab; user jovyan, uid 1000, gid 100). */
+    jupyterhubSingleuser: { registry: "quay.io", repository: "jupyterhub/k8s-singleuser-sample", tag: "4.4.0" },
     // --- monitoring ---
     /** postgres_exporter v0.20.1 (2026-07-07), the newest release: `pg_replication_slots_*` names (renamed in 0.20). */
     postgresExporter: { registry: "quay.io", repository: "prometheuscommunity/postgres-exporter", tag: "v0.20.1" },
@@ -184,6 +195,12 @@ export const charts = {
      * Chart 1.0.0 (2026-11) renamed several values; its source was not available to check, so the pin stays here.
      */
     valkey: { chart: "valkey", version: "0.11.0", repository: "https://valkey.io/valkey-helm/" },
+    // --- notebooks ---
+    /**
+     * zero-to-jupyterhub-k8s 4.4.0 (2026-06-10), the newest release: JupyterHub 5.5.0. Its images are pinned above
+     * and set explicitly in the values (the chart's own defaults are the same tags).
+     */
+    jupyterhub: { chart: "jupyterhub", version: "4.4.0", repository: "https://hub.jupyter.org/helm-chart/" },
     // --- monitoring ---
     /**
      * kube-prometheus-stack 88.5.3 (2026-08-21), the newest release: prometheus-operator v0.93.1, Prometheus v3.14.0,

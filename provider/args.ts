@@ -205,6 +205,8 @@ export interface ComponentsSettings {
     compute?: boolean;
     /** `ml-platform:components.featureStore` */
     featureStore?: boolean;
+    /** `ml-platform:components.notebooks` */
+    notebooks?: boolean;
 }
 
 /** `ingress.exposure` */
@@ -462,6 +464,16 @@ export interface FeatureStoreSettings {
     maxStalenessHours?: number;
 }
 
+/** `notebooks` */
+export interface NotebooksSettings {
+    /** `ml-platform:notebooks.storageSize` */
+    storageSize?: string;
+    /** `ml-platform:notebooks.idleTimeoutMinutes` */
+    idleTimeoutMinutes?: number;
+    /** `ml-platform:notebooks.adminUsers` */
+    adminUsers?: string[];
+}
+
 /** `upgrade.allowReplacement` */
 export enum UpgradeAllowReplacement {
     Environment = "environment",
@@ -485,6 +497,7 @@ export enum UpgradeAllowReplacement {
     ComponentsServing = "components.serving",
     ComponentsMonitoring = "components.monitoring",
     ComponentsCompute = "components.compute",
+    ComponentsNotebooks = "components.notebooks",
     ComponentsFeatureStore = "components.featureStore",
     StreamingTopics = "streaming.topics",
 }
@@ -521,6 +534,8 @@ export interface PlatformArgs {
     compute?: ComputeSettings;
     /** `ml-platform:featureStore` */
     featureStore?: FeatureStoreSettings;
+    /** `ml-platform:notebooks` */
+    notebooks?: NotebooksSettings;
     /** `ml-platform:upgrade` */
     upgrade?: UpgradeSettings;
     /** `ml-platform:kubeconfig`, a secret in a stack file. */

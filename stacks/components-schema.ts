@@ -17,6 +17,7 @@ export const componentSwitchesSchema = z.strictObject({
     monitoring: z.boolean(),
     compute: z.boolean(),
     featureStore: z.boolean(),
+    notebooks: z.boolean(),
 });
 
 /** tls and domain are required off kind: rules.ts checks that, knowing the cluster provider. */
@@ -133,4 +134,13 @@ export const featureStoreSchema = z.strictObject({
     replicas: z.strictObject({ min: whole(1, 50), max: whole(1, 200) }).optional(),
     /** Hours since a feature view's last materialization before FeastMaterializationStale fires. */
     maxStalenessHours: z.number({ error: "expected hours above zero" }).positive({ error: "expected hours above zero" }).max(24 * 30, { error: "expected at most 720 hours" }).optional(),
+});
+
+export const notebooksSchema = z.strictObject({
+    /** Size of each user's home volume (a PVC per user, kept when the server stops). */
+    storageSize: z.string().regex(/^[1-9]\d*(Mi|Gi|Ti)$/, { error: 'expected a volume size above zero, such as "10Gi"' }),
+    /** Minutes without activity before the culler stops a user's server (the home volume stays). */
+    idleTimeoutMinutes: whole(5, 7 * 24 * 60),
+    /** Without single sign-on: the JupyterHub users who authorize sign-ups (they sign up first, under these names). */
+    adminUsers: z.array(z.string().regex(/^[a-z0-9][a-z0-9._@-]{0,63}$/, { error: "expected a JupyterHub user name: lowercase letters, digits, . _ @ -" })).min(1).optional(),
 });

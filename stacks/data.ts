@@ -9,6 +9,7 @@ export function requiredBuckets(on: PlatformConfig["components"]): string[] {
         ...(on.tracking || on.serving ? ["mlflow"] : []),
         ...(on.serving ? ["models"] : []),
         ...(on.compute ? ["spark-logs"] : []),
+        ...(on.notebooks ? ["notebooks"] : []),
     ];
 }
 

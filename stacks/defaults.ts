@@ -8,7 +8,7 @@ import { clusterDefaults } from "../components/cluster/defaults";
 export type Environment = "dev" | "prod";
 
 /** Every component on; what each needs set explicitly is named by the validation errors. */
-const allComponents = { lakehouse: true, streaming: true, orchestrator: true, tracking: true, serving: true, monitoring: true, compute: true, featureStore: true };
+const allComponents = { lakehouse: true, streaming: true, orchestrator: true, tracking: true, serving: true, monitoring: true, compute: true, featureStore: true, notebooks: true };
 
 export interface Defaults {
     /** Per cluster provider. */
@@ -30,6 +30,8 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             compute: { spark: { historyServer: false }, ray: { cluster: false } },
             // Online features in the platform's Postgres: no extra server in the dev budget.
             featureStore: { onlineStore: "postgres" },
+            // The hub and the proxy only; user servers start on demand and stop after 30 idle minutes.
+            notebooks: { storageSize: "5Gi", idleTimeoutMinutes: 30 },
             upgrade: { allowReplacement: [] },
         },
         cluster: clusterDefaults.dev,
@@ -44,6 +46,7 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             monitoring: {},
             compute: { spark: { historyServer: true }, ray: { cluster: true } },
             featureStore: { onlineStore: "postgres" },
+            notebooks: { storageSize: "20Gi", idleTimeoutMinutes: 60 },
             upgrade: { allowReplacement: [] },
         },
         cluster: clusterDefaults.prod,

@@ -12,6 +12,7 @@ import {
     Lakehouse,
     Monitoring,
     NetworkPolicies,
+    Notebooks,
     ObjectStorage,
     Orchestrator,
     PostgresServer,
@@ -24,6 +25,8 @@ import {
 import { StackConfig } from "./config";
 import { objectStorageArgs, postgresArgs, requiredBuckets } from "./data";
 import { expectedWebhookPorts, namespaces, platformFlows } from "./flows";
+import { NOTEBOOKS_KAFKA_CLIENT } from "../components/notebooks";
+import { routeUrl } from "../components/ingress/spec";
 import { PlatformConfig } from "./schema";
 
 /** A URL pair for one platform endpoint; `external` is absent where nothing is exposed. */
@@ -127,7 +130,8 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                   topics: config.streaming.topics,
                   storageClassName: dataPvcs.storageClassName,
                   externalAccess: onKind ? { type: "nodeport", advertisedHost: "127.0.0.1", bootstrapNodePort: KAFKA_NODE_PORTS[0] } : undefined,
-                  clientNamespaces: on.orchestrator ? [namespaces.orchestrator] : [],
+                  clientNamespaces: [...(on.orchestrator ? [namespaces.orchestrator] : []), ...(on.notebooks ? [namespaces.notebooks] : [])],
+                  analystClients: on.notebooks ? [NOTEBOOKS_KAFKA_CLIENT] : [],
                   cdc: config.streaming.cdc.tables.length
                       ? {
                             postgres,
@@ -222,6 +226,30 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
               k8s,
           )
         : undefined;
+    // After every service a user's server connects to.
+    const notebooks = on.notebooks
+        ? new Notebooks(
+              "notebooks",
+              {
+                  environment,
+                  namespace: namespaces.notebooks,
+                  postgres,
+                  objectStore: storage,
+                  buckets: ["notebooks", ...(lakehouse ? Object.values(lakehouse.zoneBuckets) : [])],
+                  url: routeUrl(`notebooks.${ingress.domain}`, ingress.tls),
+                  // SSO: wired when the Identity component lands
+                  identity: undefined,
+                  adminUsers: config.notebooks.adminUsers,
+                  connections: { tracking, trino: lakehouse, kafka: streaming, features: featureStore, compute },
+                  gpuPool: gpuPool && { gpus: "acceleratorCount" in gpuPool ? Number(gpuPool.acceleratorCount ?? 1) : 1 },
+                  storageSize: config.notebooks.storageSize,
+                  storageClassName: dataPvcs.storageClassName,
+                  idleTimeoutMinutes: config.notebooks.idleTimeoutMinutes,
+                  mirror,
+              },
+              dataPvcs.opts,
+          )
+        : undefined;
     const monitoring = on.monitoring
         ? new Monitoring(
               "monitoring",
@@ -231,7 +259,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                   mirror,
                   storageClassName: dataPvcs.storageClassName,
                   prometheus: config.monitoring,
-                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving, compute, featureStore].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
+                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving, compute, featureStore, notebooks].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
                   alerting: config.monitoring.alerts && secrets.alertsSecret && { receiver: config.monitoring.alerts, secret: secrets.alertsSecret },
               },
               dataPvcs.opts,
@@ -275,6 +303,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
         if (compute.uis.rayDashboard) route("ray", compute, compute.uis.rayDashboard, compute.rayDashboardUrl!);
     }
     if (featureStore) route("feast", featureStore, featureStore.ui, featureStore.url);
+    if (notebooks) route("notebooks", notebooks, notebooks.ui, notebooks.internalUrl);
     if (monitoring) {
         route("grafana", monitoring, monitoring.uis.grafana, monitoring.grafanaUrl);
         route("prometheus", monitoring, monitoring.uis.prometheus, monitoring.prometheusUrl);
@@ -282,7 +311,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
     }
 
     // After every component and route: the flows are those they declared, and a policy needs its namespace.
-    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, compute, featureStore, monitoring];
+    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, compute, featureStore, notebooks, monitoring];
     const lockdown = platformFlows(components);
     new NetworkPolicies("network-policies", lockdown, { ...k8s, dependsOn: components.filter((c): c is NonNullable<typeof c> => !!c) });
 

@@ -171,7 +171,7 @@ function aksNetworkRules(cluster: Raw, add: Add) {
 function gcsBucketNameRules(cluster: Raw, on: Raw, add: Add) {
     const [project, name] = [str(cluster.project), str(cluster.name)];
     if (!project || !name) return;
-    const buckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: on.serving === true, monitoring: false, compute: on.compute === true, featureStore: false });
+    const buckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: on.serving === true, monitoring: false, compute: on.compute === true, featureStore: false, notebooks: on.notebooks === true });
     const longest = buckets.reduce((a, b) => (b.length > a.length ? b : a), "");
     const bucket = `${project}-${name}-${longest}`;
     if (longest && bucket.length > 63) {
@@ -191,7 +191,7 @@ function existingClusterRules(cluster: Raw, ctx: RuleContext, add: Add) {
 }
 
 /** The switch each section belongs to. tracking has no section. */
-const SECTION_SWITCH: Record<string, string> = { lakehouse: "lakehouse", streaming: "streaming", orchestrator: "orchestrator", serving: "serving", monitoring: "monitoring", compute: "compute", featureStore: "featureStore" };
+const SECTION_SWITCH: Record<string, string> = { lakehouse: "lakehouse", streaming: "streaming", orchestrator: "orchestrator", serving: "serving", monitoring: "monitoring", compute: "compute", featureStore: "featureStore", notebooks: "notebooks" };
 
 /** A section the user set for a switched-off component would be ignored: say which switch to turn on. Only what the user set counts, never a default. */
 function disabledSectionRules(user: Raw, on: Raw, add: Add) {
@@ -331,7 +331,7 @@ export function storageUriProblem(uri: string): string | undefined {
 
 function servingRules(serving: Raw, on: Raw, provider: string | undefined, add: Add) {
     const names = new Set<string>();
-    const minioBuckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: true, monitoring: false, compute: on.compute === true, featureStore: false });
+    const minioBuckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: true, monitoring: false, compute: on.compute === true, featureStore: false, notebooks: on.notebooks === true });
     list(serving.models).forEach((m, i) => {
         const model = obj(m);
         const name = str(model.name);

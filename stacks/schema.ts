@@ -9,6 +9,7 @@ import {
     streamingSchema,
     computeSchema,
     featureStoreSchema,
+    notebooksSchema,
 } from "./components-schema";
 import { cidrRe, ipv4Re } from "./cidr";
 import { TRIGGER_KEYS } from "./upgrade";
@@ -142,6 +143,7 @@ export const platformConfigSchema = z.strictObject({
     monitoring: monitoringSchema,
     compute: computeSchema,
     featureStore: featureStoreSchema,
+    notebooks: notebooksSchema,
     upgrade: z.strictObject({
         /** Trigger keys whose change this update may make, replacing what they hold (see stacks/upgrade.ts). */
         allowReplacement: z.array(z.enum(TRIGGER_KEYS as [string, ...string[]])),

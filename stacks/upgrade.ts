@@ -41,6 +41,7 @@ const componentData: Record<ComponentName, string> = {
     serving: "every InferenceService",
     monitoring: "Prometheus's volume and Grafana's state",
     compute: "running Spark applications, the Ray cluster and its jobs (event logs stay in the bucket)",
+    notebooks: "the JupyterHub database (users, tokens, named servers) and every user's home volume",
     featureStore: "the Feast registry and online store databases (feature definitions, materialized values) and Valkey's volumes (the offline data stays in the bucket)",
 };
 

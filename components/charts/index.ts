@@ -15,3 +15,4 @@ export * as kubePrometheusStack from "./kubePrometheusStack";
 export * as sparkOperator from "./sparkOperator";
 export * as kuberayOperator from "./kuberayOperator";
 export * as valkey from "./valkey";
+export * as jupyterhub from "./jupyterhub";

@@ -20,6 +20,7 @@ import {
     KUBERAY_RELEASE,
     kuberayPods,
     kuberayValues,
+    RAY_CLIENT_PORT,
     RAY_CLUSTER_NAME,
     RAY_DASHBOARD_PORT,
     RAY_SERVICE_ACCOUNT,
@@ -56,9 +57,21 @@ export interface JobSubmitterAccess extends Connected {
     readonly sparkApplication: pulumi.Output<SparkApplicationTemplate>;
 }
 
+/** What an interactive Ray client (a notebook) gets: the standing Ray cluster's client and dashboard addresses. */
+export interface RayClientAccess extends Connected {
+    /** `ray://<head>.<jobs namespace>.svc.cluster.local:10001` (Ray Client; the client's Ray and Python must match the cluster's). */
+    readonly address: string;
+    /** The head's dashboard and job-submission API, `http://<head>...:8265`. */
+    readonly dashboardUrl: string;
+    /** The cluster's Ray version (its image tag). */
+    readonly rayVersion: string;
+}
+
 /** The contract of the compute component other components submit jobs to (implemented by `Compute`). */
 export interface JobRunner {
     grantSubmitter(name: string, args: { readonly namespace: ClientNamespace; readonly serviceAccountName: string }, parent: pulumi.Resource): JobSubmitterAccess;
+    /** The flow to the standing Ray cluster's head (client and job API), when there is one; undefined otherwise. */
+    grantRayClient(args: { readonly namespace: ClientNamespace }): RayClientAccess | undefined;
 }
 
 export interface ComputeArgs extends KubernetesTargetArgs {
@@ -277,6 +290,22 @@ export class Compute extends pulumi.ComponentResource implements JobRunner, Netw
         }
 
         this.registerOutputs({ sparkDefaults: this.sparkDefaults, historyUrl: this.historyUrl, rayDashboardUrl: this.rayDashboardUrl });
+    }
+
+    /** See {@link JobRunner.grantRayClient}. */
+    public grantRayClient(args: { readonly namespace: ClientNamespace }): RayClientAccess | undefined {
+        if (!this.rayDashboard) return undefined;
+        const from = args.namespace.name;
+        const head = `${RAY_CLUSTER_NAME}-head-svc.${this.jobsNamespace}.svc.cluster.local`;
+        const address = `ray://${head}:${RAY_CLIENT_PORT}`;
+        const why = `${from} drives the Ray cluster interactively (Ray Client and job API)`;
+        return {
+            address,
+            dashboardUrl: this.rayDashboard,
+            rayVersion: images.ray.tag,
+            flows: [{ from, to: this.jobsNamespace, ports: [RAY_CLIENT_PORT, RAY_DASHBOARD_PORT], toPods: rayHeadPods, why }],
+            connection: { kind: "ray", from, to: address, why },
+        };
     }
 
     /**

@@ -145,6 +145,8 @@ export function planStreaming(component: string, args: StreamingArgs): Streaming
               { name: "flink", consumes: [...cdcPrefixes, ...declared], produces: declared, groups: ["flink-*"] },
               { name: "airflow", consumes: declared, produces: declared, groups: ["airflow-*"] },
           ];
+    // Interactive clients (notebooks) read what Flink reads and write the declared topics, in groups of their own.
+    for (const name of args.analystClients ?? []) clients.push({ name, consumes: [...cdcPrefixes, ...declared], produces: declared, groups: [`${name}-*`] });
     for (const c of clients) {
         if (!K8S_NAME.test(c.name)) problems.push(`clients: got name "${c.name}"; expected lowercase letters, digits and "-"`);
         if (c.name === "connect" && connectors.length > 0) problems.push('clients: "connect" is reserved for Kafka Connect');

@@ -189,6 +189,11 @@ export interface StreamingArgs extends KubernetesTargetArgs {
      * groups `airflow-*`). The Kafka Connect user is always added when there are connectors.
      */
     readonly clients?: readonly KafkaClientSpec[];
+    /**
+     * Further clients, each with what `flink` may do (read CDC and declared topics, write declared topics) in groups
+     * `<name>-*`: interactive users such as the notebooks. Added to `clients` (or to the defaults). Default none.
+     */
+    readonly analystClients?: readonly string[];
     /** Laptop access to the brokers (kind). Default none. */
     readonly externalAccess?: KafkaExternalAccess;
     /**

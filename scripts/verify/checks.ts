@@ -167,6 +167,8 @@ function connectionCheck(c: ConnectionRecord, opts: CheckOptions, pod: PodPlan):
             return skip(name, "skipped: verify has no Thrift client; Trino's check goes through the same metastore");
         case "compute-jobs":
             return skip(name, "skipped: verify does not submit Spark or Ray jobs (RBAC only)");
+        case "ray":
+            return skip(name, "skipped: verify has no Ray client; the Ray head's metrics and the compute dashboard cover the cluster");
         case "feast":
             return {
                 name,

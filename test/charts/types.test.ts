@@ -23,6 +23,7 @@ const moduleOf: Record<keyof typeof charts, { chartVersion: string } | "untyped"
     sparkOperator: typed.sparkOperator,
     kuberayOperator: typed.kuberayOperator,
     valkey: typed.valkey,
+    jupyterhub: typed.jupyterhub,
 };
 
 describe("typed chart values follow the pins", () => {

@@ -102,7 +102,7 @@ describe("the policies follow the connections made", () => {
         const { result } = await constructStack("dev", { "ml-platform:components": { orchestrator: false } });
         assert.deepEqual(touches(result.flows, "ml-orchestrator"), []);
         const tracking = result.flows.filter((f) => f.to === "ml-tracking").map((f) => f.from);
-        assert.deepEqual([...new Set(tracking)].sort(), ["ml-ingress", "ml-monitoring"], "MLflow is reached by its route and its scrape only");
+        assert.deepEqual([...new Set(tracking)].sort(), ["ml-ingress", "ml-monitoring", "ml-notebooks"], "MLflow is reached by its route, its scrape and the notebook servers only");
     });
 
     it("each client's flow reaches only the pods that serve it", async () => {

@@ -399,7 +399,7 @@ export const badConfigCases: BadConfigCase[] = [
         name: "model in a bucket the kind MinIO does not have",
         config: { ...kind, serving: { models: [model("s3://ml-models/churn/3")] } },
         problems: [
-            'ml-platform:serving.models[0].storageUri: got "s3://ml-models/churn/3"; expected a bucket of the platform\'s MinIO (bronze, silver, gold, airflow-logs, mlflow, models, spark-logs): on kind the s3:// scheme reads from it',
+            'ml-platform:serving.models[0].storageUri: got "s3://ml-models/churn/3"; expected a bucket of the platform\'s MinIO (bronze, silver, gold, airflow-logs, mlflow, models, spark-logs, notebooks): on kind the s3:// scheme reads from it',
         ],
     },
     {

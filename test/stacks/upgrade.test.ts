@@ -26,7 +26,7 @@ describe("replacement triggers: changes that would replace what a prod platform 
     it("records every trigger that applies to the stack's cluster provider", () => {
         assert.deepEqual(Object.keys(deployed).sort(), [
             "cluster.name", "cluster.network.masterCidr", "cluster.network.nodesCidr", "cluster.project", "cluster.provider", "cluster.region",
-            "components.compute", "components.featureStore", "components.lakehouse", "components.monitoring", "components.orchestrator", "components.serving", "components.streaming", "components.tracking",
+            "components.compute", "components.featureStore", "components.lakehouse", "components.monitoring", "components.notebooks", "components.orchestrator", "components.serving", "components.streaming", "components.tracking",
             "deployedEnvironment", "environment", "streaming.topics",
         ]);
         assert.equal(deployed["cluster.region"], "europe-west1");
