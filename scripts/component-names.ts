@@ -4,12 +4,12 @@
  * under Pulumi's mocks, so it is what the code registers, not what a comment says.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { CertManager, Compute, FeatureStore, Ingress, Lakehouse, Monitoring, ObjectStorage, Orchestrator, PostgresServer, Serving, Streaming, Tracking } from "../components";
+import { CertManager, Compute, FeatureStore, Ingress, Lakehouse, Monitoring, Notebooks, ObjectStorage, Orchestrator, PostgresServer, Serving, Streaming, Tracking } from "../components";
 import { Registration, runProgram } from "../test/harness";
 
 function everyComponentWithDefaults() {
     const opts = { providers: [new k8s.Provider("k8s", { kubeconfig: "{}" })] };
-    const buckets = ["mlflow", "bronze", "silver", "gold", "airflow-logs", "models", "spark-logs"];
+    const buckets = ["mlflow", "bronze", "silver", "gold", "airflow-logs", "models", "spark-logs", "notebooks"];
     const objectStore = new ObjectStorage("storage", { flavor: "minio", environment: "dev", buckets }, opts);
     const postgres = new PostgresServer("postgres", { flavor: "in-cluster", environment: "dev" }, opts);
     const shared = { environment: "dev" as const, objectStore, postgres };
@@ -23,6 +23,7 @@ function everyComponentWithDefaults() {
     new Orchestrator("orchestrator", shared, opts);
     new Compute("compute", { environment: "dev", objectStore, lakehouse }, opts);
     new Monitoring("monitoring", { environment: "dev", postgres }, opts);
+    new Notebooks("notebooks", { ...shared, buckets: ["notebooks"], url: "http://notebooks.localtest.me" }, opts);
 }
 
 /** `Kind namespace/name` of a Kubernetes object, `Release namespace/name` of a Helm release. */

@@ -112,7 +112,7 @@ export interface NotebooksArgs extends KubernetesTargetArgs {
  * OIDC provider, and every user's server pre-wired to the platform's services through the connection model.
  */
 export class Notebooks extends pulumi.ComponentResource implements NetworkMember {
-    public readonly namespace: string;
+    public readonly namespace: pulumi.Output<string>;
     public readonly namespaces: string[];
     public readonly flows: Flow[] = [];
     public readonly connections: ConnectionRecord[] = [];
@@ -120,9 +120,9 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
     public readonly ui: WebUi;
     public readonly monitoring: MonitoringSource;
     /** The URL users open (the ingress route). */
-    public readonly url: string;
+    public readonly url: pulumi.Output<string>;
     /** The proxy inside the cluster, `http://notebooks-proxy.<namespace>.svc.cluster.local:8000`. */
-    public readonly internalUrl: string;
+    public readonly internalUrl: pulumi.Output<string>;
     public readonly sizing: NotebooksSizing;
     /** How users log in: `oidc` (single sign-on) or `native` (own passwords, admin approval). */
     public readonly login: "oidc" | "native";
@@ -158,11 +158,12 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
         if (!Number.isInteger(idleMinutes) || idleMinutes < 5) throw new Error(`Notebooks ${name}: idleTimeoutMinutes must be a whole number >= 5 (got ${idleMinutes})`);
         requireKubernetesProvider(`Notebooks "${name}"`, args, opts);
         super("mlplatform:notebooks:Notebooks", name, {}, opts);
-        this.namespace = namespace;
+        this.namespace = pulumi.output(namespace);
         this.namespaces = [namespace];
         this.sizing = sizing;
-        this.url = url.href.replace(/\/$/, "");
-        this.internalUrl = `http://${PROXY_SERVICE}.${namespace}.svc.cluster.local:${PROXY_PORT}`;
+        const userUrl = url.href.replace(/\/$/, "");
+        this.url = pulumi.output(userUrl);
+        this.internalUrl = pulumi.output(`http://${PROXY_SERVICE}.${namespace}.svc.cluster.local:${PROXY_PORT}`);
         this.login = args.identity ? "oidc" : "native";
         this.monitoring = notebooksMonitoring(namespace);
         const labels = platformLabels(COMPONENT);
@@ -183,7 +184,7 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
         const hubEnv: Record<string, pulumi.Input<HubEnvValue>> = {};
         let login: pulumi.Output<Login>;
         if (args.identity) {
-            const oidc = args.identity.oidcClient(`${name}-oidc`, { namespace: client, redirectUris: [`${this.url}/hub/oauth_callback`], pods: hubPods }, this);
+            const oidc = args.identity.oidcClient(`${name}-oidc`, { namespace: client, redirectUris: [`${userUrl}/hub/oauth_callback`], pods: hubPods }, this);
             validateOidcClaims(oidc);
             this.oidcClient = oidc;
             connect(this, oidc);
@@ -201,7 +202,7 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
                     adminGroups: oidc.adminGroups,
                     adminUsers: oidc.adminUsers,
                     allowedGroups: oidc.allowedGroups,
-                    callbackUrl: `${this.url}/hub/oauth_callback`,
+                    callbackUrl: `${userUrl}/hub/oauth_callback`,
                 },
             }));
         } else {

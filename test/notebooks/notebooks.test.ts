@@ -47,7 +47,7 @@ function fakeIdentity(overrides: { groupsClaim?: string; allowedGroups?: string[
 }
 
 const fakeFeatures = (): FeatureServer => ({
-    url: "http://feast.ml-featurestore.svc.cluster.local:6566",
+    url: pulumi.output("http://feast.ml-featurestore.svc.cluster.local:6566"),
     grantClient: (args) => ({
         url: "http://feast.ml-featurestore.svc.cluster.local:6566",
         flows: [{ from: args.namespace.name, to: "ml-featurestore", ports: [6566], why: "fake feast" }],
