@@ -20,3 +20,15 @@ export * from "./ingress";
 export * from "./network";
 export * from "./compute";
 export * from "./featurestore";
+export {
+    Feedback,
+    feedbackClients,
+    feedbackMonitoring,
+    feedbackTopics,
+    loggerUrl as feedbackLoggerUrl,
+    resolveFeedbackModels,
+    bootstrapSql as feedbackBootstrapSql,
+    monitoringSql as feedbackMonitoringSql,
+    defaultThresholds as defaultFeedbackThresholds,
+} from "./feedback";
+export type { FeedbackArgs, FeedbackKafka, FeedbackModel, FeedbackModelSpec, FeedbackThresholds } from "./feedback";

@@ -145,10 +145,11 @@ export function planStreaming(component: string, args: StreamingArgs): Streaming
               { name: "flink", consumes: [...cdcPrefixes, ...declared], produces: declared, groups: ["flink-*"] },
               { name: "airflow", consumes: declared, produces: declared, groups: ["airflow-*"] },
           ];
+    clients.push(...(args.extraClients ?? []));
     for (const c of clients) {
         if (!K8S_NAME.test(c.name)) problems.push(`clients: got name "${c.name}"; expected lowercase letters, digits and "-"`);
         if (c.name === "connect" && connectors.length > 0) problems.push('clients: "connect" is reserved for Kafka Connect');
-        for (const p of [...(c.consumes ?? []), ...(c.produces ?? []), ...(c.groups ?? [])]) {
+        for (const p of [...(c.consumes ?? []), ...(c.produces ?? []), ...(c.groups ?? []), ...(c.transactionalIds ?? [])]) {
             if (!/^[a-zA-Z0-9._-]+\*?$/.test(p)) problems.push(`clients.${c.name}: got pattern "${p}"; expected a name or a prefix ending in "*"`);
         }
     }

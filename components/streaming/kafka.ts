@@ -186,7 +186,7 @@ export function allClients(plan: StreamingPlan): KafkaClientSpec[] {
     return plan.connectors.length > 0 ? [connectClient(plan), ...plan.clients] : [...plan.clients];
 }
 
-function resource(type: "topic" | "group", pattern: string) {
+function resource(type: "topic" | "group" | "transactionalId", pattern: string) {
     return isPrefix(pattern)
         ? { type, name: pattern.slice(0, -1), patternType: "prefix" }
         : { type, name: pattern, patternType: "literal" };
@@ -197,6 +197,7 @@ export function acls(client: KafkaClientSpec): Obj[] {
         ...(client.consumes ?? []).map((p) => ({ resource: resource("topic", p), operations: ["Read", "Describe", "DescribeConfigs"] })),
         ...(client.produces ?? []).map((p) => ({ resource: resource("topic", p), operations: ["Write", "Describe", "Create"] })),
         ...(client.groups ?? []).map((p) => ({ resource: resource("group", p), operations: ["Read", "Describe"] })),
+        ...(client.transactionalIds ?? []).map((p) => ({ resource: resource("transactionalId", p), operations: ["Write", "Describe"] })),
     ];
 }
 

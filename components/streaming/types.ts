@@ -45,6 +45,8 @@ export interface KafkaClientSpec {
     readonly produces?: readonly string[];
     /** Consumer groups the client uses (Read). */
     readonly groups?: readonly string[];
+    /** Transactional IDs the client's producers use (Write + Describe): exactly-once writers such as Iceberg's sink. */
+    readonly transactionalIds?: readonly string[];
 }
 
 /** Where the Kafka Connect image built with the Debezium plugin is pushed, and pulled from. */
@@ -189,6 +191,8 @@ export interface StreamingArgs extends KubernetesTargetArgs {
      * groups `airflow-*`). The Kafka Connect user is always added when there are connectors.
      */
     readonly clients?: readonly KafkaClientSpec[];
+    /** Clients added to `clients` (or to its default), e.g. those of the feedback loop. Default none. */
+    readonly extraClients?: readonly KafkaClientSpec[];
     /** Laptop access to the brokers (kind). Default none. */
     readonly externalAccess?: KafkaExternalAccess;
     /**
