@@ -23,6 +23,7 @@ export * from "./featurestore";
 export {
     Feedback,
     feedbackClients,
+    feedbackConnectExtension,
     feedbackMonitoring,
     feedbackTopics,
     loggerUrl as feedbackLoggerUrl,
@@ -30,5 +31,7 @@ export {
     bootstrapSql as feedbackBootstrapSql,
     monitoringSql as feedbackMonitoringSql,
     defaultThresholds as defaultFeedbackThresholds,
+    MONITORING_DAG_PATH as FEEDBACK_MONITORING_DAG_PATH,
+    TRIGGER_USER,
 } from "./feedback";
 export type { FeedbackArgs, FeedbackKafka, FeedbackModel, FeedbackModelSpec, FeedbackThresholds } from "./feedback";

@@ -4,23 +4,21 @@ import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import type { MetastoreServer, TrinoServer } from "../lakehouse";
 import type { MonitoringSource } from "../monitoring/source";
-import { ANYWHERE, ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember } from "../network/spec";
+import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember } from "../network/spec";
 import type { ObjectStore } from "../storage/types";
-import type { ConnectImageOutput, KafkaClientConnection, KafkaServer } from "../streaming/types";
+import type { KafkaClientConnection, KafkaServer } from "../streaming/types";
 import { imageRef, images, Mirror } from "../versions";
 import { feedbackMonitoring } from "./monitoring";
-import { bootstrapSql, monitoringSql } from "./sql";
+import { bootstrapSql, monitoringSql, readBackSql } from "./sql";
+import { TRIGGER_NAME, TRIGGER_PORT, TRIGGER_SCRIPT, TRIGGER_USER, triggerDeployment, triggerPods } from "./trigger";
+import type { AirflowJobSource } from "../orchestrator/types";
 import {
     COMPONENT,
-    CONNECT_CLIENT,
-    CONNECT_NAME,
-    connectImageTag,
     DEFAULT_NAMESPACE,
     Environment,
     FeedbackModel,
     FeedbackModelSpec,
     kafkaConnectorSpec,
-    kafkaConnectSpec,
     LOGGER_CLIENT,
     loggerUrl,
     RECEIVER_NAME,
@@ -35,31 +33,37 @@ import {
 export * from "./spec";
 export * from "./sql";
 export { feedbackMonitoring } from "./monitoring";
+export { TRIGGER_NAME, TRIGGER_PORT, TRIGGER_SCRIPT, TRIGGER_USER } from "./trigger";
+/** Where the monitoring DAG lives in this repository (copy it into the DAG repository Airflow syncs). */
+export const MONITORING_DAG_PATH = "dags/feedback_monitoring.py";
 
-/** What Feedback needs of Streaming: its client grants, and where Strimzi runs Connect clusters. */
+/** What Feedback needs of Streaming: its client grants, and its Kafka Connect cluster (built with {@link feedbackConnectExtension}). */
 export interface FeedbackKafka extends KafkaServer {
     readonly namespace: pulumi.Output<string>;
     readonly clientConnection: KafkaClientConnection;
-    /** Strimzi's operator release: Connect resources wait for it. */
-    readonly strimzi: pulumi.Resource;
+    readonly connectCluster?: string;
+    readonly connectResource?: pulumi.Resource;
 }
 
 export interface FeedbackArgs extends KubernetesTargetArgs {
     readonly environment: Environment;
     /** Models with their feedback settings; those with `logging: false` are left out. */
     readonly models: readonly FeedbackModelSpec[];
-    /** Kafka: the model topics and the clients `feedback-logger` and `feedback-connect` must be declared there (`feedbackTopics`, `feedbackClients`). */
+    /** Kafka: the model topics, the client `feedback-logger` and the Connect extension must be declared there (`feedbackTopics`, `feedbackClients`, `feedbackConnectExtension`). */
     readonly streaming: FeedbackKafka;
     /** The streaming namespace's name (Strimzi watches it; the Connect cluster runs there). Default `ml-streaming`. */
     readonly streamingNamespace?: string;
-    readonly kafkaVersion: string;
     /** Trino (bootstrap DDL) and the Hive Metastore (Iceberg sink's catalog) with the zones. */
     readonly lakehouse: TrinoServer & MetastoreServer;
     readonly objectStore: ObjectStore;
-    /** Where Strimzi pushes the Iceberg Connect image (as for CDC). */
-    readonly connectImage: ConnectImageOutput;
-    /** Namespace of Airflow (the monitoring DAG, and the retraining trigger's target). */
+    /**
+     * Namespace of Airflow. With it, models with a `retrainDag` get the retraining trigger, which logs in as the
+     * Airflow user {@link TRIGGER_USER}: the Orchestrator must be given it in `apiClients` (its Secret
+     * `airflow-api-feedback-trigger` lands in this namespace). Default: no trigger.
+     */
     readonly orchestratorNamespace?: string;
+    /** Namespace of Alertmanager (its webhook calls reach the trigger). Default `ml-monitoring`. */
+    readonly alertmanagerNamespace?: string;
     /** Default `ml-feedback`. */
     readonly namespace?: string;
     readonly clusterDomain?: string;
@@ -71,7 +75,12 @@ export interface FeedbackArgs extends KubernetesTargetArgs {
  * per model, Kafka Connect with Apache Iceberg's sink writing each topic to an Iceberg table in the bronze zone,
  * the bronze/gold DDL, the monitoring SQL the orchestrator runs, and the alerts and dashboards per model.
  */
-export class Feedback extends pulumi.ComponentResource implements NetworkMember {
+export class Feedback extends pulumi.ComponentResource implements NetworkMember, AirflowJobSource {
+    public readonly variableName = "ML_PLATFORM_FEEDBACK";
+    /** The feedback namespace object's name: the trigger's Airflow credentials are delivered there. */
+    public readonly namespaceCreated: pulumi.Output<string>;
+    /** The DAGs alerts may trigger (the models' `retrainDag`s); empty: no trigger runs. */
+    public readonly retrainDags: string[];
     public readonly namespace: string;
     public readonly namespaces: string[];
     public readonly flows: Flow[] = [];
@@ -93,7 +102,7 @@ export class Feedback extends pulumi.ComponentResource implements NetworkMember 
         if (store.flavor === "minio" && !store.s3Endpoint) throw new Error(`Feedback ${name}: a MinIO object store must expose s3Endpoint`);
         const conn = args.streaming.clientConnection;
         const scram = conn.securityProtocol === "SASL_SSL";
-        if (scram && !conn.users[CONNECT_CLIENT]) throw new Error(`Feedback ${name}: Kafka client "${CONNECT_CLIENT}" is not declared on Streaming (pass feedbackClients(...) as its extraClients)`);
+        if (!args.streaming.connectCluster) throw new Error(`Feedback ${name}: Streaming runs no Kafka Connect: pass feedbackConnectExtension(...) as its \`connect\``);
         requireKubernetesProvider(`Feedback "${name}"`, args, opts);
         super("mlplatform:feedback:Feedback", name, {}, opts);
         const env = args.environment;
@@ -104,13 +113,20 @@ export class Feedback extends pulumi.ComponentResource implements NetworkMember 
         const clusterDomain = args.clusterDomain ?? "cluster.local";
         const streamingNs = args.streamingNamespace ?? "ml-streaming";
         this.namespaces = [this.namespace];
-        this.monitoring = feedbackMonitoring(this.namespace, models);
+        this.retrainDags = args.orchestratorNamespace ? [...new Set(models.flatMap((m) => (m.retrainDag ? [m.retrainDag] : [])))] : [];
+        const triggerUrl = `http://${TRIGGER_NAME}.${this.namespace}.svc.${clusterDomain}:${TRIGGER_PORT}/`;
+        const source = feedbackMonitoring(this.namespace, models);
+        this.monitoring = this.retrainDags.length
+            ? { ...source, webhooks: [{ name: "feedback-retrain", url: triggerUrl, matchers: ['platform_component = "feedback"', 'retrain_dag =~ ".+"'] }] }
+            : source;
         this.dataPath = Object.fromEntries(
             models.map((m) => [m.name, { loggerUrl: loggerUrl(m.name, this.namespace, clusterDomain), topic: m.topic, table: `lakehouse.feedback_bronze.${m.table}`, retrainDag: m.retrainDag }]),
         );
         this.monitoringSql = Object.fromEntries(models.map((m) => [m.name, monitoringSql(m)]));
+        this.models = models;
 
         const ns = createNamespace(`${name}-ns`, { namespace: this.namespace, component: COMPONENT }, parent);
+        this.namespaceCreated = ns.metadata.name;
         const client: ClientNamespace = { name: this.namespace, created: ns.metadata.name };
 
         // --- receiver: KServe agents -> Kafka ------------------------------------------------------------------
@@ -143,35 +159,11 @@ export class Feedback extends pulumi.ComponentResource implements NetworkMember 
             this.flows.push({ from: modelNs, to: this.namespace, ports: [RECEIVER_PORT], toPods: { ...receiverPods }, why: `KServe's agent in ${modelNs} posts inference events to the feedback receiver` });
         }
 
-        // --- Kafka Connect + Iceberg sink: topics -> bronze tables -------------------------------------------------
+        // --- Iceberg sink on the platform's Kafka Connect: topics -> bronze tables -------------------------------
+        // Connect (Streaming's, built with feedbackConnectExtension's plugin) writes the bronze zone with its own identity.
         const connectNs: ClientNamespace = { name: streamingNs, created: args.streaming.namespace };
-        const storage = store.grantAccess(`${name}-connect-store`, { namespace: connectNs, serviceAccountName: `${CONNECT_NAME}-connect`, buckets: [args.lakehouse.zoneBuckets.bronze], access: "readwrite" }, this);
         const metastore = args.lakehouse.grantMetastoreClient({ namespace: connectNs });
-        connect(this, storage, metastore);
-        this.flows.push({ from: streamingNs, to: ANYWHERE, ports: [443], why: "Strimzi's build fetches the Iceberg sink's Maven artifacts and pushes the Connect image" });
-        const repository = args.connectImage.type === "registry" ? args.connectImage.repository : `connect-registry.${streamingNs}.svc.cluster.local:5000/ml-platform/kafka-connect-iceberg`;
-        const connectSpec = pulumi
-            .all([storage.serviceAccountAnnotations, storage.credentialsSecret ?? pulumi.output(undefined)])
-            .apply(([annotations, s3Secret]) =>
-                kafkaConnectSpec({
-                    environment: env,
-                    namespace: streamingNs,
-                    bootstrapServers: conn.bootstrapServers,
-                    kafkaVersion: args.kafkaVersion,
-                    scram: scram ? { caSecret: conn.caSecretName!, passwordSecret: `${CONNECT_CLIENT}-scram-password` } : undefined,
-                    image: args.connectImage,
-                    imageRepository: repository,
-                    flavor: store.flavor,
-                    s3CredentialsSecret: s3Secret,
-                    serviceAccountAnnotations: annotations,
-                    podLabels: storage.podLabels,
-                }),
-            );
-        const connectCr = new k8s.apiextensions.CustomResource(
-            `${name}-connect`,
-            { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaConnect", metadata: connectSpec.apply((c) => c.metadata), spec: connectSpec.apply((c) => c.spec) },
-            { parent: this, dependsOn: [args.streaming.strimzi] },
-        );
+        connect(this, metastore);
 
         // --- bronze and gold DDL (Trino CLI, idempotent) ------------------------------------------------------------
         const trino = args.lakehouse.grantClient({ namespace: client, user: "feedback" });
@@ -209,17 +201,56 @@ export class Feedback extends pulumi.ComponentResource implements NetworkMember 
             { parent: this, dependsOn: [ddlMap] },
         );
 
+        const connectCluster = args.streaming.connectCluster!;
         const connectorSpec = pulumi
             .all([metastore.uri, args.lakehouse.zoneUris.bronze, store.s3Endpoint ?? pulumi.output(undefined)])
             .apply(([metastoreUri, bronzeUri, s3Endpoint]) =>
-                kafkaConnectorSpec({ namespace: streamingNs, models, metastoreUri, bronzeUri, flavor: store.flavor, s3Endpoint, commitIntervalMs: env === "prod" ? 300_000 : 60_000 }),
+                kafkaConnectorSpec({ namespace: streamingNs, connectCluster, models, metastoreUri, bronzeUri, flavor: store.flavor, s3Endpoint, commitIntervalMs: env === "prod" ? 300_000 : 60_000 }),
             );
+        const { apiVersion, kind, metadata } = kafkaConnectorSpec({ namespace: streamingNs, connectCluster, models, metastoreUri: "", bronzeUri: "", flavor: store.flavor, commitIntervalMs: 0 });
         new k8s.apiextensions.CustomResource(
             `${name}-connector`,
-            { apiVersion: "kafka.strimzi.io/v1", kind: "KafkaConnector", metadata: connectorSpec.apply((c) => c.metadata), spec: connectorSpec.apply((c) => c.spec) },
-            { parent: this, dependsOn: [connectCr, ddlJob] },
+            { apiVersion, kind, metadata, spec: connectorSpec.apply((c) => c.spec) },
+            { parent: this, dependsOn: [...(args.streaming.connectResource ? [args.streaming.connectResource] : []), ddlJob] },
         );
 
-        this.registerOutputs({ namespace: this.namespace, dataPath: this.dataPath, connectImage: `${repository}:${connectImageTag(store.flavor)}` });
+        // --- retraining trigger: Alertmanager webhook -> Airflow REST API -------------------------------------------
+        if (this.retrainDags.length) {
+            const scriptMap = new k8s.core.v1.ConfigMap(`${name}-trigger`, { metadata: { name: TRIGGER_NAME, namespace: ns.metadata.name, labels }, data: { "trigger.py": TRIGGER_SCRIPT } }, parent);
+            const d = triggerDeployment({
+                environment: env,
+                namespace: this.namespace,
+                image: imageRef(images.airflow, args.mirror),
+                configMap: TRIGGER_NAME,
+                apiSecret: `airflow-api-${TRIGGER_USER}`,
+                retrainDags: this.retrainDags,
+                scriptChecksum: createHash("sha256").update(TRIGGER_SCRIPT).digest("hex"),
+            });
+            new k8s.apps.v1.Deployment(`${name}-trigger`, d, { parent: this, dependsOn: [scriptMap, ns] });
+            new k8s.core.v1.Service(
+                `${name}-trigger`,
+                { metadata: { name: TRIGGER_NAME, namespace: ns.metadata.name, labels }, spec: { selector: { ...triggerPods }, ports: [{ name: "http", port: TRIGGER_PORT, targetPort: "http" }] } },
+                parent,
+            );
+            this.flows.push({
+                from: args.alertmanagerNamespace ?? "ml-monitoring",
+                to: this.namespace,
+                ports: [TRIGGER_PORT],
+                toPods: { ...triggerPods },
+                why: "Alertmanager calls the feedback loop's retraining trigger",
+            });
+        }
+
+        this.registerOutputs({ namespace: this.namespace, dataPath: this.dataPath, retrainDags: this.retrainDags });
+    }
+
+    /** See {@link AirflowJobSource.airflowVariable}: what `dags/feedback_monitoring.py` reads. */
+    public airflowVariable(airflow: { readonly trinoUrl?: string; readonly trinoUser?: string; readonly statsdHost: string; readonly statsdPort: number }): string {
+        if (!airflow.trinoUrl || !airflow.trinoUser) throw new Error("Feedback: the monitoring DAG queries Trino: give the Orchestrator the lakehouse as its trino connection");
+        return JSON.stringify({
+            trino: { url: airflow.trinoUrl, user: airflow.trinoUser },
+            statsd: { host: airflow.statsdHost, port: airflow.statsdPort },
+            models: this.models.map((m) => ({ name: m.name, sql: monitoringSql(m), read_back_sql: readBackSql(m), thresholds: m.thresholds, retrain_dag: m.retrainDag ?? null })),
+        });
     }
 }

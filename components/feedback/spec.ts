@@ -9,7 +9,8 @@
  *   --PrometheusRule FeedbackDrift/FeedbackPrediction*--> Alertmanager webhook --> Airflow `POST /api/v2/dags/<retrainDag>/dagRuns`.
  */
 import { containerResources as res, platformLabels } from "../common/kubernetes";
-import type { ConnectImageOutput, KafkaClientSpec, KafkaTopicSpec } from "../streaming/types";
+import type { ObjectStore } from "../storage/types";
+import type { ConnectExtension, ConnectImageOutput, KafkaClientSpec, KafkaTopicSpec } from "../streaming/types";
 import { imageRef, images, Mirror } from "../versions";
 
 export const COMPONENT = "feedback";
@@ -73,10 +74,6 @@ export const RECEIVER_PORT = 8080;
 export const RECEIVER_METRICS_PORT = 9598;
 /** The Kafka client the receiver produces as. */
 export const LOGGER_CLIENT = "feedback-logger";
-/** The Kafka client the Iceberg Connect cluster runs as. */
-export const CONNECT_CLIENT = "feedback-connect";
-/** Strimzi KafkaConnect name (Strimzi names its pods `<name>-connect-*` and ServiceAccount `<name>-connect`). */
-export const CONNECT_NAME = "feedback";
 export const CONNECTOR_NAME = "feedback-iceberg";
 /** The Iceberg sink's commit-coordination topic (one for every model table). */
 export const CONTROL_TOPIC = "feedback.control-iceberg";
@@ -136,25 +133,12 @@ export function feedbackTopics(models: readonly FeedbackModel[]): KafkaTopicSpec
 }
 
 /**
- * The Kafka clients Streaming declares for the loop (KafkaUsers with ACLs under scram-tls): the receiver writes
- * the model topics; Connect reads them, reads and writes its own internal topics and the control topic, and uses
- * transactions (the Iceberg sink's exactly-once commit) under the `feedback-` transactional-id prefix.
+ * The Kafka client Streaming declares for the loop (a KafkaUser with ACLs under scram-tls): the receiver writes the
+ * model topics. Kafka Connect's grants come with {@link feedbackConnectExtension}.
  */
 export function feedbackClients(models: readonly FeedbackModel[]): KafkaClientSpec[] {
     if (models.length === 0) return [];
-    const topics = models.map((m) => m.topic);
-    const internal = [`${CONNECT_NAME}-connect-configs`, `${CONNECT_NAME}-connect-offsets`, `${CONNECT_NAME}-connect-status`];
-    return [
-        { name: LOGGER_CLIENT, produces: topics },
-        {
-            name: CONNECT_CLIENT,
-            consumes: [...topics, CONTROL_TOPIC, ...internal],
-            produces: [CONTROL_TOPIC, ...internal],
-            // The worker group, the sink's consumer group (`connect-<connector>`) and its control groups (`cg-control-*`).
-            groups: [`${CONNECT_NAME}-connect`, `connect-${CONNECTOR_NAME}`, "cg-control-*"],
-            transactionalIds: ["feedback-*"],
-        },
-    ];
+    return [{ name: LOGGER_CLIENT, produces: models.map((m) => m.topic) }];
 }
 
 // --- receiver ------------------------------------------------------------------------------------------------------
@@ -355,104 +339,36 @@ export function icebergArtifacts(flavor: "minio" | "gcs" | "adls"): Maven[] {
     }
 }
 
-export function connectImageTag(flavor: string): string {
-    return `${images.strimziKafka.tag}-iceberg-${icebergVersion}-${flavor}`;
-}
-
-export interface ConnectArgs {
-    readonly environment: Environment;
-    /** The streaming namespace (Strimzi watches it). */
-    readonly namespace: string;
-    readonly bootstrapServers: string;
-    readonly kafkaVersion: string;
-    /** scram-tls: the cluster CA Secret, and the SCRAM password Secret of {@link CONNECT_CLIENT}. */
-    readonly scram?: { readonly caSecret: string; readonly passwordSecret: string };
-    readonly image: ConnectImageOutput;
-    /** Where the image is pushed, without tag. */
-    readonly imageRepository: string;
-    readonly flavor: "minio" | "gcs" | "adls";
-    /** MinIO: the Secret (streaming namespace) with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. */
-    readonly s3CredentialsSecret?: string;
-    /** Workload identity: ServiceAccount annotations and pod labels. */
-    readonly serviceAccountAnnotations?: Record<string, string>;
-    readonly podLabels?: Record<string, string>;
-}
-
-export const connectSizing: Record<Environment, { replicas: number; resources: ReturnType<typeof res>; heap: { "-Xms": string; "-Xmx": string } }> = {
-    dev: { replicas: 1, resources: res("100m", "512Mi", "1", "768Mi"), heap: { "-Xms": "256m", "-Xmx": "384m" } },
-    prod: { replicas: 2, resources: res("500m", "2Gi", "2", "2Gi"), heap: { "-Xms": "1g", "-Xmx": "1g" } },
-};
-
-/** Strimzi `kafka.strimzi.io/v1` KafkaConnect (fields as in Strimzi 1.2.0's CRD 042-Crd-kafkaconnect.yaml). */
-export function kafkaConnectSpec(a: ConnectArgs): Record<string, any> {
-    const s = connectSizing[a.environment];
-    const internal = (t: string) => `${CONNECT_NAME}-connect-${t}`;
+/**
+ * What the loop adds to the platform's Kafka Connect cluster (Streaming's, the one CDC runs on; one JVM for both in
+ * dev, inside its budget): the Iceberg plugin, the Connect user's grants for the model topics, the control topic and
+ * the sink's transactions, and write access to the bronze zone.
+ */
+export function feedbackConnectExtension(
+    models: readonly FeedbackModel[],
+    store: ObjectStore,
+    bronzeBucket: string,
+    image?: ConnectImageOutput,
+): ConnectExtension {
     return {
-        apiVersion: "kafka.strimzi.io/v1",
-        kind: "KafkaConnect",
-        metadata: {
-            name: CONNECT_NAME,
-            namespace: a.namespace,
-            labels: platformLabels(COMPONENT),
-            annotations: { "strimzi.io/use-connector-resources": "true" },
+        plugins: [{ name: "iceberg", artifacts: icebergArtifacts(store.flavor) }],
+        tagSuffix: `iceberg-${icebergVersion}-${store.flavor}`,
+        acls: {
+            consumes: [...models.map((m) => m.topic), CONTROL_TOPIC],
+            produces: [CONTROL_TOPIC],
+            // The sink's consumer group (`connect-<connector>`) and its control groups (`cg-control-*`).
+            groups: [`connect-${CONNECTOR_NAME}`, "cg-control-*"],
+            transactionalIds: ["feedback-*"],
         },
-        spec: {
-            version: a.kafkaVersion,
-            replicas: s.replicas,
-            bootstrapServers: a.bootstrapServers,
-            groupId: `${CONNECT_NAME}-connect`,
-            configStorageTopic: internal("configs"),
-            offsetStorageTopic: internal("offsets"),
-            statusStorageTopic: internal("status"),
-            ...(a.scram
-                ? {
-                      tls: { trustedCertificates: [{ secretName: a.scram.caSecret, pattern: "*.crt" }] },
-                      authentication: { type: "scram-sha-512", username: CONNECT_CLIENT, passwordSecret: { secretName: a.scram.passwordSecret, password: "password" } },
-                  }
-                : {}),
-            config: {
-                "config.storage.replication.factor": -1,
-                "offset.storage.replication.factor": -1,
-                "status.storage.replication.factor": -1,
-                "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-                "value.converter.schemas.enable": false,
-                // KIP-618 is not needed for a sink; the Iceberg sink's exactly-once rests on its own transactions.
-                "consumer.isolation.level": "read_committed",
-            },
-            resources: s.resources,
-            jvmOptions: s.heap,
-            build: {
-                output: {
-                    type: "docker",
-                    image: `${a.imageRepository}:${connectImageTag(a.flavor)}`,
-                    ...(a.image.type === "registry" && a.image.pushSecretName ? { pushSecret: a.image.pushSecretName } : {}),
-                    ...(a.image.type === "in-cluster-registry" ? { additionalPushOptions: ["--tls-verify=false"] } : {}),
-                },
-                plugins: [{ name: "iceberg", artifacts: icebergArtifacts(a.flavor) }],
-            },
-            template: {
-                pod: {
-                    metadata: { labels: { ...platformLabels(COMPONENT), ...(a.podLabels ?? {}) } },
-                    ...(a.image.type === "registry" && a.image.pullSecretName ? { imagePullSecrets: [{ name: a.image.pullSecretName }] } : {}),
-                },
-                serviceAccount: { metadata: { annotations: a.serviceAccountAnnotations ?? {} } },
-                ...(a.s3CredentialsSecret
-                    ? {
-                          connectContainer: {
-                              env: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((k) => ({ name: k, valueFrom: { secretKeyRef: { name: a.s3CredentialsSecret, key: k } } })),
-                          },
-                      }
-                    : {}),
-                podDisruptionBudget: { maxUnavailable: 1 },
-                buildContainer: { securityContext: { runAsUser: 0, runAsNonRoot: false } },
-            },
-        },
+        storage: { store, buckets: [bronzeBucket] },
+        image,
     };
 }
 
 export interface ConnectorArgs {
     readonly namespace: string;
+    /** The KafkaConnect cluster (Streaming's `connectCluster`). */
+    readonly connectCluster: string;
     readonly models: readonly FeedbackModel[];
     readonly metastoreUri: string;
     /** Root URI of the bronze zone (`s3://bronze/`, `gs://…/`, `abfss://…/`), with a trailing slash. */
@@ -479,7 +395,7 @@ export function kafkaConnectorSpec(a: ConnectorArgs): Record<string, any> {
     return {
         apiVersion: "kafka.strimzi.io/v1",
         kind: "KafkaConnector",
-        metadata: { name: CONNECTOR_NAME, namespace: a.namespace, labels: { ...platformLabels(COMPONENT), "strimzi.io/cluster": CONNECT_NAME } },
+        metadata: { name: CONNECTOR_NAME, namespace: a.namespace, labels: { ...platformLabels(COMPONENT), "strimzi.io/cluster": a.connectCluster } },
         spec: {
             class: "org.apache.iceberg.connect.IcebergSinkConnector",
             tasksMax: Math.max(1, Math.min(4, a.models.length)),

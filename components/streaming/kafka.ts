@@ -178,12 +178,19 @@ export function connectClient(plan: StreamingPlan): KafkaClientSpec {
     const c = plan.names.connect;
     const internal = [`${c}-connect-configs`, `${c}-connect-offsets`, `${c}-connect-status`];
     const cdc = plan.connectors.flatMap((k) => [`${k.topicPrefix}.*`, `__debezium-heartbeat.${k.topicPrefix}`]);
-    return { name: "connect", consumes: internal, produces: [...internal, ...cdc], groups: [`${c}-connect`] };
+    const ext = plan.connectExtension?.acls ?? {};
+    return {
+        name: "connect",
+        consumes: [...internal, ...(ext.consumes ?? [])],
+        produces: [...internal, ...cdc, ...(ext.produces ?? [])],
+        groups: [`${c}-connect`, ...(ext.groups ?? [])],
+        ...(ext.transactionalIds?.length ? { transactionalIds: [...ext.transactionalIds] } : {}),
+    };
 }
 
-/** Every client that gets a KafkaUser: the declared ones plus Kafka Connect when there are connectors. */
+/** Every client that gets a KafkaUser: the declared ones plus Kafka Connect when it runs. */
 export function allClients(plan: StreamingPlan): KafkaClientSpec[] {
-    return plan.connectors.length > 0 ? [connectClient(plan), ...plan.clients] : [...plan.clients];
+    return plan.runsConnect ? [connectClient(plan), ...plan.clients] : [...plan.clients];
 }
 
 function resource(type: "topic" | "group" | "transactionalId", pattern: string) {
