@@ -314,8 +314,9 @@ export function receiverDeployment(args: {
  * of the object store.
  */
 export const icebergVersion = "1.11.0";
-type Maven = { readonly type: "maven"; readonly group: string; readonly artifact: string; readonly version: string };
-const maven = (group: string, artifact: string, version: string): Maven => ({ type: "maven", group, artifact, version });
+type Maven = { readonly type: "maven"; readonly group: string; readonly artifact: string; readonly version: string; readonly includeScope: "runtime" };
+// `runtime`: compile and runtime dependencies only (Strimzi 1.2.0's CRD: without a scope, every dependency is included).
+const maven = (group: string, artifact: string, version: string): Maven => ({ type: "maven", group, artifact, version, includeScope: "runtime" });
 
 export function icebergArtifacts(flavor: "minio" | "gcs" | "adls"): Maven[] {
     const ice = (a: string) => maven("org.apache.iceberg", a, icebergVersion);
