@@ -23,6 +23,9 @@ export const receiverMetrics = [
     "vector_buffer_events",
 ] as const;
 
+/** The gauges the monitoring DAG sends (one per metric of sql.ts's METRICS), as statsd-exporter names them. */
+export const jobMetrics = ["request_count", "prediction_mean", "prediction_stddev", "prediction_psi", "feature_mean_shift", "null_rate_increase"].map((m) => `feedback_${m}`);
+
 /** The statsd-exporter target the job's gauges arrive through (the Orchestrator's). */
 export const JOB_METRICS_TARGET = "airflow-statsd";
 const job = (metric: string, model: string) => `feedback_${metric}{platform_target=${promString(JOB_METRICS_TARGET)}, model=${promString(model)}}`;
