@@ -168,18 +168,19 @@ export function receiverConfig(models: readonly FeedbackModel[], kafka: Receiver
             inputs: ["kserve"],
             // Unknown paths are dropped (and counted by Vector's component_discarded_events_total).
             drop_on_abort: true,
+            // Header fields carry hyphens: VRL paths quote them (`."ce-id"`); the http crate lowercases header names.
             source: [
                 'model = replace(string!(.path), "/", "")',
                 `if !includes(${JSON.stringify(models.map((m) => m.name))}, model) { abort }`,
                 ". = {",
-                '  "event_id": string(.ce-id) ?? "",',
-                '  "event_type": string(.ce-type) ?? "",',
+                '  "event_id": string(.\"ce-id\") ?? "",',
+                '  "event_type": string(.\"ce-type\") ?? "",',
                 '  "model": model,',
-                '  "namespace": string(.ce-namespace) ?? "",',
-                '  "component": string(.ce-component) ?? "",',
-                '  "endpoint": string(.ce-endpoint) ?? "",',
+                '  "namespace": string(.\"ce-namespace\") ?? "",',
+                '  "component": string(.\"ce-component\") ?? "",',
+                '  "endpoint": string(.\"ce-endpoint\") ?? "",',
                 // ce-time is the request's arrival; fall back to receipt.
-                '  "event_time": format_timestamp!(parse_timestamp(string(.ce-time) ?? "", "%+") ?? now(), "%+"),',
+                '  "event_time": format_timestamp!(parse_timestamp(string(.\"ce-time\") ?? "", "%+") ?? now(), "%+"),',
                 '  "payload": string(.message) ?? ""',
                 "}",
             ].join("\n"),

@@ -69,6 +69,9 @@ describe("feedback: KServe logger and receiver", () => {
         const models = resolveFeedbackModels([iris, { ...iris, name: "churn", sampleRate: 0.25 }], "prod");
         const c = receiverConfig(models, { bootstrapServers: "platform-kafka-bootstrap.ml-streaming.svc:9093", scram: true }) as any;
         assert.deepEqual(c.sources.kserve.headers, ["ce-*"]);
+        // Hyphenated header fields are quoted VRL paths (an unquoted `.ce-id` would be a subtraction).
+        assert.match(c.transforms.envelope.source, /"event_id": string\(\."ce-id"\) \?\? ""/);
+        assert.doesNotMatch(c.transforms.envelope.source, /\.ce-/);
         assert.equal(c.sources.kserve.strict_path, false);
         assert.deepEqual(c.transforms.by_model.route, { sklearn_iris: '.model == "sklearn-iris"', churn: '.model == "churn"' });
         assert.deepEqual(c.transforms.sample_churn, { type: "sample", inputs: ["by_model.churn"], ratio: 0.25, key_field: "event_id", sample_rate_key: "" });
