@@ -21,3 +21,18 @@ export * from "./network";
 export * from "./compute";
 export * from "./featurestore";
 export * from "./notebooks";
+export {
+    Feedback,
+    feedbackClients,
+    feedbackConnectExtension,
+    feedbackMonitoring,
+    feedbackTopics,
+    loggerUrl as feedbackLoggerUrl,
+    resolveFeedbackModels,
+    bootstrapSql as feedbackBootstrapSql,
+    monitoringSql as feedbackMonitoringSql,
+    defaultThresholds as defaultFeedbackThresholds,
+    MONITORING_DAG_PATH as FEEDBACK_MONITORING_DAG_PATH,
+    TRIGGER_USER,
+} from "./feedback";
+export type { FeedbackArgs, FeedbackKafka, FeedbackModel, FeedbackModelSpec, FeedbackThresholds } from "./feedback";

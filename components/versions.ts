@@ -87,6 +87,11 @@ export const images = {
     containerRegistry: { registry: "docker.io", repository: "library/registry", tag: "3.0.0" },
     /** Flink Kubernetes Operator 1.15.0 (2026-05), the newest release; Docker Hub carries the version tags. */
     flinkOperator: { registry: "docker.io", repository: "apache/flink-kubernetes-operator", tag: "1.15.0" },
+    /**
+     * Vector 0.57.0 (2026-07-14; vectordotdev/vector tag v0.57.0), distroless: the model feedback loop's inference-log
+     * receiver (http_server source with `headers`, `path_key`; sample `ratio` + `key_field`; kafka sink with SCRAM/TLS).
+     */
+    vector: { registry: "docker.io", repository: "timberio/vector", tag: "0.57.0-distroless-libc" },
     // --- orchestrator ---
     /** Apache Airflow 3.2.2: the default (appVersion) of the official chart 1.22.0, so chart and image are tested together. */
     airflow: { registry: "docker.io", repository: "apache/airflow", tag: "3.2.2" },

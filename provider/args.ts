@@ -351,6 +351,34 @@ export enum ServingModelsModelFormat {
     Mlflow = "mlflow",
 }
 
+/** `serving.models.feedback.thresholds` */
+export interface ServingModelsFeedbackThresholdsSettings {
+    /** `ml-platform:serving.models.feedback.thresholds.predictionPsi` */
+    predictionPsi?: number;
+    /** `ml-platform:serving.models.feedback.thresholds.featureMeanShift` */
+    featureMeanShift?: number;
+    /** `ml-platform:serving.models.feedback.thresholds.nullRateIncrease` */
+    nullRateIncrease?: number;
+    /** `ml-platform:serving.models.feedback.thresholds.minRequests` */
+    minRequests?: number;
+}
+
+/** `serving.models.feedback` */
+export interface ServingModelsFeedbackSettings {
+    /** `ml-platform:serving.models.feedback.logging` */
+    logging?: boolean;
+    /** `ml-platform:serving.models.feedback.sampleRate` */
+    sampleRate?: number;
+    /** `ml-platform:serving.models.feedback.retentionMs` */
+    retentionMs?: number;
+    /** `ml-platform:serving.models.feedback.thresholds` */
+    thresholds?: ServingModelsFeedbackThresholdsSettings;
+    /** `ml-platform:serving.models.feedback.retrainDag` */
+    retrainDag?: string;
+    /** `ml-platform:serving.models.feedback.baselineTable` */
+    baselineTable?: string;
+}
+
 /** `serving.models` */
 export interface ServingModelsSettings {
     /** `ml-platform:serving.models.name` */
@@ -365,6 +393,8 @@ export interface ServingModelsSettings {
     minReplicas?: number;
     /** `ml-platform:serving.models.maxReplicas` */
     maxReplicas?: number;
+    /** `ml-platform:serving.models.feedback` */
+    feedback?: ServingModelsFeedbackSettings;
 }
 
 /** `serving` */

@@ -76,6 +76,30 @@ export const orchestratorSchema = z.strictObject({
     adminEmail: z.email({ error: "expected an email address" }).optional(),
 });
 
+const threshold = (what: string) => z.number({ error: `expected ${what} (a number >= 0)` }).min(0, { error: `expected ${what} (a number >= 0)` });
+
+/** The model feedback loop of one model (components/feedback): logging to Kafka, the bronze table, drift alerts, retraining. */
+export const modelFeedbackSchema = z.strictObject({
+    /** Log requests and responses (KServe's logger) to the model's topic and bronze table. */
+    logging: z.boolean({ error: "expected true or false" }),
+    /** Fraction of request/response pairs kept, in (0, 1] (sampled by the receiver: KServe v0.20.0's logger cannot sample). */
+    sampleRate: z.number({ error: "expected a fraction above 0 and at most 1" }).gt(0, { error: "expected a fraction above 0 and at most 1" }).max(1, { error: "expected a fraction above 0 and at most 1" }).optional(),
+    /** `retention.ms` of the model's topic (how far back a replay reaches); -1 keeps forever. */
+    retentionMs: z.number({ error: "expected milliseconds, or -1 to keep forever" }).int({ error: "expected milliseconds, or -1 to keep forever" }).min(-1, { error: "expected milliseconds, or -1 to keep forever" }).optional(),
+    thresholds: z
+        .strictObject({
+            predictionPsi: threshold("a population stability index such as 0.2").optional(),
+            featureMeanShift: threshold("baseline standard deviations such as 3").optional(),
+            nullRateIncrease: threshold("a fraction such as 0.1").optional(),
+            minRequests: threshold("a request count such as 100").optional(),
+        })
+        .optional(),
+    /** The team's training DAG an alert triggers through Airflow's REST API. */
+    retrainDag: z.string().regex(/^[a-zA-Z0-9_.-]{1,250}$/, { error: "expected an Airflow DAG id (letters, digits, _ . -)" }).optional(),
+    /** The training baseline (catalog.schema.table); default lakehouse.feedback_gold.baseline. */
+    baselineTable: z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, { error: 'expected "catalog.schema.table" such as "lakehouse.feedback_gold.baseline"' }).optional(),
+});
+
 export const modelFormats = ["sklearn", "xgboost", "lightgbm", "tensorflow", "pytorch", "onnx", "triton", "pmml", "paddle", "huggingface", "mlflow"] as const;
 
 export const servingSchema = z.strictObject({
@@ -88,6 +112,7 @@ export const servingSchema = z.strictObject({
             runtime: z.string().optional(),
             minReplicas: whole(1, 100).optional(),
             maxReplicas: whole(1, 500).optional(),
+            feedback: modelFeedbackSchema.optional(),
         }),
     ),
 });

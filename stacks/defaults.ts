@@ -7,6 +7,9 @@ import { clusterDefaults } from "../components/cluster/defaults";
 
 export type Environment = "dev" | "prod";
 
+/** The dev example model (KServe's public iris classifier). */
+const exampleModel = { name: "sklearn-iris", modelFormat: "sklearn", storageUri: "gs://kfserving-examples/models/sklearn/1.0/model" };
+
 /** Every component on; what each needs set explicitly is named by the validation errors. */
 const allComponents = { lakehouse: true, streaming: true, orchestrator: true, tracking: true, serving: true, monitoring: true, compute: true, featureStore: true, notebooks: true };
 
@@ -24,7 +27,7 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             lakehouse: {},
             streaming: { topics: [], cdc: { tables: [] } },
             orchestrator: { executor: "KubernetesExecutor" },
-            serving: { models: [{ name: "sklearn-iris", modelFormat: "sklearn", storageUri: "gs://kfserving-examples/models/sklearn/1.0/model" }] },
+            serving: { models: [exampleModel] },
             monitoring: {},
             // Operators only: the dev budget has no room for a standing Ray head or the History Server.
             compute: { spark: { historyServer: false }, ray: { cluster: false } },
@@ -63,6 +66,9 @@ export function clusterDependentDefaults(clusterProvider: unknown): Record<strin
         ingress: { exposure: "kind", domain: "localtest.me" },
         // Declared but idle until the table exists: create public.orders in the `source` database.
         streaming: { cdc: { tables: ["public.orders"] } },
+        // The example model logs its traffic through the feedback loop (topic, bronze table, drift metrics); its
+        // Connect image goes to the in-cluster registry, as CDC's (a cloud stack names a registry and opts in).
+        serving: { models: [{ ...exampleModel, feedback: { logging: true } }] },
     };
 }
 

@@ -9,7 +9,7 @@ import { PlatformConfig } from "./schema";
  * Namespaces the stack fixes because one component must name another's before that one exists: Strimzi's listener
  * admits its client namespaces when the Kafka cluster is declared.
  */
-export const namespaces = { orchestrator: "ml-orchestrator", notebooks: "ml-notebooks" } as const;
+export const namespaces = { orchestrator: "ml-orchestrator", notebooks: "ml-notebooks", serving: "ml-serving", feedback: "ml-feedback" } as const;
 
 /**
  * What the NetworkPolicies allow: the flows every component declared for itself and for each connection it made,

@@ -4,9 +4,16 @@ import {
     Cluster,
     Compute,
     ClusterArgs,
+    ConnectImageOutput,
     ConnectionRecord,
     FeatureStore,
+    Feedback,
+    feedbackClients,
+    feedbackLoggerUrl,
+    feedbackTopics,
+    TRIGGER_USER,
     Flow,
+    feedbackConnectExtension,
     Ingress,
     kindRegistryContainerdConfig,
     Lakehouse,
@@ -16,6 +23,7 @@ import {
     ObjectStorage,
     Orchestrator,
     PostgresServer,
+    resolveFeedbackModels,
     RetainStorageClass,
     Serving,
     Streaming,
@@ -108,6 +116,17 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
         { ...k8s, dependsOn: [certs] },
     );
 
+    // The model feedback loop runs when serving, streaming and the lakehouse are on and some model logs its traffic;
+    // its topics and Kafka clients are declared on Streaming, its logger URLs on the models.
+    const feedbackSpecs = on.serving && on.streaming && on.lakehouse
+        ? config.serving.models.flatMap((m) => (m.feedback?.logging ? [{ name: m.name, namespace: namespaces.serving, ...m.feedback }] : []))
+        : [];
+    const feedbackModels = resolveFeedbackModels(feedbackSpecs, environment);
+
+    const connectImage: ConnectImageOutput = config.streaming.cdc.imageRepository
+        ? { type: "registry", repository: config.streaming.cdc.imageRepository, pushSecretName: config.streaming.cdc.pushSecretName }
+        : { type: "in-cluster-registry" };
+
     const lakehouse = on.lakehouse
         ? new Lakehouse(
               "lakehouse",
@@ -127,20 +146,21 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
               {
                   environment,
                   mirror,
-                  topics: config.streaming.topics,
+                  topics: [...config.streaming.topics, ...feedbackTopics(feedbackModels)],
+                  extraClients: feedbackClients(feedbackModels),
+                  // The Iceberg sink runs on the Connect cluster CDC uses, its image pushed where CDC's goes.
+                  connect: feedbackModels.length
+                      ? feedbackConnectExtension(feedbackModels, storage, "bronze", connectImage)
+                      : undefined,
                   storageClassName: dataPvcs.storageClassName,
                   externalAccess: onKind ? { type: "nodeport", advertisedHost: "127.0.0.1", bootstrapNodePort: KAFKA_NODE_PORTS[0] } : undefined,
-                  clientNamespaces: [...(on.orchestrator ? [namespaces.orchestrator] : []), ...(on.notebooks ? [namespaces.notebooks] : [])],
+                  clientNamespaces: [
+                      ...(on.orchestrator ? [namespaces.orchestrator] : []),
+                      ...(on.notebooks ? [namespaces.notebooks] : []),
+                      ...(feedbackModels.length ? [namespaces.feedback] : []),
+                  ],
                   analystClients: on.notebooks ? [NOTEBOOKS_KAFKA_CLIENT] : [],
-                  cdc: config.streaming.cdc.tables.length
-                      ? {
-                            postgres,
-                            connectors: [{ name: "source", tables: config.streaming.cdc.tables }],
-                            image: config.streaming.cdc.imageRepository
-                                ? { type: "registry", repository: config.streaming.cdc.imageRepository, pushSecretName: config.streaming.cdc.pushSecretName }
-                                : { type: "in-cluster-registry" },
-                        }
-                      : undefined,
+                  cdc: config.streaming.cdc.tables.length ? { postgres, connectors: [{ name: "source", tables: config.streaming.cdc.tables }], image: connectImage } : undefined,
               },
               dataPvcs.opts,
           )
@@ -180,8 +200,25 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                   // The platform's models bucket, besides MLflow's artifacts (requiredBuckets creates it for serving).
                   modelBuckets: ["models"],
                   metricsServer: onKind,
+                  loggers: Object.fromEntries(feedbackModels.map((m) => [m.name, { url: feedbackLoggerUrl(m.name, namespaces.feedback), mode: "all" as const }])),
               },
               k8s,
+          )
+        : undefined;
+    const feedback = feedbackModels.length && streaming && lakehouse && serving
+        ? new Feedback(
+              "feedback",
+              {
+                  environment,
+                  namespace: namespaces.feedback,
+                  models: feedbackSpecs,
+                  streaming,
+                  lakehouse,
+                  objectStore: storage,
+                  orchestratorNamespace: on.orchestrator ? namespaces.orchestrator : undefined,
+                  mirror,
+              },
+              { ...k8s, dependsOn: [serving, lakehouse] },
           )
         : undefined;
     const gpuPool = "gpuPool" in config.cluster ? config.cluster.gpuPool : undefined;
@@ -221,7 +258,12 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                       models: serving,
                       jobs: compute,
                       features: featureStore,
+                      feedback,
                   },
+                  // The feedback loop's retraining trigger calls Airflow's API as a user of its own.
+                  apiClients: feedback?.retrainDags.length
+                      ? [{ username: TRIGGER_USER, namespace: { name: namespaces.feedback, created: feedback.namespace }, why: `${namespaces.feedback} triggers the retraining DAGs` }]
+                      : [],
               },
               k8s,
           )
@@ -259,7 +301,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                   mirror,
                   storageClassName: dataPvcs.storageClassName,
                   prometheus: config.monitoring,
-                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving, compute, featureStore, notebooks].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
+                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving, compute, featureStore, notebooks, feedback].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
                   alerting: config.monitoring.alerts && secrets.alertsSecret && { receiver: config.monitoring.alerts, secret: secrets.alertsSecret },
               },
               dataPvcs.opts,
@@ -311,7 +353,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
     }
 
     // After every component and route: the flows are those they declared, and a policy needs its namespace.
-    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, compute, featureStore, notebooks, monitoring];
+    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, compute, featureStore, notebooks, feedback, monitoring];
     const lockdown = platformFlows(components);
     new NetworkPolicies("network-policies", lockdown, { ...k8s, dependsOn: components.filter((c): c is NonNullable<typeof c> => !!c) });
 

@@ -63,6 +63,14 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
                 }
             }
         }
+        const logged = list(obj(config.serving).models).some((m) => obj(obj(m).feedback).logging === true);
+        if (on.streaming === true && on.lakehouse === true && on.serving === true && logged && list(cdc.tables).length === 0 && !onKind && provider !== "existing") {
+            for (const key of ["imageRepository", "pushSecretName"]) {
+                if (cdc[key] === undefined) {
+                    add(["streaming", "cdc", key], undefined, "a value when a model logs to the feedback loop on a cloud cluster (Strimzi pushes the Kafka Connect image with the Iceberg sink there)");
+                }
+            }
+        }
     }
 
     disabledSectionRules(user, on, add);
@@ -72,7 +80,7 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
     featureStoreRules(obj(config.featureStore), on, env, add);
     streamingRules(obj(config.streaming), env, add);
     orchestratorRules(obj(config.orchestrator), add);
-    servingRules(obj(config.serving), on, provider, add);
+    servingRules(obj(config.serving), on, provider, add, obj(user.serving).models !== undefined);
     monitoringRules(obj(user.monitoring), env, add);
     alertRules(obj(config.monitoring).alerts, ctx.alertsSecretSet ?? false, add);
     return problems;
@@ -329,7 +337,7 @@ export function storageUriProblem(uri: string): string | undefined {
     }
 }
 
-function servingRules(serving: Raw, on: Raw, provider: string | undefined, add: Add) {
+function servingRules(serving: Raw, on: Raw, provider: string | undefined, add: Add, modelsSetByUser: boolean) {
     const names = new Set<string>();
     const minioBuckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: true, monitoring: false, compute: on.compute === true, featureStore: false, notebooks: on.notebooks === true });
     list(serving.models).forEach((m, i) => {
@@ -339,6 +347,18 @@ function servingRules(serving: Raw, on: Raw, provider: string | undefined, add: 
         if (name !== undefined) names.add(name);
         const [min, max] = [int(model.minReplicas), int(model.maxReplicas)];
         if (min !== undefined && max !== undefined && min > max) add(["serving", "models", i, "maxReplicas"], max, `at least ${keyName(["serving", "models", i, "minReplicas"])} (${min})`);
+        // Only models the user listed: the dev example logs by default, and simply does not when streaming is off.
+        if (modelsSetByUser && obj(model.feedback).logging === true) {
+            for (const needed of ["streaming", "lakehouse"]) {
+                if (on[needed] === false) {
+                    add(["serving", "models", i, "feedback", "logging"], true, `false while ${keyName(["components", needed])} is false: the feedback loop logs to Kafka and lands in the lakehouse (turn ${needed} on, or logging off)`);
+                }
+            }
+            if (obj(model.feedback).retentionMs === 0) add(["serving", "models", i, "feedback", "retentionMs"], 0, "milliseconds >= 1, or -1 to keep forever");
+            if (obj(model.feedback).retrainDag !== undefined && on.orchestrator === false) {
+                add(["serving", "models", i, "feedback", "retrainDag"], obj(model.feedback).retrainDag, `no DAG while ${keyName(["components", "orchestrator"])} is false: the alert triggers it in Airflow`);
+            }
+        }
         const uri = str(model.storageUri);
         if (uri === undefined || !/^(s3|gs|https|pvc|mlflow-artifacts):/.test(uri)) return;
         const shape = storageUriProblem(uri);

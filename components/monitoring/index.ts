@@ -209,6 +209,7 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
                 storageClassName: args.storageClassName,
                 imageRegistry: args.mirror?.imageRegistry,
                 alertReceiver: args.alerting?.receiver,
+                alertWebhooks: sources.flatMap((s) => s.webhooks ?? []),
             });
         const values = grafanaDb
             ? pulumi.all([grafanaDb.host, grafanaDb.secretName]).apply(([host, secretName]) =>

@@ -1,3 +1,4 @@
+import type { AlertWebhook } from "./alerting";
 import type { Dashboard, PanelSpec } from "./grafana";
 import type { AlertGroup } from "./rules";
 import type { ScrapeTarget } from "./scrape";
@@ -15,4 +16,6 @@ export interface MonitoringSource {
     readonly dashboards?: readonly Dashboard[];
     /** Stat panels for the "Components" rows of Monitoring's overview dashboard: the component's one-glance health. */
     readonly headlines?: readonly PanelSpec[];
+    /** Webhooks Alertmanager calls for some of the component's alerts (routes with `continue`, before the platform receiver). */
+    readonly webhooks?: readonly AlertWebhook[];
 }

@@ -1,4 +1,4 @@
-import { ALERT_RECEIVER_SECRET, AlertReceiver, alertmanagerConfig } from "./alerting";
+import { ALERT_RECEIVER_SECRET, AlertReceiver, alertmanagerConfig, AlertWebhook } from "./alerting";
 import { containerResources as res } from "../common/kubernetes";
 import type { AlertmanagerValues, GrafanaValues, KubePrometheusStackValues, PrometheusValues } from "../charts/kubePrometheusStack";
 
@@ -134,6 +134,8 @@ export interface StackValuesInput {
     readonly imageRegistry?: string;
     /** Where alerts go; none: Alertmanager keeps them (visible in its UI) and sends nothing. */
     readonly alertReceiver?: AlertReceiver;
+    /** The sources' own webhooks (see `MonitoringSource.webhooks`). */
+    readonly alertWebhooks?: readonly AlertWebhook[];
 }
 
 /** The chart's release and fullname: short, fixed object names (`kps-prometheus`, `kps-grafana`). */
@@ -217,7 +219,7 @@ function alertmanagerValues(input: StackValuesInput): AlertmanagerValues {
     const prod = input.environment === "prod";
     return {
         ...(prod ? { podDisruptionBudget: { enabled: true, minAvailable: 1 } } : {}),
-        config: alertmanagerConfig(input.alertReceiver),
+        config: alertmanagerConfig(input.alertReceiver, input.alertWebhooks ?? []),
         alertmanagerSpec: {
             // The receiver's URL or password, as a file the configuration names (never in these values).
             ...(input.alertReceiver ? { secrets: [ALERT_RECEIVER_SECRET] } : {}),

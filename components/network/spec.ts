@@ -95,7 +95,7 @@ export interface WebUi {
  * no credential, only where the credential is.
  */
 export interface ConnectionRecord {
-    readonly kind: "postgres" | "object-store" | "mlflow" | "kafka" | "trino" | "models" | "metastore" | "compute-jobs" | "ray" | "feast" | "feast-materialize";
+    readonly kind: "postgres" | "object-store" | "mlflow" | "kafka" | "trino" | "models" | "metastore" | "compute-jobs" | "ray" | "feast" | "feast-materialize" | "airflow-api";
     /** The client's namespace. */
     readonly from: string;
     /** The endpoint, without credentials: URL or host:port. */

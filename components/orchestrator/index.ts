@@ -20,7 +20,7 @@ import {
 import type { MonitoringSource } from "../monitoring/source";
 import { orchestratorMonitoring } from "./monitoring";
 import { airflowSizing } from "./sizing";
-import { OrchestratorArgs, OrchestratorOutputs } from "./types";
+import { airflowApiSecretKeys, airflowApiSecretName, OrchestratorArgs, OrchestratorOutputs } from "./types";
 import { airflowNames, airflowValues, chartImage, defaultDagSource, validateAdmin } from "./values";
 
 export * from "./types";
@@ -29,6 +29,8 @@ export { airflowSizing } from "./sizing";
 export { airflowNames, airflowValues, defaultDagSource } from "./values";
 
 const COMPONENT = "orchestrator";
+/** The StatsD exporter's UDP ingest port (the chart's `statsd-ingest`). */
+export const AIRFLOW_STATSD_INGEST_PORT = 9125;
 
 function requireOutput<T>(value: pulumi.Output<T> | undefined, what: string): pulumi.Output<T> {
     if (!value) throw new Error(`orchestrator: the ${what} object store does not expose the value remote logging needs`);
@@ -269,6 +271,39 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         // The materialization pod runs in the feature store's namespace, started by the task pods (worker ServiceAccount).
         const materializer = args.connections?.features?.grantMaterializer(`${name}-feast`, { namespace: client, serviceAccountName: sa.worker }, this);
         connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models, jobs, features, materializer);
+        const feedbackVariable = args.connections?.feedback && {
+            key: `AIRFLOW_VAR_${args.connections.feedback.variableName}`,
+            value: args.connections.feedback.airflowVariable({
+                trinoUrl: trino?.url,
+                trinoUser: trino?.user,
+                statsdHost: `${airflowNames.release}-statsd.${namespace}.svc.cluster.local`,
+                statsdPort: AIRFLOW_STATSD_INGEST_PORT,
+            }),
+        };
+
+        // --- REST API users of other components: a password per client, delivered in the client's namespace ---
+        const apiUrl = `http://${airflowNames.release}-api-server.${namespace}.svc.cluster.local:${airflowNames.ports.apiServer}`;
+        const apiUsers = (args.apiClients ?? []).map((c) => {
+            const password = new random.RandomPassword(`${name}-api-${c.username}`, { length: 32, special: false }, parent);
+            const own = createSecret(`${name}-api-${c.username}`, { name: `mlp-airflow-api-${c.username}`, namespace: nsName, component: COMPONENT, data: { password: password.result } }, parent);
+            const delivered = createSecret(
+                `${name}-api-${c.username}-client`,
+                {
+                    name: airflowApiSecretName(c.username),
+                    namespace: c.namespace.created,
+                    component: COMPONENT,
+                    data: { [airflowApiSecretKeys.url]: apiUrl, [airflowApiSecretKeys.username]: c.username, [airflowApiSecretKeys.password]: password.result },
+                },
+                parent,
+            );
+            const from = c.namespace.name;
+            connect(this, {
+                flows: [{ from, to: namespace, ports: [airflowNames.ports.apiServer], toPods: { tier: "airflow", component: "api-server", release: airflowNames.release }, why: c.why }],
+                connection: { kind: "airflow-api", from, to: apiUrl, secret: delivered.metadata.name, why: c.why },
+            });
+            secrets.push(own);
+            return { username: c.username, secretName: `mlp-airflow-api-${c.username}` };
+        });
         const mlflowEndpoint = mlflow && { url: mlflow.trackingUri, login: mlflow.username };
         const computeEndpoint = jobs && { namespace: jobs.jobsNamespace };
         const kafkaEndpoint = kafka && { bootstrapServers: kafka.bootstrapServers, securityProtocol: kafka.securityProtocol, saslMechanism: kafka.saslMechanism, username: kafka.username, groupId: kafka.groupId };
@@ -299,6 +334,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                         ...Object.fromEntries(connectionVars.map((key) => [key, connectionValues.apply((c) => c[key])])),
                         ...(models ? { [MODELS_VARIABLE]: JSON.stringify(models.inferenceUrls) } : {}),
                         ...(jobs ? { [SPARK_APPLICATION_VARIABLE]: jobs.sparkApplication.apply((app) => JSON.stringify(app)) } : {}),
+                        ...(feedbackVariable ? { [feedbackVariable.key]: feedbackVariable.value } : {}),
                         ...(features && materializer
                             ? { [FEAST_VARIABLE]: materializer.podTemplate.apply((pod) => JSON.stringify({ url: features.url, namespace: materializer.namespace, pod_template: pod })) }
                             : {}),
@@ -336,6 +372,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                 envFromSecrets: [airflowNames.secrets.connections, ...(credentialsSecret ? [credentialsSecret] : []), ...(mlflowSecret ? [mlflowSecret] : [])],
                 env: [],
                 admin,
+                apiUsers,
                 databaseRetentionDays: retentionDays,
                 labels: platformLabels(COMPONENT),
             }),

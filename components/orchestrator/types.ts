@@ -10,6 +10,7 @@ import type { JobRunner } from "../compute";
 import type { FeatureServer } from "../featurestore/types";
 import { Environment } from "./sizing";
 import { KubernetesTargetArgs } from "../common/kubernetes";
+import type { ClientNamespace } from "../network/spec";
 
 /** How Airflow runs tasks: one pod per task, or a pool of Celery workers fed through Redis. */
 export type AirflowExecutor = "KubernetesExecutor" | "CeleryExecutor";
@@ -63,7 +64,32 @@ export interface OrchestratorConnectionsArgs {
      * with RBAC for the worker ServiceAccount to run that pod in the feature store's namespace.
      */
     readonly features?: FeatureServer;
+    /**
+     * The model feedback loop (`Feedback`): the Airflow Variable `ml_platform_feedback` (JSON: Trino, the StatsD
+     * exporter, and per model the monitoring SQL and thresholds) its monitoring DAG reads.
+     */
+    readonly feedback?: AirflowJobSource;
 }
+
+/** A component whose DAG Airflow runs, configured through one Airflow Variable (JSON). */
+export interface AirflowJobSource {
+    /** The Variable's name (read from the environment as `AIRFLOW_VAR_<NAME>`), e.g. `ML_PLATFORM_FEEDBACK`. */
+    readonly variableName: string;
+    /** Its JSON value, given what Airflow was granted (the Trino endpoint it queries as, its StatsD exporter). */
+    airflowVariable(airflow: { readonly trinoUrl?: string; readonly trinoUser?: string; readonly statsdHost: string; readonly statsdPort: number }): pulumi.Input<string>;
+}
+
+/** A client of Airflow's REST API: a user of its own (role `User`), its password delivered in the client's namespace. */
+export interface AirflowApiClient {
+    /** Airflow user name. */
+    readonly username: string;
+    readonly namespace: ClientNamespace;
+    readonly why: string;
+}
+
+/** Keys of the Secret an API client gets (`airflow-api-<username>` in its namespace). */
+export const airflowApiSecretKeys = { url: "url", username: "username", password: "password" } as const;
+export const airflowApiSecretName = (username: string) => `airflow-api-${username}`;
 
 export interface OrchestratorArgs extends KubernetesTargetArgs {
     /** `dev`: one of each, small requests. `prod`: HA (2 schedulers, API servers, triggerers), PDBs, PgBouncer. */
@@ -103,6 +129,8 @@ export interface OrchestratorArgs extends KubernetesTargetArgs {
     readonly image?: { readonly repository: string; readonly tag: string };
     /** Registry and chart repository for air-gapped clusters. */
     readonly mirror?: Mirror;
+    /** Components that call Airflow's REST API (e.g. the feedback loop's retraining trigger). Default none. */
+    readonly apiClients?: readonly AirflowApiClient[];
 }
 
 /** What the stack composition reads from the component. */

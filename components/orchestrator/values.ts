@@ -75,6 +75,11 @@ export interface AirflowValuesSpec {
     /** Plain, non-secret environment for every Airflow container (task pods included). */
     readonly env: readonly { readonly name: string; readonly value: string }[];
     readonly admin: { readonly username: string; readonly email: string };
+    /**
+     * REST API users for other components (role `User`: may trigger DAG runs), created by the same job as the admin.
+     * Each password is the key `password` of the named Secret in Airflow's namespace.
+     */
+    readonly apiUsers?: readonly { readonly username: string; readonly secretName: string }[];
     readonly databaseRetentionDays: number;
     /** Labels on every object and pod of the release. */
     readonly labels: Record<string, string>;
@@ -167,6 +172,16 @@ export function validateAdmin(admin: { username: string; email: string }): void 
 function createUserJob(spec: AirflowValuesSpec, resources: Resources) {
     validateAdmin(spec.admin);
     const { username, email } = spec.admin;
+    const apiUsers = spec.apiUsers ?? [];
+    for (const u of apiUsers) {
+        if (!/^[a-z][a-z0-9-]{0,62}$/.test(u.username) || u.username === username) throw new Error(`orchestrator: API user ${JSON.stringify(u.username)} must be a lowercase name other than the admin's`);
+    }
+    const envName = (i: number) => `AIRFLOW_API_USER_${i}_PASSWORD`;
+    // `users create` leaves an existing user alone; `reset-password` then sets the current password either way.
+    const apiUserCommands = apiUsers.map(
+        (u, i) =>
+            `airflow users create --role User --username ${u.username} --email ${u.username}@ml-platform.invalid --firstname ${u.username} --lastname api --password "$${envName(i)}" && airflow users reset-password --username ${u.username} --password "$${envName(i)}"`,
+    );
     return {
         enabled: true,
         // Names the user the job creates; the empty password replaces the chart's default `admin`, which the args below never read.
@@ -174,9 +189,14 @@ function createUserJob(spec: AirflowValuesSpec, resources: Resources) {
         args: [
             "bash",
             "-c",
-            `exec airflow users create --role Admin --username ${username} --email ${email} --firstname Airflow --lastname Admin --password "$AIRFLOW_ADMIN_PASSWORD"`,
+            apiUsers.length
+                ? ["set -e", `airflow users create --role Admin --username ${username} --email ${email} --firstname Airflow --lastname Admin --password "$AIRFLOW_ADMIN_PASSWORD"`, ...apiUserCommands].join("\n")
+                : `exec airflow users create --role Admin --username ${username} --email ${email} --firstname Airflow --lastname Admin --password "$AIRFLOW_ADMIN_PASSWORD"`,
         ],
-        env: [{ name: "AIRFLOW_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: airflowNames.secrets.admin, key: "password" } } }],
+        env: [
+            { name: "AIRFLOW_ADMIN_PASSWORD", valueFrom: { secretKeyRef: { name: airflowNames.secrets.admin, key: "password" } } },
+            ...apiUsers.map((u, i) => ({ name: envName(i), valueFrom: { secretKeyRef: { name: u.secretName, key: "password" } } })),
+        ],
         resources,
     };
 }

@@ -50,6 +50,8 @@ export interface ServingArgs extends KubernetesTargetArgs {
      * URL as {@link FEATURE_SERVER_URL_ENV}. Default: none.
      */
     readonly features?: FeatureServer;
+    /** Per model name: KServe's payload logger (the feedback loop's receiver). Default none. */
+    readonly loggers?: Readonly<Record<string, { readonly url: string; readonly mode: "all" | "request" | "response" }>>;
     /** Namespace of the KServe controller. Default `kserve`. */
     readonly controllerNamespace?: string;
     /** Install metrics-server for the HPAs' CPU metrics. GKE and AKS run their own. Default: true in dev, false in prod. */
@@ -232,6 +234,7 @@ export class Serving extends pulumi.ComponentResource implements ModelServer, Ne
                 // KServe's storage code then authenticates with DefaultAzureCredential.
                 podLabels: access?.podLabels ?? {},
                 env: featuresUrl ? [{ name: FEATURE_SERVER_URL_ENV, value: featuresUrl }] : [],
+                logger: args.loggers?.[model.name],
             });
             new k8s.apiextensions.CustomResource(`${name}-${model.name}`, manifest, { parent: this, dependsOn: [runtimes, controller, ...dependsOn] });
             if (env === "prod" && model.minReplicas >= 2) {

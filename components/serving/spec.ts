@@ -221,6 +221,11 @@ export function inferenceServiceManifest(args: {
     readonly podLabels: Record<string, string>;
     /** Environment of the model server (the feature server's URL). Default none. */
     readonly env?: readonly { readonly name: string; readonly value: string }[];
+    /**
+     * KServe's payload logger (v0.20.0 `LoggerSpec`): the agent sidecar posts each request and response as a
+     * CloudEvent to `url`. Default none.
+     */
+    readonly logger?: { readonly url: string; readonly mode: "all" | "request" | "response" };
 }) {
     const m = args.model;
     const spread = (topologyKey: string) => ({
@@ -259,6 +264,7 @@ export function inferenceServiceManifest(args: {
                 deploymentStrategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
                 labels: { ...platformLabels("serving"), ...args.podLabels },
                 securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+                ...(args.logger ? { logger: { url: args.logger.url, mode: args.logger.mode } } : {}),
                 ...(args.environment === "prod"
                     ? { topologySpreadConstraints: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")] }
                     : {}),

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { platformLabels } from "../common/kubernetes";
 import { ANYWHERE, ClientNamespace, Flow } from "../network/spec";
 import { DatabaseConnection } from "../postgres/types";
+import type { ObjectStoreAccess } from "../storage/types";
 import { StreamingPlan } from "./config";
 import {
     cdcTopicNames,
@@ -26,6 +27,9 @@ export interface CdcResources {
     readonly databases: readonly DatabaseConnection[];
     /** Out for the image build. */
     readonly flows: readonly Flow[];
+    /** The Connect pods' object-store access (a ConnectExtension's buckets). */
+    readonly storage?: ObjectStoreAccess;
+    readonly connect: k8s.apiextensions.CustomResource;
 }
 
 /**
@@ -40,7 +44,7 @@ export function createCdc(
     args: StreamingArgs,
     ctx: { namespace: ClientNamespace; dependsOn: pulumi.Resource[]; parent: pulumi.Resource },
 ): CdcResources {
-    const cdc = args.cdc!;
+    const cdc = args.cdc;
     const output = plan.connectImage!;
     const { parent } = ctx;
     const namespace = ctx.namespace.created;
@@ -88,14 +92,15 @@ export function createCdc(
         if (c.spec.connection) return c.spec.connection;
         let conn = databases.get(c.database);
         if (!conn) {
-            conn = cdc.postgres!.database(`${name}-${c.database.replace(/_/g, "-")}-db`, { namespace: ctx.namespace, database: c.database, replication: true }, parent);
+            conn = cdc!.postgres!.database(`${name}-${c.database.replace(/_/g, "-")}-db`, { namespace: ctx.namespace, database: c.database, replication: true }, parent);
             databases.set(c.database, conn);
         }
         return conn;
     });
 
-    // The config provider reads Secrets as the Connect pods' ServiceAccount: only these Secrets, only `get`.
-    const role = new k8s.rbac.v1.Role(
+    // The config provider reads Secrets as the Connect pods' ServiceAccount: only these Secrets, only `get`. No
+    // connector reads a database without CDC, and an empty resourceNames would mean every Secret: then no Role.
+    const role = connections.length === 0 ? undefined : new k8s.rbac.v1.Role(
         `${name}-connect-secrets`,
         {
             metadata: { name: `${connectName}-connect-secrets`, namespace, labels: platformLabels(COMPONENT) },
@@ -103,7 +108,7 @@ export function createCdc(
         },
         { parent },
     );
-    const binding = new k8s.rbac.v1.RoleBinding(
+    const binding = !role ? undefined : new k8s.rbac.v1.RoleBinding(
         `${name}-connect-secrets`,
         {
             metadata: { name: `${connectName}-connect-secrets`, namespace, labels: platformLabels(COMPONENT) },
@@ -114,10 +119,22 @@ export function createCdc(
         { parent },
     );
 
-    const { apiVersion, kind, metadata, spec: connectSpec } = kafkaConnectSpec(plan, output);
+    // A ConnectExtension's buckets: the Connect ServiceAccount (Strimzi names it `<connect>-connect`) gets the store's identity.
+    const ext = plan.connectExtension?.storage;
+    const storage = ext?.store.grantAccess(
+        `${name}-connect-store`,
+        { namespace: ctx.namespace, serviceAccountName: `${connectName}-connect`, buckets: ext.buckets, access: "readwrite" },
+        parent,
+    );
+    const spec = storage
+        ? pulumi
+              .all([storage.serviceAccountAnnotations, storage.credentialsSecret ?? pulumi.output(undefined)])
+              .apply(([annotations, credentialsSecret]) => kafkaConnectSpec(plan, output, { serviceAccountAnnotations: annotations, podLabels: storage.podLabels, credentialsSecret }))
+        : pulumi.output(kafkaConnectSpec(plan, output));
+    const { apiVersion, kind, metadata } = kafkaConnectSpec(plan, output);
     const connect = new k8s.apiextensions.CustomResource(
         `${name}-connect`,
-        { apiVersion, kind, metadata, spec: connectSpec },
+        { apiVersion, kind, metadata, spec: spec.apply((s) => s.spec) },
         { parent, dependsOn: [...ctx.dependsOn, metrics, ...buildDeps] },
     );
 
@@ -129,7 +146,7 @@ export function createCdc(
         new k8s.apiextensions.CustomResource(
             `${name}-connector-${c.spec.name}`,
             { apiVersion: STRIMZI_API, kind: "KafkaConnector", metadata: connectorMetadata(plan, c), spec },
-            { parent, dependsOn: [...ctx.dependsOn, connect, binding] },
+            { parent, dependsOn: [...ctx.dependsOn, connect, ...(binding ? [binding] : [])] },
         );
     });
 
@@ -137,6 +154,8 @@ export function createCdc(
         connectUrl: pulumi.interpolate`http://${connectName}-connect-api.${namespace}.svc:8083`,
         topicNames: plan.connectors.flatMap(cdcTopicNames),
         databases: [...new Set(connections)],
-        flows: [{ from: ctx.namespace.name, to: ANYWHERE, ports: [443], why: "Strimzi's build fetches the Debezium plugin and pushes the Connect image" }],
+        flows: [{ from: ctx.namespace.name, to: ANYWHERE, ports: [443], why: "Strimzi's build fetches the Connect plugins and pushes the Connect image" }],
+        storage,
+        connect,
     };
 }

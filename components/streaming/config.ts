@@ -1,6 +1,7 @@
 import { sizing, StreamingSizing } from "./sizing";
 import {
     CdcConnectorSpec,
+    ConnectExtension,
     ConnectImageOutput,
     StreamingEnvironment,
     FlinkJobSpec,
@@ -57,6 +58,9 @@ export interface StreamingPlan {
     readonly clientNamespaces?: readonly string[];
     readonly connectors: readonly ResolvedConnector[];
     readonly connectImage?: ConnectImageOutput;
+    /** Kafka Connect runs: there is a CDC connector or a {@link ConnectExtension}. */
+    readonly runsConnect: boolean;
+    readonly connectExtension?: ConnectExtension;
     readonly flinkOperator: boolean;
     readonly flinkWebhook: boolean;
     readonly flinkJobs: readonly FlinkJobSpec[];
@@ -134,6 +138,8 @@ export function planStreaming(component: string, args: StreamingArgs): Streaming
             problems.push(`cdc.image.repository: got "${image.repository}"; expected a repository without tag, e.g. "europe-west1-docker.pkg.dev/acme/ml/kafka-connect"`);
         }
     }
+    if (args.connect && connectors.length === 0 && !args.connect.image) problems.push("connect.image: required when there is no CDC connector (where Strimzi pushes the Connect image)");
+    if (args.connect && !/^[a-z0-9][a-z0-9.-]*$/.test(args.connect.tagSuffix)) problems.push(`connect.tagSuffix: got "${args.connect.tagSuffix}"; expected lowercase letters, digits, "." and "-"`);
     duplicates(connectors.map((c) => c.spec.name), "cdc.connectors", problems);
     duplicates(connectors.map((c) => c.slotName), "cdc.connectors (replication slot names)", problems);
 
@@ -147,10 +153,11 @@ export function planStreaming(component: string, args: StreamingArgs): Streaming
           ];
     // Interactive clients (notebooks) read what Flink reads and write the declared topics, in groups of their own.
     for (const name of args.analystClients ?? []) clients.push({ name, consumes: [...cdcPrefixes, ...declared], produces: declared, groups: [`${name}-*`] });
+    clients.push(...(args.extraClients ?? []));
     for (const c of clients) {
         if (!K8S_NAME.test(c.name)) problems.push(`clients: got name "${c.name}"; expected lowercase letters, digits and "-"`);
-        if (c.name === "connect" && connectors.length > 0) problems.push('clients: "connect" is reserved for Kafka Connect');
-        for (const p of [...(c.consumes ?? []), ...(c.produces ?? []), ...(c.groups ?? [])]) {
+        if (c.name === "connect" && (connectors.length > 0 || args.connect)) problems.push('clients: "connect" is reserved for Kafka Connect');
+        for (const p of [...(c.consumes ?? []), ...(c.produces ?? []), ...(c.groups ?? []), ...(c.transactionalIds ?? [])]) {
             if (!/^[a-zA-Z0-9._-]+\*?$/.test(p)) problems.push(`clients.${c.name}: got pattern "${p}"; expected a name or a prefix ending in "*"`);
         }
     }
@@ -197,7 +204,9 @@ export function planStreaming(component: string, args: StreamingArgs): Streaming
         external,
         clientNamespaces: args.clientNamespaces,
         connectors,
-        connectImage: connectors.length > 0 ? args.cdc?.image : undefined,
+        connectImage: connectors.length > 0 ? args.cdc?.image : args.connect?.image,
+        runsConnect: connectors.length > 0 || args.connect !== undefined,
+        connectExtension: args.connect,
         flinkOperator,
         flinkWebhook: args.flinkWebhook ?? false,
         flinkJobs,

@@ -25,9 +25,11 @@ export const debeziumPostgres = {
 
 export const REGISTRY_PORT = 5000;
 
-/** The Connect image's tag: it changes exactly when the base image or the plugin changes. */
-export function connectImageTag(): string {
-    return `${images.strimziKafka.tag}-debezium-${debeziumPostgres.version}`;
+/** The Connect image's tag: it changes exactly when the base image or the plugins change. */
+export function connectImageTag(plan?: Pick<StreamingPlan, "connectors" | "connectExtension">): string {
+    const debezium = !plan || plan.connectors.length > 0 ? [`debezium-${debeziumPostgres.version}`] : [];
+    const ext = plan?.connectExtension ? [plan.connectExtension.tagSuffix] : [];
+    return [images.strimziKafka.tag, ...debezium, ...ext].join("-");
 }
 
 export const REGISTRY_NAME = "connect-registry";
@@ -40,7 +42,7 @@ export function inClusterRegistryHost(namespace: string): string {
 
 export function connectOutputImage(plan: StreamingPlan, output: ConnectImageOutput): string {
     const repository = output.type === "registry" ? output.repository : `${inClusterRegistryHost(plan.namespace)}/ml-platform/kafka-connect`;
-    return `${repository}:${connectImageTag()}`;
+    return `${repository}:${connectImageTag(plan)}`;
 }
 
 /**
@@ -64,7 +66,15 @@ export function kindRegistryContainerdConfig(
 
 const secretsRef = (plan: StreamingPlan, secret: string, key: string) => `\${secrets:${plan.namespace}/${secret}:${key}}`;
 
-export function kafkaConnectSpec(plan: StreamingPlan, output: ConnectImageOutput): Record<string, any> {
+/** What the Connect pods get for the object store (a {@link ConnectExtension}'s buckets). */
+export interface ConnectStorageAccess {
+    readonly serviceAccountAnnotations: Record<string, string>;
+    readonly podLabels: Record<string, string>;
+    /** MinIO: the Secret with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, put in the Connect container's environment. */
+    readonly credentialsSecret?: string;
+}
+
+export function kafkaConnectSpec(plan: StreamingPlan, output: ConnectImageOutput, storage?: ConnectStorageAccess): Record<string, any> {
     const s = plan.sizing;
     const c = plan.names.connect;
     const scram = plan.security === "scram-tls";
@@ -126,16 +136,16 @@ export function kafkaConnectSpec(plan: StreamingPlan, output: ConnectImageOutput
                     ...(inCluster ? { additionalPushOptions: ["--tls-verify=false"] } : {}),
                 },
                 plugins: [
-                    {
-                        name: "debezium-postgres",
-                        artifacts: [{ type: "tgz", url: debeziumPostgres.url, sha512sum: debeziumPostgres.sha512sum }],
-                    },
+                    ...(plan.connectors.length > 0
+                        ? [{ name: "debezium-postgres", artifacts: [{ type: "tgz", url: debeziumPostgres.url, sha512sum: debeziumPostgres.sha512sum }] }]
+                        : []),
+                    ...(plan.connectExtension?.plugins ?? []).map((p) => ({ name: p.name, artifacts: p.artifacts.map((a) => ({ ...a })) })),
                 ],
                 resources: s.connectBuild,
             },
             template: {
                 pod: {
-                    metadata: { labels: platformLabels(COMPONENT) },
+                    metadata: { labels: { ...platformLabels(COMPONENT), ...(storage?.podLabels ?? {}) } },
                     ...(output.type === "registry" && output.pullSecretName ? { imagePullSecrets: [{ name: output.pullSecretName }] } : {}),
                     ...(plan.rackAware
                         ? {
@@ -150,6 +160,14 @@ export function kafkaConnectSpec(plan: StreamingPlan, output: ConnectImageOutput
                           }
                         : {}),
                 },
+                ...(storage && Object.keys(storage.serviceAccountAnnotations).length ? { serviceAccount: { metadata: { annotations: storage.serviceAccountAnnotations } } } : {}),
+                ...(storage?.credentialsSecret
+                    ? {
+                          connectContainer: {
+                              env: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((k) => ({ name: k, valueFrom: { secretKeyRef: { name: storage.credentialsSecret, key: k } } })),
+                          },
+                      }
+                    : {}),
                 podDisruptionBudget: { maxUnavailable: 1 },
                 // Buildah builds as root with the runtime's default capabilities: it cannot run under the restricted
                 // profile (Strimzi refuses to start a build there unless this is set), hence the namespace's `baseline`.

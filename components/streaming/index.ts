@@ -43,6 +43,10 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
     public readonly externalBootstrapServers?: pulumi.Output<string>;
     /** Kafka Connect REST API (Strimzi limits it to the operator and Connect pods by NetworkPolicy; use port-forward). */
     public readonly connectUrl?: pulumi.Output<string>;
+    /** The KafkaConnect cluster a KafkaConnector names in its `strimzi.io/cluster` label, when Connect runs. */
+    public readonly connectCluster?: string;
+    /** The KafkaConnect resource, when Connect runs: KafkaConnectors created elsewhere depend on it. */
+    public readonly connectResource?: pulumi.Resource;
     /** Declared topics, then the CDC topics (`<prefix>.<schema>.<table>`). */
     public readonly topicNames: pulumi.Output<string[]>;
     public readonly flinkOperatorNamespace?: pulumi.Output<string>;
@@ -68,7 +72,7 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
         // Strimzi's Connect build runs Buildah as root: the namespace enforces `baseline` only when there is a build.
         const ns = createNamespace(
             `${name}-ns`,
-            { namespace: plan.namespace, component: COMPONENT, podSecurity: plan.connectors.length > 0 ? "baseline" : "restricted" },
+            { namespace: plan.namespace, component: COMPONENT, podSecurity: plan.runsConnect ? "baseline" : "restricted" },
             { parent: this, protect: prod },
         );
         this.namespace = ns.metadata.name;
@@ -132,7 +136,7 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
             }
         }
 
-        const cdc = plan.connectors.length > 0
+        const cdc = plan.runsConnect
             ? createCdc(name, plan, args, { namespace: { name: plan.namespace, created: ns.metadata.name }, dependsOn: [this.strimzi, kafka, ...Object.values(userResources)], parent: this })
             : undefined;
 
@@ -178,8 +182,10 @@ export class Streaming extends pulumi.ComponentResource implements KafkaServer, 
         this.bootstrapServers = pulumi.output(plan.bootstrapServers);
         if (plan.external) this.externalBootstrapServers = pulumi.output(`${plan.external.advertisedHost}:${plan.external.bootstrapNodePort}`);
         this.connectUrl = cdc?.connectUrl;
+        this.connectCluster = cdc ? plan.names.connect : undefined;
+        this.connectResource = cdc?.connect;
         this.flows.push(...(cdc?.flows ?? []));
-        connect(this, ...(cdc?.databases ?? []));
+        connect(this, ...(cdc?.databases ?? []), cdc?.storage);
         this.topicNames = pulumi.output([...plan.topics.map((t) => t.name), ...(cdc?.topicNames ?? [])]);
         this.clientConnection = {
             bootstrapServers: plan.bootstrapServers,

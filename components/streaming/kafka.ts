@@ -178,15 +178,22 @@ export function connectClient(plan: StreamingPlan): KafkaClientSpec {
     const c = plan.names.connect;
     const internal = [`${c}-connect-configs`, `${c}-connect-offsets`, `${c}-connect-status`];
     const cdc = plan.connectors.flatMap((k) => [`${k.topicPrefix}.*`, `__debezium-heartbeat.${k.topicPrefix}`]);
-    return { name: "connect", consumes: internal, produces: [...internal, ...cdc], groups: [`${c}-connect`] };
+    const ext = plan.connectExtension?.acls ?? {};
+    return {
+        name: "connect",
+        consumes: [...internal, ...(ext.consumes ?? [])],
+        produces: [...internal, ...cdc, ...(ext.produces ?? [])],
+        groups: [`${c}-connect`, ...(ext.groups ?? [])],
+        ...(ext.transactionalIds?.length ? { transactionalIds: [...ext.transactionalIds] } : {}),
+    };
 }
 
-/** Every client that gets a KafkaUser: the declared ones plus Kafka Connect when there are connectors. */
+/** Every client that gets a KafkaUser: the declared ones plus Kafka Connect when it runs. */
 export function allClients(plan: StreamingPlan): KafkaClientSpec[] {
-    return plan.connectors.length > 0 ? [connectClient(plan), ...plan.clients] : [...plan.clients];
+    return plan.runsConnect ? [connectClient(plan), ...plan.clients] : [...plan.clients];
 }
 
-function resource(type: "topic" | "group", pattern: string) {
+function resource(type: "topic" | "group" | "transactionalId", pattern: string) {
     return isPrefix(pattern)
         ? { type, name: pattern.slice(0, -1), patternType: "prefix" }
         : { type, name: pattern, patternType: "literal" };
@@ -197,6 +204,7 @@ export function acls(client: KafkaClientSpec): Obj[] {
         ...(client.consumes ?? []).map((p) => ({ resource: resource("topic", p), operations: ["Read", "Describe", "DescribeConfigs"] })),
         ...(client.produces ?? []).map((p) => ({ resource: resource("topic", p), operations: ["Write", "Describe", "Create"] })),
         ...(client.groups ?? []).map((p) => ({ resource: resource("group", p), operations: ["Read", "Describe"] })),
+        ...(client.transactionalIds ?? []).map((p) => ({ resource: resource("transactionalId", p), operations: ["Write", "Describe"] })),
     ];
 }
 

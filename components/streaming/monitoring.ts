@@ -153,8 +153,8 @@ function streamingTargets(plan: StreamingPlan): StreamingTargets {
     });
     // Brokers, controllers and the Kafka Exporter all carry strimzi.io/kind=Kafka and serve tcp-prometheus.
     const kafka = pod("kafka", { matchLabels: { "strimzi.io/kind": "Kafka" } }, "tcp-prometheus", 9404, [...kafkaBrokerMetrics, ...kafkaExporterMetrics], strimziLabelmap);
-    // Kafka Connect runs only where there are CDC connectors.
-    const connect = plan.connectors.length > 0
+    // Kafka Connect runs only where there are CDC connectors or an extension (the feedback loop's sink).
+    const connect = plan.runsConnect
         ? pod("kafka-connect", { matchLabels: { "strimzi.io/kind": "KafkaConnect" } }, "tcp-prometheus", 9404, kafkaConnectMetrics, strimziLabelmap)
         : undefined;
     const operator = pod("strimzi-operator", { matchLabels: { "strimzi.io/kind": "cluster-operator" } }, "http", 8080, strimziOperatorMetrics);

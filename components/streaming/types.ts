@@ -2,6 +2,7 @@ import type { ClientNamespace, Connected } from "../network/spec";
 import type * as pulumi from "@pulumi/pulumi";
 import { DatabaseConnection, Postgres } from "../postgres/types";
 import { Mirror } from "../versions";
+import type { ObjectStore } from "../storage/types";
 import type { StreamingAlertThresholds } from "./monitoring";
 import { KubernetesTargetArgs } from "../common/kubernetes";
 
@@ -45,6 +46,8 @@ export interface KafkaClientSpec {
     readonly produces?: readonly string[];
     /** Consumer groups the client uses (Read). */
     readonly groups?: readonly string[];
+    /** Transactional IDs the client's producers use (Write + Describe): exactly-once writers such as Iceberg's sink. */
+    readonly transactionalIds?: readonly string[];
 }
 
 /** Where the Kafka Connect image built with the Debezium plugin is pushed, and pulled from. */
@@ -98,6 +101,29 @@ export interface CdcArgs {
     readonly connectors: readonly CdcConnectorSpec[];
     /** Where the Connect image is pushed. Required when there is a connector. */
     readonly image: ConnectImageOutput;
+}
+
+/** A Kafka Connect plugin Strimzi's build adds to the image: its artifacts as Strimzi's `build.plugins[].artifacts` take them. */
+export interface ConnectPlugin {
+    readonly name: string;
+    readonly artifacts: readonly Readonly<Record<string, unknown>>[];
+}
+
+/**
+ * What another component adds to the platform's Kafka Connect cluster (the one CDC runs on): its plugins, what
+ * Connect's Kafka user may do for it, and the buckets its connectors write. With it, Connect runs even without CDC.
+ */
+export interface ConnectExtension {
+    /** Plugins built into the image besides Debezium. */
+    readonly plugins: readonly ConnectPlugin[];
+    /** Names the plugin set in the image tag (the tag changes exactly when the plugins do), e.g. `iceberg-1.11.0-gcs`. */
+    readonly tagSuffix: string;
+    /** Topics, groups and transactional IDs the Connect user needs for the extension's connectors (scram-tls ACLs). */
+    readonly acls: Omit<KafkaClientSpec, "name">;
+    /** Buckets the Connect pods write, with the object store's identity (workload identity, or MinIO keys as env). */
+    readonly storage?: { readonly store: ObjectStore; readonly buckets: readonly string[] };
+    /** Where the image is pushed when there is no CDC connector (with one, `cdc.image`). */
+    readonly image?: ConnectImageOutput;
 }
 
 /** Memory and CPU of a Flink JobManager or TaskManager. */
@@ -194,6 +220,8 @@ export interface StreamingArgs extends KubernetesTargetArgs {
      * `<name>-*`: interactive users such as the notebooks. Added to `clients` (or to the defaults). Default none.
      */
     readonly analystClients?: readonly string[];
+    /** Clients added to `clients` (or to its default), e.g. those of the feedback loop. Default none. */
+    readonly extraClients?: readonly KafkaClientSpec[];
     /** Laptop access to the brokers (kind). Default none. */
     readonly externalAccess?: KafkaExternalAccess;
     /**
@@ -203,6 +231,8 @@ export interface StreamingArgs extends KubernetesTargetArgs {
     readonly clientNamespaces?: readonly string[];
     /** Change data capture with Debezium. Default: none (no Kafka Connect). */
     readonly cdc?: CdcArgs;
+    /** Further plugins and grants for the Kafka Connect cluster (e.g. the feedback loop's Iceberg sink). Default none. */
+    readonly connect?: ConnectExtension;
     /** Install the Flink Kubernetes Operator. Default true. */
     readonly flinkOperator?: boolean;
     /**

@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import {
+    bootstrapSql,
+    CONTROL_TOPIC,
+    feedbackClients,
+    feedbackConnectExtension,
+    feedbackTopics,
+    icebergArtifacts,
+    kafkaConnectorSpec,
+    loggerSpec,
+    loggerUrl,
+    monitoringSql,
+    receiverConfig,
+    resolveFeedbackModels,
+} from "../../components/feedback";
+import { feedbackMonitoring } from "../../components/feedback/monitoring";
+import { TRIGGER_SCRIPT } from "../../components/feedback/trigger";
+import { alertmanagerConfig } from "../../components/monitoring/alerting";
+import { acls } from "../../components/streaming/kafka";
+import { fakeObjectStore } from "../fakes";
+import { repoRoot } from "../harness";
+
+const iris = { name: "sklearn-iris", namespace: "ml-serving", logging: true };
+
+describe("feedback: per-model plan", () => {
+    it("fills defaults per environment and leaves out models that do not log", () => {
+        const [m, ...rest] = resolveFeedbackModels([iris, { ...iris, name: "quiet", logging: false }], "dev");
+        assert.equal(rest.length, 0);
+        assert.deepEqual(
+            { topic: m.topic, table: m.table, sampleRate: m.sampleRate, retentionMs: m.retentionMs, baseline: m.baselineTable },
+            { topic: "feedback.sklearn-iris", table: "sklearn_iris", sampleRate: 1, retentionMs: 86_400_000, baseline: "lakehouse.feedback_gold.baseline" },
+        );
+        assert.equal(resolveFeedbackModels([iris], "prod")[0].retentionMs, 7 * 86_400_000);
+        assert.deepEqual(resolveFeedbackModels([{ ...iris, thresholds: { predictionPsi: 0.1 } }], "dev")[0].thresholds, { predictionPsi: 0.1, featureMeanShift: 3, nullRateIncrease: 0.1, minRequests: 100 });
+    });
+
+    it("reports every bad setting at once, by key", () => {
+        assert.throws(
+            () => resolveFeedbackModels([{ ...iris, sampleRate: 0, retentionMs: 0, retrainDag: "bad dag", thresholds: { predictionPsi: -1 } }], "dev"),
+            (e: Error) =>
+                /sampleRate: got 0; expected a fraction in \(0, 1\]/.test(e.message) &&
+                /retentionMs: got 0/.test(e.message) &&
+                /retrainDag: got "bad dag"/.test(e.message) &&
+                /thresholds.predictionPsi: got -1/.test(e.message),
+        );
+    });
+
+    it("declares one topic per model (retention from config) and the sink's control topic; the receiver writes only the model topics", () => {
+        const models = resolveFeedbackModels([{ ...iris, retentionMs: 3_600_000 }, { ...iris, name: "churn" }], "dev");
+        assert.deepEqual(feedbackTopics(models), [
+            { name: "feedback.sklearn-iris", retentionMs: 3_600_000 },
+            { name: "feedback.churn", retentionMs: 86_400_000 },
+            { name: CONTROL_TOPIC, partitions: 1, retentionMs: 86_400_000 },
+        ]);
+        assert.deepEqual(feedbackClients(models), [{ name: "feedback-logger", produces: ["feedback.sklearn-iris", "feedback.churn"] }]);
+        assert.deepEqual(feedbackTopics([]), []);
+    });
+});
+
+describe("feedback: KServe logger and receiver", () => {
+    it("the logger block is KServe v0.20.0's LoggerSpec (url, mode) pointing at the model's path on the receiver", () => {
+        assert.deepEqual(loggerSpec(loggerUrl("sklearn-iris")), { url: "http://feedback-logger.ml-feedback.svc.cluster.local:8080/sklearn-iris", mode: "all" });
+    });
+
+    it("Vector takes the CloudEvents, routes by path, samples per model keyed by the event id, and acknowledges only what Kafka has", () => {
+        const models = resolveFeedbackModels([iris, { ...iris, name: "churn", sampleRate: 0.25 }], "prod");
+        const c = receiverConfig(models, { bootstrapServers: "platform-kafka-bootstrap.ml-streaming.svc:9093", scram: true }) as any;
+        assert.deepEqual(c.sources.kserve.headers, ["ce-*"]);
+        // Hyphenated header fields are quoted VRL paths (an unquoted `.ce-id` would be a subtraction).
+        assert.match(c.transforms.envelope.source, /"event_id": string\(\."ce-id"\) \?\? ""/);
+        assert.doesNotMatch(c.transforms.envelope.source, /\.ce-/);
+        assert.equal(c.sources.kserve.strict_path, false);
+        assert.deepEqual(c.transforms.by_model.route, { sklearn_iris: '.model == "sklearn-iris"', churn: '.model == "churn"' });
+        assert.deepEqual(c.transforms.sample_churn, { type: "sample", inputs: ["by_model.churn"], ratio: 0.25, key_field: "event_id", sample_rate_key: "" });
+        assert.deepEqual(c.sinks.kafka.inputs, ["by_model.sklearn_iris", "sample_churn"]);
+        assert.equal(c.sinks.kafka.topic, "feedback.{{ model }}");
+        assert.deepEqual(c.sinks.kafka.acknowledgements, { enabled: true });
+        assert.deepEqual(c.sinks.kafka.librdkafka_options, { acks: "all", "enable.idempotence": "true" });
+        assert.equal(c.sinks.kafka.sasl.mechanism, "SCRAM-SHA-512");
+        assert.equal(c.sinks.kafka.sasl.password, "${KAFKA_PASSWORD}");
+        const plain = receiverConfig(models, { bootstrapServers: "b:9092", scram: false }) as any;
+        assert.equal(plain.sinks.kafka.sasl, undefined);
+    });
+});
+
+describe("feedback: Kafka Connect with the Iceberg sink", () => {
+    it("builds the Iceberg sink from Maven Central artifacts with the store's FileIO, and grants Connect the topics, groups and transactions", () => {
+        const store = fakeObjectStore("gcs", ["bronze", "silver", "gold"]);
+        const models = resolveFeedbackModels([iris], "prod");
+        const ext = feedbackConnectExtension(models, store, "bronze", { type: "registry", repository: "europe-west1-docker.pkg.dev/acme/ml/kafka-connect" });
+        assert.equal(ext.tagSuffix, "iceberg-1.11.0-gcs");
+        assert.deepEqual(
+            ext.plugins[0].artifacts.map((a: any) => `${a.group}:${a.artifact}:${a.version}`),
+            [
+                "org.apache.iceberg:iceberg-kafka-connect:1.11.0",
+                "org.apache.iceberg:iceberg-parquet:1.11.0",
+                "org.apache.iceberg:iceberg-hive-metastore:1.11.0",
+                "org.apache.hive:hive-standalone-metastore-common:4.1.0",
+                "org.apache.hadoop:hadoop-client-api:3.4.1",
+                "org.apache.hadoop:hadoop-client-runtime:3.4.1",
+                "org.apache.iceberg:iceberg-gcp:1.11.0",
+                "com.google.cloud:google-cloud-storage:2.78.0",
+            ],
+        );
+        assert.ok(icebergArtifacts("minio").some((a) => a.artifact === "iceberg-aws"));
+        assert.ok(icebergArtifacts("adls").some((a) => a.artifact === "azure-storage-file-datalake"));
+        assert.deepEqual(ext.storage?.buckets, ["bronze"]);
+        assert.deepEqual(
+            acls({ name: "connect", ...ext.acls }).filter((a) => a.resource.type === "transactionalId"),
+            [{ resource: { type: "transactionalId", name: "feedback-", patternType: "prefix" }, operations: ["Write", "Describe"] }],
+        );
+    });
+
+    it("the connector routes each model's records to its bronze table through the Hive Metastore catalog; tables are the DDL's, never auto-created", () => {
+        const models = resolveFeedbackModels([iris, { ...iris, name: "churn" }], "dev");
+        const c = kafkaConnectorSpec({ namespace: "ml-streaming", connectCluster: "cdc", models, metastoreUri: "thrift://hms:9083", bronzeUri: "s3://bronze/", flavor: "minio", s3Endpoint: "http://minio:9000", commitIntervalMs: 60000 });
+        assert.equal(c.metadata.labels["strimzi.io/cluster"], "cdc");
+        assert.equal(c.spec.class, "org.apache.iceberg.connect.IcebergSinkConnector");
+        assert.equal(c.spec.config.topics, "feedback.sklearn-iris,feedback.churn");
+        assert.equal(c.spec.config["iceberg.tables"], "feedback_bronze.sklearn_iris,feedback_bronze.churn");
+        assert.equal(c.spec.config["iceberg.table.feedback_bronze.churn.route-regex"], "^churn$");
+        assert.equal(c.spec.config["iceberg.tables.auto-create-enabled"], false);
+        assert.equal(c.spec.config["iceberg.catalog.type"], "hive");
+        assert.equal(c.spec.config["iceberg.catalog.io-impl"], "org.apache.iceberg.aws.s3.S3FileIO");
+        assert.equal(c.spec.config["iceberg.control.topic"], CONTROL_TOPIC);
+    });
+});
+
+describe("feedback: SQL, DAG, alerts and the retraining trigger", () => {
+    const models = resolveFeedbackModels([{ ...iris, retrainDag: "train_iris", thresholds: { predictionPsi: 0.3 } }], "dev");
+
+    it("bronze tables are Iceberg, partitioned by day of the event; the gold table by model and month", () => {
+        const sql = bootstrapSql(models, { bronze: "s3://bronze/", gold: "s3://gold/" });
+        assert.match(sql, /CREATE SCHEMA IF NOT EXISTS lakehouse\.feedback_bronze WITH \(location = 's3:\/\/bronze\/feedback_bronze'\)/);
+        assert.match(sql, /CREATE TABLE IF NOT EXISTS lakehouse\.feedback_bronze\.sklearn_iris \([^)]*event_time timestamp\(6\) with time zone[\s\S]*partitioning = ARRAY\['day\(event_time\)'\]/);
+        assert.match(sql, /lakehouse\.feedback_gold\.model_metrics[\s\S]*partitioning = ARRAY\['model', 'month\(window_start\)'\]/);
+    });
+
+    it("the monitoring SQL reads the window of the bronze table and the baseline, and inserts every metric into gold", () => {
+        const sql = monitoringSql(models[0]);
+        assert.match(sql, /^INSERT INTO lakehouse\.feedback_gold\.model_metrics/);
+        assert.match(sql, /FROM lakehouse\.feedback_bronze\.sklearn_iris WHERE event_type = 'org\.kubeflow\.serving\.inference\.response' AND event_time >= from_iso8601_timestamp\(:window_start\)/);
+        for (const metric of ["request_count", "prediction_mean", "prediction_stddev", "prediction_psi", "feature_mean_shift", "null_rate_increase"]) assert.match(sql, new RegExp(`'${metric}'`));
+    });
+
+    it("the monitoring DAG shipped in dags/ reads the Variable the platform sets and sends DogStatsD gauges", () => {
+        const dag = fs.readFileSync(path.join(repoRoot, "dags/feedback_monitoring.py"), "utf8");
+        assert.match(dag, /Variable\.get\("ml_platform_feedback"\)/);
+        assert.match(dag, /f"feedback\.\{name\}:\{float\(value\)\}\|g\|#model:\{model\['name'\]\}"/);
+        assert.match(dag, /dag_id="feedback_monitoring"/);
+    });
+
+    it("alerts carry the model and its retraining DAG; the trigger's webhook route matches only those", () => {
+        const source = feedbackMonitoring("ml-feedback", models);
+        const drift = source.alertGroups!.flatMap((g) => g.rules).find((r) => r.alert === "FeedbackPredictionDrift")!;
+        assert.equal(drift.expr, 'feedback_prediction_psi{platform_target="airflow-statsd", model="sklearn-iris"} > 0.3');
+        assert.deepEqual({ model: (drift.labels as any).model, dag: (drift.labels as any).retrain_dag }, { model: "sklearn-iris", dag: "train_iris" });
+        assert.equal(source.dashboards!.length, 1);
+        const am = alertmanagerConfig(undefined, [{ name: "feedback-retrain", url: "http://feedback-retrain-trigger.ml-feedback.svc.cluster.local:8080/", matchers: ['retrain_dag =~ ".+"'] }]) as any;
+        assert.deepEqual(am.route.routes[1], { receiver: "feedback-retrain", matchers: ['retrain_dag =~ ".+"'], continue: true, group_by: ["alertname", "model"], group_wait: "30s", repeat_interval: "24h" });
+        assert.deepEqual(am.receivers.at(-1), { name: "feedback-retrain", webhook_configs: [{ url: "http://feedback-retrain-trigger.ml-feedback.svc.cluster.local:8080/", send_resolved: false }] });
+        assert.throws(() => alertmanagerConfig(undefined, [{ name: "x", url: "http://user:pw@host/", matchers: [] }]), /without credentials/);
+    });
+
+    it("the trigger logs in with its own user and triggers only configured DAGs, through Airflow 3's API", () => {
+        assert.match(TRIGGER_SCRIPT, /"\/auth\/token"/);
+        assert.match(TRIGGER_SCRIPT, /"\/api\/v2\/dags\/%s\/dagRuns" % dag, \{"logical_date": None, "conf": conf\}/);
+        assert.match(TRIGGER_SCRIPT, /dag not in ALLOWED/);
+    });
+});
