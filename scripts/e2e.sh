@@ -140,7 +140,7 @@ mkdir -p "$W/project"
 tar -C "$REPO" --exclude=./node_modules --exclude=./.git --exclude=./.pulumi-state -cf - . | tar -C "$W/project" -xf -
 ln -s "$REPO/node_modules" "$W/project/node_modules"
 cd "$W/project"
-echo "e2e: plugins: $(pulumi plugin ls 2>/dev/null | awk 'NR>1 && $1 != "" {printf "%s %s, ", $1, $3}')"
+echo "e2e: plugins: $(pulumi plugin ls 2>/dev/null | awk 'NR>1 && $2 == "resource" {printf "%s %s, ", $1, $3}')"
 
 # resources_block OUTPUT: the engine's "Resources:" summary, on one line
 resources_block() { awk '/^Resources:/{f=1;next} f&&/^Duration:/{print "(" $2 ")";f=0} f&&NF' <<<"$1" | tr -s ' \n' ' '; }
@@ -148,8 +148,8 @@ errors_of() { grep -E '^ +error: |^error: ' <<<"$1" | sort -u; }
 run() { # label, command...: runs, times, prints the summary; OUT and RC set
   local label="$1"; shift
   local t=$(date +%s)
-  OUT=$("$@" 2>&1); RC=$?
-  echo "$OUT" > "$W/logs/$label.log"
+  "$@" >"$W/logs/$label.log" 2>&1; RC=$?
+  OUT=$(cat "$W/logs/$label.log")
   echo "  $label: exit $RC, $(( $(date +%s) - t )) s; $(resources_block "$OUT")"
 }
 snapshot() { # every listable object (but events and the API server's own leases), one "resource ns/name" per line

@@ -25,7 +25,11 @@ function withSkipAwaitAnnotation(metadata: any): any {
     return add(metadata);
 }
 
-pulumi.runtime.registerResourceTransform(({ type, props, opts }) => {
+// SDK-side stack transformation, not `registerResourceTransform`: with this machine's CLI 3.259.0 and Node.js language
+// host 3.68.0, the engine-side transform registration (RegisterStackTransform) is rejected and the program dies with an
+// unhandled rejection whose reason is undefined (every object of the first run was created without the annotation).
+// Every resource here is registered by this program (no multi-language component), so the SDK-side hook sees them all.
+pulumi.runtime.registerStackTransformation(({ type, props, opts }) => {
     if (type === "kubernetes:helm.sh/v3:Release") return { props: { ...props, skipAwait: true }, opts };
     // Every Kubernetes object (providers are `pulumi:providers:kubernetes`, components are not `kubernetes:`).
     if (type.startsWith("kubernetes:")) return { props: { ...props, metadata: withSkipAwaitAnnotation(props.metadata) }, opts };
