@@ -30,7 +30,9 @@ function withSkipAwaitAnnotation(metadata: any): any {
 // unhandled rejection whose reason is undefined (every object of the first run was created without the annotation).
 // Every resource here is registered by this program (no multi-language component), so the SDK-side hook sees them all.
 pulumi.runtime.registerStackTransformation(({ type, props, opts }) => {
-    if (type === "kubernetes:helm.sh/v3:Release") return { props: { ...props, skipAwait: true }, opts };
+    // `atomic` makes Helm wait for every object to become ready whatever `skipAwait` says (Helm turns --wait on with
+    // --atomic), so it is turned off too: it only decides whether a failed install is rolled back.
+    if (type === "kubernetes:helm.sh/v3:Release") return { props: { ...props, skipAwait: true, atomic: false }, opts };
     // Every Kubernetes object (providers are `pulumi:providers:kubernetes`, components are not `kubernetes:`).
     if (type.startsWith("kubernetes:")) return { props: { ...props, metadata: withSkipAwaitAnnotation(props.metadata) }, opts };
     return undefined;
