@@ -4,13 +4,12 @@
  * every Kubernetes object and Helm release. No kubelet runs against the test's API server, so no Pod ever starts and
  * nothing becomes Ready; without skip-await every Deployment, Job and Release would wait until it timed out.
  *
- * `E2E_EXISTING_KUBECONFIG` (set by scripts/e2e.sh) makes a prod-shaped stack possible: the stack file is a valid
- * cloud prod stack (the config rules refuse `environment: prod` on `existing`, because prod needs managed Postgres and
- * object storage); after validation its cluster is swapped for the `existing` cluster at that kubeconfig, so the prod
- * defaults (replicas, PDBs, sizing, alerting) are deployed with the in-cluster data services.
+ * Only dev-shaped stacks run here: `environment: prod` on the `existing` cluster is refused twice by design (the config
+ * rules, and ObjectStorage refusing the single-drive MinIO in prod), and prod's managed Postgres and object storage
+ * need the gcp or azure-native plugin and a cloud.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig, platformSecrets, StackConfig } from "../../stacks/config";
+import { loadStackConfig } from "../../stacks/config";
 import { buildPlatform } from "../../stacks/platform";
 import { replacementTriggers, TRIGGERS_OUTPUT } from "../../stacks/upgrade";
 
@@ -39,13 +38,7 @@ pulumi.runtime.registerStackTransformation(({ type, props, opts }) => {
 });
 
 export = async () => {
-    let loaded: StackConfig = loadStackConfig();
-    const kubeconfigPath = process.env.E2E_EXISTING_KUBECONFIG;
-    if (kubeconfigPath && loaded.config.cluster.provider !== "existing") {
-        const cluster = { provider: "existing" as const, name: `e2e-${loaded.config.environment}`, kubeconfigPath };
-        const config = { ...loaded.config, cluster } as StackConfig["config"];
-        loaded = { ...loaded, config, secrets: platformSecrets(config, {}) };
-    }
+    const loaded = loadStackConfig();
     const platform = buildPlatform(loaded);
     return {
         clusterName: platform.cluster.clusterName,
