@@ -59,7 +59,16 @@ echo "e2e: network namespace: only $(ip -o link | awk -F': ' '{print $2}'), addr
 W=$(mktemp -d /tmp/ml-e2e.XXXXXX)
 PIDS=()
 cleanup() {
-  local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null
+  # Stop in reverse start order (the API server before etcd: with etcd gone first its graceful shutdown hangs), then
+  # SIGKILL whatever is still there after 15 s.
+  local i p
+  for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill "${PIDS[$i]}" 2>/dev/null; done
+  for _ in $(seq 1 30); do
+    local alive=0; for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break; sleep 0.5
+  done
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
+  wait 2>/dev/null
   if [ "${E2E_KEEP:-0}" = 1 ]; then echo "e2e: work dir kept: $W"; else rm -rf "$W"; fi
 }
 trap cleanup EXIT
