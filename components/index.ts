@@ -20,3 +20,4 @@ export * from "./ingress";
 export * from "./network";
 export * from "./compute";
 export * from "./featurestore";
+export * from "./identity";

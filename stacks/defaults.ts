@@ -31,6 +31,9 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             // Online features in the platform's Postgres: no extra server in the dev budget.
             featureStore: { onlineStore: "postgres" },
             upgrade: { allowReplacement: [] },
+            // Single sign-on everywhere; the provider follows the cluster (Dex on kind, see clusterDependentDefaults).
+            ingress: { auth: "sso" },
+            sso: {},
         },
         cluster: clusterDefaults.dev,
     },
@@ -45,6 +48,10 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             compute: { spark: { historyServer: true }, ray: { cluster: true } },
             featureStore: { onlineStore: "postgres" },
             upgrade: { allowReplacement: [] },
+            // Single sign-on through the organisation's provider, which only it can name: ssoRules asks for
+            // ml-platform:sso.provider (or an explicit ml-platform:ingress.auth "basic").
+            ingress: { auth: "sso" },
+            sso: {},
         },
         cluster: clusterDefaults.prod,
     },
@@ -58,6 +65,8 @@ export function clusterDependentDefaults(clusterProvider: unknown): Record<strin
     if (clusterProvider !== "kind") return { ingress: { exposure: "public" } };
     return {
         ingress: { exposure: "kind", domain: "localtest.me" },
+        // Dex in the cluster: dev logs in offline, with a generated admin.
+        sso: { provider: "dex" },
         // Declared but idle until the table exists: create public.orders in the `source` database.
         streaming: { cdc: { tables: ["public.orders"] } },
     };

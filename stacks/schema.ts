@@ -9,6 +9,7 @@ import {
     streamingSchema,
     computeSchema,
     featureStoreSchema,
+    ssoSchema,
 } from "./components-schema";
 import { cidrRe, ipv4Re } from "./cidr";
 import { TRIGGER_KEYS } from "./upgrade";
@@ -16,7 +17,7 @@ import { TRIGGER_KEYS } from "./upgrade";
 export { NAMESPACE } from "./messages";
 
 /** Config keys that hold secrets: read with `requireSecret`, never parsed into the object below, never printed. */
-export const SECRET_KEYS = ["kubeconfig", "alertsSecret"] as const;
+export const SECRET_KEYS = ["kubeconfig", "alertsSecret", "ssoClientSecret"] as const;
 
 
 const cidr = z.string().regex(cidrRe, { error: 'expected an IPv4 CIDR such as "10.0.0.0/16"' });
@@ -135,6 +136,7 @@ export const platformConfigSchema = z.strictObject({
         .optional(),
     components: componentSwitchesSchema,
     ingress: ingressSchema,
+    sso: ssoSchema,
     lakehouse: lakehouseSchema,
     streaming: streamingSchema,
     orchestrator: orchestratorSchema,

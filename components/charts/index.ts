@@ -15,3 +15,5 @@ export * as kubePrometheusStack from "./kubePrometheusStack";
 export * as sparkOperator from "./sparkOperator";
 export * as kuberayOperator from "./kuberayOperator";
 export * as valkey from "./valkey";
+export * as dex from "./dex";
+export * as oauth2Proxy from "./oauth2Proxy";

@@ -23,6 +23,8 @@ const moduleOf: Record<keyof typeof charts, { chartVersion: string } | "untyped"
     sparkOperator: typed.sparkOperator,
     kuberayOperator: typed.kuberayOperator,
     valkey: typed.valkey,
+    dex: typed.dex,
+    oauth2Proxy: typed.oauth2Proxy,
 };
 
 describe("typed chart values follow the pins", () => {
