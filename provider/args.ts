@@ -262,6 +262,14 @@ export enum SsoProvider {
     Oidc = "oidc",
 }
 
+/** `sso.users` */
+export interface SsoUsersSettings {
+    /** `ml-platform:sso.users.email` */
+    email?: string;
+    /** `ml-platform:sso.users.groups` */
+    groups?: string[];
+}
+
 /** `sso` */
 export interface SsoSettings {
     /** `ml-platform:sso.provider` */
@@ -286,6 +294,8 @@ export interface SsoSettings {
     adminUsers?: string[];
     /** `ml-platform:sso.allowedGroups` */
     allowedGroups?: string[];
+    /** `ml-platform:sso.users` */
+    users?: SsoUsersSettings[];
     /** `ml-platform:sso.emailDomains` */
     emailDomains?: string[];
 }

@@ -172,6 +172,10 @@ export const ssoSchema = z.strictObject({
     adminUsers: z.array(z.email({ error: "expected an e-mail address" })).optional(),
     /** Groups whose members may log in at all; absent: everybody the provider authenticates (within emailDomains). */
     allowedGroups: z.array(groupName).optional(),
+    /** `dex` only: more static users (each gets a generated password, in the `credentials` output) and their groups. */
+    users: z
+        .array(z.strictObject({ email: z.email({ error: "expected an e-mail address" }), groups: z.array(groupName).optional() }))
+        .optional(),
     /** E-mail domains whose users may log in, e.g. ["acme.io"]; required with Google (any Google account could log in otherwise). */
     emailDomains: z.array(z.string().regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'expected a DNS domain such as "acme.io"' })).optional(),
 });

@@ -67,7 +67,7 @@ export function identityProviderArgs(sso: PlatformConfig["sso"], clientSecret: p
     };
     switch (sso.provider) {
         case "dex":
-            return { type: "dex" };
+            return { type: "dex", users: sso.users };
         case "google":
             return googleProvider({ clientId: sso.clientId!, clientSecret: secret() });
         case "entra":
@@ -319,6 +319,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
     if (identity) {
         endpoints.sso = { internal: identity.issuerUrl, external: identity.issuerUrl };
         if (identity.adminLogin) credentials.sso = identity.adminLogin;
+        for (const [email, login] of Object.entries(identity.devUsers)) credentials[`sso:${email}`] = login;
     }
     if (storage.console) {
         route("minio", storage, storage.console, storage.consoleEndpoint!);

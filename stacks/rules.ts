@@ -111,6 +111,7 @@ function ssoRules(config: Raw, clusterProvider: string | undefined, secretSet: b
         return;
     }
     if (!["google", "entra", "oidc"].includes(provider)) return;
+    if (sso.users !== undefined) add(["sso", "users"], sso.users, `nothing with ${keyName(["sso", "provider"])} "${provider}": users and groups live in the provider (README "Single sign-on")`);
     if (sso.clientId === undefined) add(["sso", "clientId"], undefined, `the client (application) ID registered with ${provider} (README "Single sign-on")`);
     if (!secretSet) add(["ssoClientSecret"], undefined, `the client secret from ${provider} as a secret (pulumi config set --secret ssoClientSecret ...)`);
     const only = (key: string, who: string) => {

@@ -62,6 +62,8 @@ export interface DexProvider {
     readonly type: "dex";
     /** The generated admin's e-mail (its login). Default `admin@<domain>`. */
     readonly adminEmail?: string;
+    /** More static users, each with a generated password (`Identity.devUsers`) and its groups. */
+    readonly users?: readonly { readonly email: string; readonly groups?: readonly string[] }[];
 }
 
 export interface IdentityArgs extends KubernetesTargetArgs {
@@ -118,6 +120,8 @@ export class Identity extends pulumi.ComponentResource implements IdentityProvid
     public readonly clients: RegisteredClient[] = [];
     /** Dev (Dex) only: the generated admin's login; the password is a secret. */
     public readonly adminLogin?: { readonly username: string; readonly password: pulumi.Output<string> };
+    /** Dev (Dex) only: the other static users' logins, by e-mail; passwords are secrets. */
+    public readonly devUsers: Record<string, { readonly username: string; readonly password: pulumi.Output<string> }> = {};
     /** The routes of Dex (dev) and oauth2-proxy's callback. */
     public readonly urls: { readonly issuer: string; readonly auth: string };
 
@@ -129,7 +133,7 @@ export class Identity extends pulumi.ComponentResource implements IdentityProvid
     private readonly endpoints: { authorize: string; token: string; userInfo: string };
     private readonly ns?: k8s.core.v1.Namespace;
     private readonly args: IdentityArgs;
-    private readonly dexUsers?: pulumi.Output<{ email: string; hash: string }>;
+    private readonly dexUsers: pulumi.Output<{ email: string; hash: string; groups: string[]; id: string }>[] = [];
     private finished = false;
     private readonly proxy: { secret: k8s.core.v1.Secret; configFile: string; dnsReady: pulumi.Resource[] };
 
@@ -211,7 +215,15 @@ export class Identity extends pulumi.ComponentResource implements IdentityProvid
             const email = p.adminEmail ?? `admin@${ingress.domain}`;
             const password = new random.RandomPassword(`${name}-dex-admin`, { length: 24, special: false }, parent);
             this.adminLogin = { username: email, password: pulumi.secret(password.result) };
-            this.dexUsers = pulumi.secret(pulumi.output({ email, hash: password.bcryptHash }));
+            this.dexUsers.push(pulumi.secret(password.bcryptHash.apply((hash) => ({ email, hash, groups: [DEV_ADMIN_GROUP], id: "ml-platform-admin" }))));
+            for (const user of p.users ?? []) {
+                if (!/^[^@\s]+@[^@\s]+$/.test(user.email)) throw new Error(`Identity ${name}: provider.users email ${JSON.stringify(user.email)}: expected an e-mail address`);
+                if (user.email === email || user.email in this.devUsers) throw new Error(`Identity ${name}: provider.users: ${user.email} is given twice`);
+                const slug = user.email.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+                const pw = new random.RandomPassword(`${name}-dex-user-${slug}`, { length: 24, special: false }, parent);
+                this.devUsers[user.email] = { username: user.email, password: pulumi.secret(pw.result) };
+                this.dexUsers.push(pulumi.secret(pw.bcryptHash.apply((hash) => ({ email: user.email, hash, groups: [...(user.groups ?? [])], id: slug }))));
+            }
         }
         this.registerOutputs({ issuerUrl: this.issuerUrl, namespace });
     }
@@ -317,13 +329,13 @@ export class Identity extends pulumi.ComponentResource implements IdentityProvid
     private installDex(): pulumi.Resource[] {
         const parent = { parent: this };
         const config = pulumi
-            .all([pulumi.all(this.dexClients), this.dexUsers!])
-            .apply(([clients, admin]) =>
+            .all([pulumi.all(this.dexClients), pulumi.all(this.dexUsers)])
+            .apply(([clients, users]) =>
                 toYaml(
                     dexConfig({
                         issuer: this.issuerUrl,
                         clients,
-                        users: [{ email: admin.email, username: "admin", userID: "ml-platform-admin", hash: admin.hash, groups: [DEV_ADMIN_GROUP] }],
+                        users: users.map((u) => ({ email: u.email, username: u.email.split("@")[0], userID: u.id, hash: u.hash, groups: u.groups })),
                     }),
                 ),
             );

@@ -121,6 +121,24 @@ describe("identity: Dex on kind, under mocks", () => {
     });
 });
 
+describe("identity: Dex's static users", () => {
+    it("each extra user gets a generated password (a secret), its groups in Dex's config, and a bcrypt hash only there", async () => {
+        const run = await runProgram(() => {
+            const p = provider();
+            const ingress = new Ingress("ingress", { environment: "dev" }, { providers: [p] });
+            const identity = new Identity("identity", { environment: "dev", provider: { type: "dex", users: [{ email: "alice@localtest.me", groups: ["data"] }] }, ingress }, { providers: [p] });
+            identity.finish();
+            return identity;
+        });
+        const alice = run.result.devUsers["alice@localtest.me"];
+        assert.equal(await pulumi.isSecret(alice.password), true);
+        const config = run.byType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "dex-config")!;
+        const dex = parseYaml(config.inputs.stringData["config.yaml"]);
+        assert.deepEqual(dex.staticPasswords.map((u: any) => [u.email, u.groups]), [["admin@localtest.me", ["ml-platform-admins"]], ["alice@localtest.me", ["data"]]]);
+        assert.doesNotMatch(config.inputs.stringData["config.yaml"], new RegExp(await unwrap(alice.password)));
+    });
+});
+
 describe("identity: the organisation's provider, under mocks", () => {
     const prodIdentity = () => {
         const p = provider();

@@ -99,6 +99,12 @@ describe("single sign-on per stack", () => {
         assert.match(release("airflow").inputs.values.apiServer.apiServerConfig, /"6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b":\["Admin"\]/);
     });
 
+    it("dev: more Dex users from sso.users, each with its generated login in credentials", async () => {
+        const run = await constructStack("dev", { "ml-platform:sso": { users: [{ email: "alice@localtest.me", groups: ["data"] }] } });
+        assert.equal(run.result.credentials["sso:alice@localtest.me"].username, "alice@localtest.me");
+        assert.equal(await pulumi.isSecret(run.result.credentials["sso:alice@localtest.me"].password), true);
+    });
+
     it("the basic-auth fallback (ingress.auth basic): no identity, generated logins where a UI has none, own logins elsewhere", async () => {
         const run = await constructStack("dev", { "ml-platform:ingress": { auth: "basic" } });
         assert.deepEqual(run.result.logins, { minio: "own", trino: "basic", mlflow: "own", airflow: "own", feast: "basic", grafana: "own", prometheus: "basic" });
@@ -145,6 +151,8 @@ describe("single sign-on config", () => {
         assert.match(dex, /ml-platform:sso\.provider: got "dex"; expected "google", "entra" or "oidc" on a gke cluster/);
         const groups = await attempt("prod", { "ml-platform:sso": { provider: "google", clientId: "1.apps.googleusercontent.com", emailDomains: ["acme.io"], adminGroups: ["admins"] } });
         assert.match(groups, /ml-platform:sso\.adminGroups: got \["admins"\]; expected nothing with ml-platform:sso\.provider "google": its tokens carry no groups/);
+        const users = await attempt("prod", { "ml-platform:sso": { provider: "google", clientId: "1.apps.googleusercontent.com", emailDomains: ["acme.io"], users: [{ email: "a@acme.io" }] } });
+        assert.match(users, /ml-platform:sso\.users: got .*; expected nothing with ml-platform:sso\.provider "google": users and groups live in the provider/);
         const auth = await attempt("dev", { "ml-platform:ingress": { auth: "oauth" } });
         assert.match(auth, /ml-platform:ingress\.auth: got "oauth"; expected "sso" \(single sign-on\) or "basic"/);
     });
