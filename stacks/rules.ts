@@ -77,7 +77,8 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
     servingRules(obj(config.serving), on, provider, add);
     monitoringRules(obj(user.monitoring), env, add);
     alertRules(obj(config.monitoring).alerts, ctx.alertsSecretSet ?? false, add);
-    ssoRules(config, provider, ctx.ssoClientSecretSet ?? false, add);
+    // Like the other environment rules: only for a cluster provider we know (one problem for a misspelled one).
+    if (knownProvider) ssoRules(config, provider, ctx.ssoClientSecretSet ?? false, add);
     return problems;
 }
 
@@ -88,7 +89,7 @@ function ssoRules(config: Raw, clusterProvider: string | undefined, secretSet: b
     const provider = str(sso.provider);
     if (auth !== "sso") {
         if (!secretSet) return;
-        add(["ssoClientSecret"], "(secret)", `no secret when ${keyName(["ingress", "auth"])} is "${auth}" (nothing reads it), or ${keyName(["ingress", "auth"])} "sso"`);
+        add(["ssoClientSecret"], "(set)", `no secret when ${keyName(["ingress", "auth"])} is "${auth}" (nothing reads it), or ${keyName(["ingress", "auth"])} "sso"`);
         return;
     }
     if (provider === undefined) {
@@ -107,7 +108,7 @@ function ssoRules(config: Raw, clusterProvider: string | undefined, secretSet: b
         for (const key of ["clientId", "tenantId", "issuerUrl", "authorizeUrl", "tokenUrl", "userInfoUrl", "groupsClaim"]) {
             if (sso[key] !== undefined) add(["sso", key], sso[key], `nothing with ${keyName(["sso", "provider"])} "dex" (Dex's clients are generated)`);
         }
-        if (secretSet) add(["ssoClientSecret"], "(secret)", `no secret with ${keyName(["sso", "provider"])} "dex" (Dex's client secrets are generated)`);
+        if (secretSet) add(["ssoClientSecret"], "(set)", `no secret with ${keyName(["sso", "provider"])} "dex" (Dex's client secrets are generated)`);
         return;
     }
     if (!["google", "entra", "oidc"].includes(provider)) return;

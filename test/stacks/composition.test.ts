@@ -50,9 +50,11 @@ describe("dev", () => {
             grafana: "http://grafana.localtest.me",
             prometheus: "http://prometheus.localtest.me",
             feast: "http://feast.localtest.me",
+            sso: "http://dex.localtest.me",
         });
         assert.equal(await unwrap(external.kafka!), "127.0.0.1:30094");
-        assert.deepEqual(Object.keys(platform.credentials).sort(), ["airflow", "feast", "grafana", "minio", "mlflow", "prometheus", "trino"]);
+        // Single sign-on: Dex's admin, Grafana's break-glass admin, and the own logins behind oauth2-proxy (test/stacks/sso.test.ts).
+        assert.deepEqual(Object.keys(platform.credentials).sort(), ["grafana", "minio", "mlflow", "sso"]);
         for (const c of Object.values(platform.credentials)) assert.equal(await pulumi.isSecret(c.password), true);
         // The MinIO console takes the root login: the same values as the minio-root Secret the server reads.
         const root = run.one("kubernetes:core/v1:Secret", "storage-root").inputs.stringData;
@@ -94,7 +96,7 @@ for (const stack of ["dev", "prod", "prod-aks"]) {
             }
         });
 
-        it("routes every UI over the ingress class, HTTPS with a certificate in prod, basic auth where the UI has no login", () => {
+        it("routes every UI over the ingress class, HTTPS with a certificate in prod, oauth2-proxy's forward-auth where the UI has no login", () => {
             const routes = run.byType("kubernetes:networking.k8s.io/v1:Ingress");
             assert.ok(routes.length >= 5);
             for (const r of routes) {
@@ -106,7 +108,7 @@ for (const stack of ["dev", "prod", "prod-aks"]) {
             }
             for (const ui of ["trino", "prometheus"]) {
                 const route = routes.find((r) => r.inputs.metadata.name === ui)!;
-                assert.match(route.inputs.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"], new RegExp(`-${ui}-auth@kubernetescrd$`));
+                assert.match(route.inputs.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"], new RegExp(`-${ui}-sso@kubernetescrd$`));
             }
         });
     });
