@@ -96,7 +96,7 @@ function ssoRules(config: Raw, clusterProvider: string | undefined, secretSet: b
         add(
             ["sso", "provider"],
             undefined,
-            `the organisation's OIDC provider ("google", "entra" or "oidc") when ${keyName(["ingress", "auth"])} is "sso" on a ${clusterProvider ?? "non-kind"} cluster ` +
+            `the organisation's OIDC provider ("google", "entra" or "oidc") when ${keyName(["ingress", "auth"])} is "sso" and ${keyName(["cluster", "provider"])} is "${clusterProvider}" ` +
                 `(see README "Single sign-on"), or ${keyName(["ingress", "auth"])} "basic" for the generated basic-auth logins`,
         );
         return;

@@ -92,7 +92,7 @@ export const badConfigCases: BadConfigCase[] = [
         problems: [
             'ml-platform:ingress.tls: got nothing; expected a certificate issuer when ml-platform:cluster.provider is "gke": every route off kind is HTTPS',
             'ml-platform:ingress.domain: got nothing; expected the DNS domain of the UIs (<ui>.<domain>) when ml-platform:cluster.provider is "gke"',
-            'ml-platform:sso.provider: got nothing; expected the organisation\'s OIDC provider ("google", "entra" or "oidc") when ml-platform:ingress.auth is "sso" on a gke cluster (see README "Single sign-on"), or ml-platform:ingress.auth "basic" for the generated basic-auth logins',
+            'ml-platform:sso.provider: got nothing; expected the organisation\'s OIDC provider ("google", "entra" or "oidc") when ml-platform:ingress.auth is "sso" and ml-platform:cluster.provider is "gke" (see README "Single sign-on"), or ml-platform:ingress.auth "basic" for the generated basic-auth logins',
         ],
     },
     {
@@ -106,7 +106,7 @@ export const badConfigCases: BadConfigCase[] = [
         config: { environment: "prod", cluster: { provider: "gke", region: "europe-west1" }, ingress: prodIngress },
         problems: [
             'ml-platform:cluster.project: got nothing; expected string (required when ml-platform:cluster.provider is "gke")',
-            'ml-platform:sso.provider: got nothing; expected the organisation\'s OIDC provider ("google", "entra" or "oidc") when ml-platform:ingress.auth is "sso" on a gke cluster (see README "Single sign-on"), or ml-platform:ingress.auth "basic" for the generated basic-auth logins',
+            'ml-platform:sso.provider: got nothing; expected the organisation\'s OIDC provider ("google", "entra" or "oidc") when ml-platform:ingress.auth is "sso" and ml-platform:cluster.provider is "gke" (see README "Single sign-on"), or ml-platform:ingress.auth "basic" for the generated basic-auth logins',
         ],
     },
     {

@@ -136,7 +136,7 @@ describe("single sign-on config", () => {
 
     it("a prod stack without SSO settings fails naming ml-platform:sso.provider and the fallback", async () => {
         const message = await attempt("prod", {}, ["ml-platform:sso", "ml-platform:ssoClientSecret"]);
-        assert.match(message, /ml-platform:sso\.provider: got nothing; expected the organisation's OIDC provider \("google", "entra" or "oidc"\) when ml-platform:ingress\.auth is "sso" on a gke cluster .* or ml-platform:ingress\.auth "basic"/);
+        assert.match(message, /ml-platform:sso\.provider: got nothing; expected the organisation's OIDC provider \("google", "entra" or "oidc"\) when ml-platform:ingress\.auth is "sso" and ml-platform:cluster\.provider is "gke" .* or ml-platform:ingress\.auth "basic"/);
     });
 
     it("names the client ID and secret, the tenant, Google's e-mail domains, and refuses Dex off kind", async () => {
