@@ -36,3 +36,4 @@ export {
     TRIGGER_USER,
 } from "./feedback";
 export type { FeedbackArgs, FeedbackKafka, FeedbackModel, FeedbackModelSpec, FeedbackThresholds } from "./feedback";
+export * from "./identity";

@@ -154,6 +154,15 @@ export const images = {
     jupyterhubProxy: { registry: "quay.io", repository: "jupyterhub/configurable-http-proxy", tag: "5.2.0" },
     /** The chart 4.4.0's user image (jupyterhub-singleuser with JupyterLab; user jovyan, uid 1000, gid 100). */
     jupyterhubSingleuser: { registry: "quay.io", repository: "jupyterhub/k8s-singleuser-sample", tag: "4.4.0" },
+    // --- identity (single sign-on) ---
+    /**
+     * Dex v2.45.1 (2026-03-03), the dev identity provider. Newer than the chart's appVersion (2.44.0): static users
+     * carry `groups` only from v2.45.0 (dexidp/dex#4456), and the dev admin's group maps to the admin role in every
+     * UI. The image runs as uid 1001 (`dex`); the chart 0.24.0 templates start it the same way (`dex serve <config>`).
+     */
+    dex: { registry: "ghcr.io", repository: "dexidp/dex", tag: "v2.45.1" },
+    /** oauth2-proxy v7.15.3, the oauth2-proxy chart 10.7.0's appVersion: the authenticating proxy behind Traefik's forward-auth. */
+    oauth2Proxy: { registry: "quay.io", repository: "oauth2-proxy/oauth2-proxy", tag: "v7.15.3" },
     // --- monitoring ---
     /** postgres_exporter v0.20.1 (2026-07-07), the newest release: `pg_replication_slots_*` names (renamed in 0.20). */
     postgresExporter: { registry: "quay.io", repository: "prometheuscommunity/postgres-exporter", tag: "v0.20.1" },
@@ -212,6 +221,11 @@ export const charts = {
      * Alertmanager v0.34.0, Grafana chart 12.11.1 (Grafana 13.2.0). The chart pins every image it deploys.
      */
     kubePrometheusStack: { chart: "kube-prometheus-stack", version: "88.5.3", repository: "https://prometheus-community.github.io/helm-charts" },
+    // --- identity (single sign-on) ---
+    /** The Dex project's official chart (dexidp/helm-charts) 0.24.0, the newest release: config from an existing Secret (`configSecret.create: false`). */
+    dex: { chart: "dex", version: "0.24.0", repository: "https://charts.dexidp.io" },
+    /** The oauth2-proxy project's official chart (oauth2-proxy/manifests) 10.7.0: credentials from an existing Secret (`config.existingSecret`). */
+    oauth2Proxy: { chart: "oauth2-proxy", version: "10.7.0", repository: "https://oauth2-proxy.github.io/manifests" },
     // --- ingress ---
     /** cert-manager, shared by ingress TLS and KServe's webhooks. */
     certManager: { chart: "cert-manager", version: "v1.21.1", repository: "https://charts.jetstack.io" },

@@ -216,6 +216,12 @@ export enum IngressExposure {
     Internal = "internal",
 }
 
+/** `ingress.auth` */
+export enum IngressAuth {
+    Sso = "sso",
+    Basic = "basic",
+}
+
 /** `ingress.tls.acme` */
 export interface IngressTlsAcmeSettings {
     /** `ml-platform:ingress.tls.acme.email` */
@@ -242,10 +248,58 @@ export interface IngressTlsSettings {
 export interface IngressSettings {
     /** `ml-platform:ingress.exposure` */
     exposure?: IngressExposure;
+    /** `ml-platform:ingress.auth` */
+    auth?: IngressAuth;
     /** `ml-platform:ingress.domain` */
     domain?: string;
     /** `ml-platform:ingress.tls` */
     tls?: IngressTlsSettings;
+}
+
+/** `sso.provider` */
+export enum SsoProvider {
+    Dex = "dex",
+    Google = "google",
+    Entra = "entra",
+    Oidc = "oidc",
+}
+
+/** `sso.users` */
+export interface SsoUsersSettings {
+    /** `ml-platform:sso.users.email` */
+    email?: string;
+    /** `ml-platform:sso.users.groups` */
+    groups?: string[];
+}
+
+/** `sso` */
+export interface SsoSettings {
+    /** `ml-platform:sso.provider` */
+    provider?: SsoProvider;
+    /** `ml-platform:sso.clientId` */
+    clientId?: string;
+    /** `ml-platform:sso.tenantId` */
+    tenantId?: string;
+    /** `ml-platform:sso.issuerUrl` */
+    issuerUrl?: string;
+    /** `ml-platform:sso.authorizeUrl` */
+    authorizeUrl?: string;
+    /** `ml-platform:sso.tokenUrl` */
+    tokenUrl?: string;
+    /** `ml-platform:sso.userInfoUrl` */
+    userInfoUrl?: string;
+    /** `ml-platform:sso.groupsClaim` */
+    groupsClaim?: string;
+    /** `ml-platform:sso.adminGroups` */
+    adminGroups?: string[];
+    /** `ml-platform:sso.adminUsers` */
+    adminUsers?: string[];
+    /** `ml-platform:sso.allowedGroups` */
+    allowedGroups?: string[];
+    /** `ml-platform:sso.users` */
+    users?: SsoUsersSettings[];
+    /** `ml-platform:sso.emailDomains` */
+    emailDomains?: string[];
 }
 
 /** `lakehouse.workers` */
@@ -550,6 +604,8 @@ export interface PlatformArgs {
     components?: ComponentsSettings;
     /** `ml-platform:ingress` */
     ingress?: IngressSettings;
+    /** `ml-platform:sso` */
+    sso?: SsoSettings;
     /** `ml-platform:lakehouse` */
     lakehouse?: LakehouseSettings;
     /** `ml-platform:streaming` */
@@ -572,4 +628,6 @@ export interface PlatformArgs {
     kubeconfig?: pulumi.Input<string>;
     /** `ml-platform:alertsSecret`, a secret in a stack file. */
     alertsSecret?: pulumi.Input<string>;
+    /** `ml-platform:ssoClientSecret`, a secret in a stack file. */
+    ssoClientSecret?: pulumi.Input<string>;
 }

@@ -43,7 +43,7 @@ export class Platform extends pulumi.ComponentResource {
     public readonly credentials: pulumi.Output<Record<string, PlatformCredential>>;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { kubeconfig, alertsSecret, ...settings } = args;
+        const { kubeconfig, alertsSecret, ssoClientSecret, ...settings } = args;
         const stack = pulumi.getStack();
         // The settings a stack file would hold; a ConfigError names every bad key before anything (this included) is registered.
         const config = parsePlatformConfig(settings as Record<string, unknown>, {
@@ -51,9 +51,10 @@ export class Platform extends pulumi.ComponentResource {
             stack,
             kubeconfigSecretSet: kubeconfig !== undefined,
             alertsSecretSet: alertsSecret !== undefined,
+            ssoClientSecretSet: ssoClientSecret !== undefined,
         });
         super("ml-platform:index:Platform", name, {}, opts);
-        const platform = buildPlatform({ stack, config, secrets: platformSecrets(config, { kubeconfig, alertsSecret }) }, this);
+        const platform = buildPlatform({ stack, config, secrets: platformSecrets(config, { kubeconfig, alertsSecret, ssoClientSecret }) }, this);
 
         this.kubeconfig = pulumi.secret(platform.kubeconfig);
         this.clusterName = platform.cluster.clusterName;

@@ -39,6 +39,7 @@ CHARTS=(
   "kserve-crd v0.20.0|kserve/kserve v0.20.0 charts/kserve-crd|"
   "kserve-resources v0.20.0|kserve/kserve v0.20.0 charts/kserve-resources|"
   "kserve-runtime-configs v0.20.0|kserve/kserve v0.20.0 charts/kserve-runtime-configs|"
+  "jupyterhub 4.4.0|jupyterhub/zero-to-jupyterhub-k8s 4.4.0 jupyterhub|4.4.0"
   "airflow 1.22.0|apache/airflow helm-chart/1.22.0 chart|"
 )
 

@@ -23,6 +23,12 @@ export const componentSwitchesSchema = z.strictObject({
 /** tls and domain are required off kind: rules.ts checks that, knowing the cluster provider. */
 export const ingressSchema = z.strictObject({
     exposure: z.enum(["kind", "public", "internal"]),
+    /**
+     * How users log in to the UIs: `sso` (single sign-on through the `sso` section's provider: UIs that speak OIDC use
+     * it themselves, the others sit behind oauth2-proxy), or `basic` (the fallback: a generated basic-auth login on
+     * each UI without its own, every other UI with its own login). Default `sso`.
+     */
+    auth: z.enum(["sso", "basic"], { error: 'expected "sso" (single sign-on) or "basic" (the generated basic-auth logins, the fallback)' }),
     domain: z.string().regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'expected a DNS domain such as "ml.acme.io"' }).optional(),
     tls: z
         .union(
@@ -168,4 +174,43 @@ export const notebooksSchema = z.strictObject({
     idleTimeoutMinutes: whole(5, 7 * 24 * 60),
     /** Without single sign-on: the JupyterHub users who authorize sign-ups (they sign up first, under these names). */
     adminUsers: z.array(z.string().regex(/^[a-z0-9][a-z0-9._@-]{0,63}$/, { error: "expected a JupyterHub user name: lowercase letters, digits, . _ @ -" })).min(1).optional(),
+});
+
+const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https:// URL" });
+const groupName = z.string().min(1, { error: "expected a group name or ID" }).max(256, { error: "expected at most 256 characters" });
+
+/**
+ * Single sign-on (with `ingress.auth: sso`). The provider's client secret is the secret key `ml-platform:ssoClientSecret`.
+ * Which keys each provider needs is checked in rules.ts (ssoRules), naming the key.
+ */
+export const ssoSchema = z.strictObject({
+    /**
+     * `dex`: Dex in the cluster with a generated admin (kind only; the dev default). `google`: Google Identity (an
+     * OAuth client of a Google Cloud project). `entra`: Microsoft Entra ID (an app registration). `oidc`: any other
+     * OIDC issuer, endpoints given. No default off kind: the organisation's provider is its own to name.
+     */
+    provider: z.enum(["dex", "google", "entra", "oidc"], { error: 'expected "dex" (kind only), "google", "entra" or "oidc"' }).optional(),
+    /** The client (application) ID registered with the provider. */
+    clientId: z.string().regex(/^[\w.@:/-]{1,256}$/, { error: "expected the client (application) ID the provider issued" }).optional(),
+    /** Entra ID: the directory (tenant) ID. */
+    tenantId: z.uuid({ error: "expected the Entra ID directory (tenant) ID, a UUID" }).optional(),
+    /** `oidc`: the issuer and its endpoints (as its discovery document lists them). */
+    issuerUrl: httpsUrl.optional(),
+    authorizeUrl: httpsUrl.optional(),
+    tokenUrl: httpsUrl.optional(),
+    userInfoUrl: httpsUrl.optional(),
+    /** `oidc`: the claim with the user's groups; absent: the provider sends none. */
+    groupsClaim: z.string().regex(/^[\w.:/-]{1,128}$/, { error: "expected a claim name such as \"groups\"" }).optional(),
+    /** Groups (Entra ID: group object IDs) whose members are admin in every UI. */
+    adminGroups: z.array(groupName).optional(),
+    /** Users (by e-mail) who are admin in every UI. */
+    adminUsers: z.array(z.email({ error: "expected an e-mail address" })).optional(),
+    /** Groups whose members may log in at all; absent: everybody the provider authenticates (within emailDomains). */
+    allowedGroups: z.array(groupName).optional(),
+    /** `dex` only: more static users (each gets a generated password, in the `credentials` output) and their groups. */
+    users: z
+        .array(z.strictObject({ email: z.email({ error: "expected an e-mail address" }), groups: z.array(groupName).optional() }))
+        .optional(),
+    /** E-mail domains whose users may log in, e.g. ["acme.io"]; required with Google (any Google account could log in otherwise). */
+    emailDomains: z.array(z.string().regex(/^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'expected a DNS domain such as "acme.io"' })).optional(),
 });

@@ -30,7 +30,7 @@ export class ConfigError extends pulumi.RunError {
 export interface StackConfig {
     readonly stack: string;
     readonly config: PlatformConfig;
-    readonly secrets: { readonly kubeconfig?: pulumi.Output<string>; readonly alertsSecret?: pulumi.Output<string> };
+    readonly secrets: { readonly kubeconfig?: pulumi.Output<string>; readonly alertsSecret?: pulumi.Output<string>; readonly ssoClientSecret?: pulumi.Output<string> };
 }
 
 type Raw = Record<string, unknown>;
@@ -87,6 +87,8 @@ export interface ValidationContext {
     readonly kubeconfigSecretSet?: boolean;
     /** Whether the secret `ml-platform:alertsSecret` is set. Default false. */
     readonly alertsSecretSet?: boolean;
+    /** Whether the secret `ml-platform:ssoClientSecret` is set. Default false. */
+    readonly ssoClientSecretSet?: boolean;
     /** How to look for the `existing` cluster's kubeconfig file. Default: the file system (`~/` expanded). */
     readonly fileExists?: (path: string) => boolean;
     /** Every config key of the stack, any namespace (to find a misspelled `ml-platform` namespace). */
@@ -145,6 +147,7 @@ function check(raw: Raw, ctx: ValidationContext) {
         ...configRules(withDefaults, user, {
             kubeconfigSecretSet: ctx.kubeconfigSecretSet ?? false,
             alertsSecretSet: ctx.alertsSecretSet ?? false,
+            ssoClientSecretSet: ctx.ssoClientSecretSet ?? false,
             fileExists: ctx.fileExists ?? ((p) => fs.existsSync(expandHome(p))),
         }),
     );
@@ -188,18 +191,30 @@ export function loadStackConfig(): StackConfig {
         stack,
         kubeconfigSecretSet: secretKubeconfig !== undefined,
         alertsSecretSet: alertsSecret !== undefined,
+        ssoClientSecretSet: `${NAMESPACE}:ssoClientSecret` in all,
         allKeys: Object.keys(all),
     });
+    // Validation has made sure it is set whenever an external provider needs it.
+    const ssoClientSecret = needsSsoClientSecret(config) ? cfg.requireSecret("ssoClientSecret") : undefined;
 
-    return { stack, config, secrets: platformSecrets(config, { kubeconfig: secretKubeconfig, alertsSecret }) };
+    return { stack, config, secrets: platformSecrets(config, { kubeconfig: secretKubeconfig, alertsSecret, ssoClientSecret }) };
+}
+
+/** Whether the platform logs users in through the organisation's provider, whose client secret the stack holds. */
+export function needsSsoClientSecret(config: Pick<PlatformConfig, "ingress" | "sso">): boolean {
+    return config.ingress.auth === "sso" && config.sso.provider !== undefined && config.sso.provider !== "dex";
 }
 
 /** The secrets the platform is built with: an `existing` cluster's kubeconfig is the secret given, or its file read as a secret. */
-export function platformSecrets(config: Pick<PlatformConfig, "cluster">, given: { kubeconfig?: pulumi.Input<string>; alertsSecret?: pulumi.Input<string> }): StackConfig["secrets"] {
+export function platformSecrets(
+    config: Pick<PlatformConfig, "cluster">,
+    given: { kubeconfig?: pulumi.Input<string>; alertsSecret?: pulumi.Input<string>; ssoClientSecret?: pulumi.Input<string> },
+): StackConfig["secrets"] {
     const alertsSecret = given.alertsSecret === undefined ? undefined : pulumi.secret(given.alertsSecret);
-    if (config.cluster.provider !== "existing") return { alertsSecret };
+    const ssoClientSecret = given.ssoClientSecret === undefined ? undefined : pulumi.secret(given.ssoClientSecret);
+    if (config.cluster.provider !== "existing") return { alertsSecret, ssoClientSecret };
     const kubeconfig = given.kubeconfig === undefined ? pulumi.secret(fs.readFileSync(expandHome(config.cluster.kubeconfigPath!), "utf8")) : pulumi.secret(given.kubeconfig);
-    return { kubeconfig, alertsSecret };
+    return { kubeconfig, alertsSecret, ssoClientSecret };
 }
 
 function expandHome(p: string): string {

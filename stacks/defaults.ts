@@ -36,6 +36,9 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             // The hub and the proxy only; user servers start on demand and stop after 30 idle minutes.
             notebooks: { storageSize: "5Gi", idleTimeoutMinutes: 30 },
             upgrade: { allowReplacement: [] },
+            // Single sign-on everywhere; the provider follows the cluster (Dex on kind, see clusterDependentDefaults).
+            ingress: { auth: "sso" },
+            sso: {},
         },
         cluster: clusterDefaults.dev,
     },
@@ -51,6 +54,10 @@ export const environmentDefaults: Record<Environment, Defaults> = {
             featureStore: { onlineStore: "postgres" },
             notebooks: { storageSize: "20Gi", idleTimeoutMinutes: 60 },
             upgrade: { allowReplacement: [] },
+            // Single sign-on through the organisation's provider, which only it can name: ssoRules asks for
+            // ml-platform:sso.provider (or an explicit ml-platform:ingress.auth "basic").
+            ingress: { auth: "sso" },
+            sso: {},
         },
         cluster: clusterDefaults.prod,
     },
@@ -64,6 +71,8 @@ export function clusterDependentDefaults(clusterProvider: unknown): Record<strin
     if (clusterProvider !== "kind") return { ingress: { exposure: "public" } };
     return {
         ingress: { exposure: "kind", domain: "localtest.me" },
+        // Dex in the cluster: dev logs in offline, with a generated admin.
+        sso: { provider: "dex" },
         // Declared but idle until the table exists: create public.orders in the `source` database.
         streaming: { cdc: { tables: ["public.orders"] } },
         // The example model logs its traffic through the feedback loop (topic, bronze table, drift metrics); its

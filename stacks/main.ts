@@ -20,8 +20,12 @@ export async function main() {
         endpoints: platform.endpoints,
         /** Every connection a component made (client namespace, endpoint, the Secret or identity it uses); no credential. */
         connections: platform.connections,
-        /** The login of every UI; passwords are secrets (`pulumi stack output credentials --show-secrets`). */
+        /** The logins that exist; passwords are secrets (`pulumi stack output credentials --show-secrets`). */
         credentials: platform.credentials,
+        /** How users log in to each UI: oidc, sso (oauth2-proxy), basic or own. */
+        logins: platform.logins,
+        /** Single sign-on: the issuer and the redirect URIs to register with Google or Entra ID. */
+        sso: platform.sso,
         /** The values of the keys whose change replaces stateful resources; the next run compares with them. */
         [TRIGGERS_OUTPUT]: replacementTriggers(loaded.config),
     };

@@ -6,6 +6,7 @@ import {
     ClusterArgs,
     ConnectImageOutput,
     ConnectionRecord,
+    entraProvider,
     FeatureStore,
     Feedback,
     feedbackClients,
@@ -14,7 +15,12 @@ import {
     TRIGGER_USER,
     Flow,
     feedbackConnectExtension,
+    googleProvider,
+    Identity,
+    IdentityArgs,
     Ingress,
+    oidcProvider,
+    routeUrl,
     kindRegistryContainerdConfig,
     Lakehouse,
     Monitoring,
@@ -34,7 +40,6 @@ import { StackConfig } from "./config";
 import { objectStorageArgs, postgresArgs, requiredBuckets } from "./data";
 import { expectedWebhookPorts, namespaces, platformFlows } from "./flows";
 import { NOTEBOOKS_KAFKA_CLIENT } from "../components/notebooks";
-import { routeUrl } from "../components/ingress/spec";
 import { PlatformConfig } from "./schema";
 
 /** A URL pair for one platform endpoint; `external` is absent where nothing is exposed. */
@@ -48,12 +53,48 @@ export interface Platform {
     readonly kubeconfig: pulumi.Output<string>;
     /** `{ airflow: { internal, external }, ... }` for every enabled component. */
     readonly endpoints: Record<string, Endpoint>;
-    /** Logins of every UI, by UI; passwords are Pulumi secrets. */
+    /** Logins that exist, by UI (`sso`: Dex's generated admin on dev); passwords are Pulumi secrets. */
     readonly credentials: Record<string, { username: pulumi.Input<string>; password: pulumi.Output<string> }>;
+    /**
+     * How users log in to each routed UI: `oidc` (the UI itself, through the platform's identity provider), `sso`
+     * (oauth2-proxy at the ingress, then the UI's own login where it has one), `basic` (a generated basic-auth login)
+     * or `own` (the UI's own login only).
+     */
+    readonly logins: Record<string, "own" | "oidc" | "sso" | "basic">;
+    /** Single sign-on: the issuer and every redirect URI to register with the provider; absent with `ingress.auth: basic`. */
+    readonly sso?: { readonly issuer: pulumi.Output<string>; readonly redirectUris: pulumi.Output<Record<string, string[]>> };
     /** Every connection the NetworkPolicies allow. */
     readonly flows: readonly Flow[];
     /** Every connection a component made as a client (`npm run verify` exercises them). */
     readonly connections: readonly ConnectionRecord[];
+}
+
+/** The identity provider of a validated `sso` section (the client secret joins here). */
+export function identityProviderArgs(sso: PlatformConfig["sso"], clientSecret: pulumi.Output<string> | undefined): IdentityArgs["provider"] {
+    const secret = () => {
+        if (!clientSecret) throw new Error("sso: the client secret ml-platform:ssoClientSecret is not set");
+        return clientSecret;
+    };
+    switch (sso.provider) {
+        case "dex":
+            return { type: "dex", users: sso.users };
+        case "google":
+            return googleProvider({ clientId: sso.clientId!, clientSecret: secret() });
+        case "entra":
+            return entraProvider({ clientId: sso.clientId!, clientSecret: secret(), tenantId: sso.tenantId! });
+        case "oidc":
+            return oidcProvider({
+                clientId: sso.clientId!,
+                clientSecret: secret(),
+                issuerUrl: sso.issuerUrl!,
+                authorizeUrl: sso.authorizeUrl!,
+                tokenUrl: sso.tokenUrl!,
+                userInfoUrl: sso.userInfoUrl!,
+                groupsClaim: sso.groupsClaim,
+            });
+        default:
+            throw new Error("sso.provider is not set (validation names it)");
+    }
 }
 
 /** Kafka's external NodePort on kind, mapped to 127.0.0.1 so a laptop client reaches the brokers. */
@@ -115,6 +156,29 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
         { environment, exposure: config.ingress.exposure, domain: config.ingress.domain, clusterIssuer: certs.clusterIssuer, http01Solver: certs.http01Solver, mirror },
         { ...k8s, dependsOn: [certs] },
     );
+    // Single sign-on in front of every UI, unless the basic-auth fallback is chosen.
+    const identity =
+        config.ingress.auth === "sso"
+            ? new Identity(
+                  "identity",
+                  {
+                      environment,
+                      provider: identityProviderArgs(config.sso, secrets.ssoClientSecret),
+                      ingress,
+                      access: {
+                          adminGroups: config.sso.adminGroups,
+                          adminUsers: config.sso.adminUsers,
+                          allowedGroups: config.sso.allowedGroups,
+                          emailDomains: config.sso.emailDomains,
+                      },
+                      mirror,
+                  },
+                  // No dependsOn the ingress: its routes (children) come later and some wait for components that ask
+                  // this one for OIDC clients; each route of its own waits for Traefik by itself.
+                  k8s,
+              )
+            : undefined;
+    const uiUrl = (subdomain: string) => routeUrl(`${subdomain}.${ingress.domain}`, ingress.tls);
 
     // The model feedback loop runs when serving, streaming and the lakehouse are on and some model logs its traffic;
     // its topics and Kafka clients are declared on Streaming, its logger URLs on the models.
@@ -251,6 +315,7 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                   executor: config.orchestrator.executor,
                   dags: config.orchestrator.dags,
                   adminEmail: config.orchestrator.adminEmail,
+                  sso: identity && { identity, baseUrl: uiUrl("airflow") },
                   connections: {
                       trino: lakehouse,
                       kafka: streaming,
@@ -279,8 +344,8 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                   objectStore: storage,
                   buckets: ["notebooks", ...(lakehouse ? Object.values(lakehouse.zoneBuckets) : [])],
                   url: routeUrl(`notebooks.${ingress.domain}`, ingress.tls),
-                  // SSO: wired when the Identity component lands
-                  identity: undefined,
+                  // Its OIDC client is registered before `identity.finish()` writes Dex's config.
+                  identity,
                   adminUsers: config.notebooks.adminUsers,
                   connections: { tracking, trino: lakehouse, kafka: streaming, features: featureStore, compute },
                   gpuPool: gpuPool && { gpus: "acceleratorCount" in gpuPool ? Number(gpuPool.acceleratorCount ?? 1) : 1 },
@@ -301,21 +366,30 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
                   mirror,
                   storageClassName: dataPvcs.storageClassName,
                   prometheus: config.monitoring,
-                  sources: [certs, ingress, storage, lakehouse, streaming, orchestrator, tracking, serving, compute, featureStore, notebooks, feedback].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
+                  sso: identity && { identity, rootUrl: uiUrl("grafana") },
+                  sources: [certs, ingress, identity, storage, lakehouse, streaming, orchestrator, tracking, serving, compute, featureStore, notebooks, feedback].flatMap((c) => (c?.monitoring ? [c.monitoring] : [])),
                   alerting: config.monitoring.alerts && secrets.alertsSecret && { receiver: config.monitoring.alerts, secret: secrets.alertsSecret },
               },
               dataPvcs.opts,
           )
         : undefined;
 
-    // Every UI behind the ingress, each with a login: its own, or basic auth where it has none.
+    // Every UI behind the ingress, each with a login: single sign-on (the UI's own OIDC login, or oauth2-proxy in
+    // front of it), or, with the basic-auth fallback, its own login or a generated basic-auth one where it has none.
     const endpoints: Record<string, Endpoint> = {};
     const credentials: Platform["credentials"] = {};
+    const logins: Platform["logins"] = {};
     const route = (subdomain: string, owner: pulumi.Resource, ui: WebUi, internal: pulumi.Input<string>) => {
-        const r = ingress.expose(`route-${subdomain}`, { subdomain, ui, after: [owner] }, ingress);
+        const r = ingress.expose(`route-${subdomain}`, { subdomain, ui, after: [owner], sso: identity?.forwardAuth }, ingress);
         endpoints[subdomain] = { internal, external: r.url };
+        logins[subdomain] = r.login;
         if (r.basicAuth) credentials[subdomain] = r.basicAuth;
     };
+    if (identity) {
+        endpoints.sso = { internal: identity.issuerUrl, external: identity.issuerUrl };
+        if (identity.adminLogin) credentials.sso = identity.adminLogin;
+        for (const [email, login] of Object.entries(identity.devUsers)) credentials[`sso:${email}`] = login;
+    }
     if (storage.console) {
         route("minio", storage, storage.console, storage.consoleEndpoint!);
         if (storage.consoleLogin) credentials.minio = storage.consoleLogin;
@@ -335,7 +409,8 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
     }
     if (orchestrator) {
         route("airflow", orchestrator, orchestrator.ui, orchestrator.uiUrl);
-        credentials.airflow = { username: orchestrator.adminUsername, password: orchestrator.adminPassword };
+        // With single sign-on Airflow takes OAuth logins only (FAB has one login type): the generated admin cannot log in.
+        if (!identity) credentials.airflow = { username: orchestrator.adminUsername, password: orchestrator.adminPassword };
     }
     if (serving) {
         for (const [model, url] of Object.entries(serving.inferenceUrls)) endpoints[`model-${model}`] = { internal: url };
@@ -349,14 +424,21 @@ export function buildPlatform({ config, secrets }: StackConfig, parent?: pulumi.
     if (monitoring) {
         route("grafana", monitoring, monitoring.uis.grafana, monitoring.grafanaUrl);
         route("prometheus", monitoring, monitoring.uis.prometheus, monitoring.prometheusUrl);
+        // Grafana's local admin stays as a break-glass login beside single sign-on.
         credentials.grafana = { username: monitoring.grafanaAdminUser, password: monitoring.grafanaAdminPassword };
     }
+    // Every UI has asked for its OIDC client: Dex's config can be written.
+    identity?.finish();
 
     // After every component and route: the flows are those they declared, and a policy needs its namespace.
-    const components = [storage, postgres, certs, ingress, lakehouse, streaming, tracking, orchestrator, serving, compute, featureStore, notebooks, feedback, monitoring];
+    const components = [storage, postgres, certs, ingress, identity, lakehouse, streaming, tracking, orchestrator, serving, compute, featureStore, notebooks, feedback, monitoring];
     const lockdown = platformFlows(components);
     new NetworkPolicies("network-policies", lockdown, { ...k8s, dependsOn: components.filter((c): c is NonNullable<typeof c> => !!c) });
 
     const connections = components.flatMap((c) => c?.connections ?? []);
-    return { cluster, kubeconfig: cluster.kubeconfig, endpoints, credentials, flows: lockdown.flows, connections };
+    const sso = identity && {
+        issuer: identity.issuerUrl,
+        redirectUris: pulumi.output(Object.fromEntries(identity.clients.map((c) => [c.name, c.redirectUris]))) as pulumi.Output<Record<string, string[]>>,
+    };
+    return { cluster, kubeconfig: cluster.kubeconfig, endpoints, credentials, logins, sso, flows: lockdown.flows, connections };
 }

@@ -25,6 +25,8 @@ export interface RuleContext {
     readonly kubeconfigSecretSet: boolean;
     /** Whether the secret `ml-platform:alertsSecret` (the alert receiver's URL or password) is set. */
     readonly alertsSecretSet?: boolean;
+    /** Whether the secret `ml-platform:ssoClientSecret` (the OIDC provider's client secret) is set. */
+    readonly ssoClientSecretSet?: boolean;
     readonly fileExists: (path: string) => boolean;
 }
 
@@ -83,7 +85,67 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
     servingRules(obj(config.serving), on, provider, add, obj(user.serving).models !== undefined);
     monitoringRules(obj(user.monitoring), env, add);
     alertRules(obj(config.monitoring).alerts, ctx.alertsSecretSet ?? false, add);
+    // Like the other environment rules: only for a cluster provider we know (one problem for a misspelled one).
+    if (knownProvider) ssoRules(config, provider, ctx.ssoClientSecretSet ?? false, add);
     return problems;
+}
+
+/** The keys each single sign-on provider needs, by name; none of them when the fallback `ingress.auth: basic` is chosen. */
+function ssoRules(config: Raw, clusterProvider: string | undefined, secretSet: boolean, add: Add) {
+    const auth = str(obj(config.ingress).auth);
+    const sso = obj(config.sso);
+    const provider = str(sso.provider);
+    if (auth !== "sso") {
+        if (!secretSet) return;
+        add(["ssoClientSecret"], "(set)", `no secret when ${keyName(["ingress", "auth"])} is "${auth}" (nothing reads it), or ${keyName(["ingress", "auth"])} "sso"`);
+        return;
+    }
+    if (provider === undefined) {
+        add(
+            ["sso", "provider"],
+            undefined,
+            `the organisation's OIDC provider ("google", "entra" or "oidc") when ${keyName(["ingress", "auth"])} is "sso" and ${keyName(["cluster", "provider"])} is "${clusterProvider}" ` +
+                `(see README "Single sign-on"), or ${keyName(["ingress", "auth"])} "basic" for the generated basic-auth logins`,
+        );
+        return;
+    }
+    if (provider === "dex") {
+        if (clusterProvider !== undefined && clusterProvider !== "kind") {
+            add(["sso", "provider"], "dex", `"google", "entra" or "oidc" on a ${clusterProvider} cluster: Dex is the offline provider of kind (in-memory, one generated admin)`);
+        }
+        for (const key of ["clientId", "tenantId", "issuerUrl", "authorizeUrl", "tokenUrl", "userInfoUrl", "groupsClaim"]) {
+            if (sso[key] !== undefined) add(["sso", key], sso[key], `nothing with ${keyName(["sso", "provider"])} "dex" (Dex's clients are generated)`);
+        }
+        if (secretSet) add(["ssoClientSecret"], "(set)", `no secret with ${keyName(["sso", "provider"])} "dex" (Dex's client secrets are generated)`);
+        return;
+    }
+    if (!["google", "entra", "oidc"].includes(provider)) return;
+    if (sso.users !== undefined) add(["sso", "users"], sso.users, `nothing with ${keyName(["sso", "provider"])} "${provider}": users and groups live in the provider (README "Single sign-on")`);
+    if (sso.clientId === undefined) add(["sso", "clientId"], undefined, `the client (application) ID registered with ${provider} (README "Single sign-on")`);
+    if (!secretSet) add(["ssoClientSecret"], undefined, `the client secret from ${provider} as a secret (pulumi config set --secret ssoClientSecret ...)`);
+    const only = (key: string, who: string) => {
+        if (sso[key] !== undefined && provider !== who) add(["sso", key], sso[key], `nothing with ${keyName(["sso", "provider"])} "${provider}" (only "${who}" takes it)`);
+    };
+    only("tenantId", "entra");
+    for (const key of ["issuerUrl", "authorizeUrl", "tokenUrl", "userInfoUrl", "groupsClaim"]) only(key, "oidc");
+    if (provider === "entra" && sso.tenantId === undefined) add(["sso", "tenantId"], undefined, `the Entra ID directory (tenant) ID with ${keyName(["sso", "provider"])} "entra"`);
+    if (provider === "oidc") {
+        for (const key of ["issuerUrl", "authorizeUrl", "tokenUrl", "userInfoUrl"]) {
+            if (sso[key] === undefined) add(["sso", key], undefined, `the issuer's ${key === "issuerUrl" ? "URL" : key.replace(/Url$/, " endpoint")} with ${keyName(["sso", "provider"])} "oidc" (from its /.well-known/openid-configuration)`);
+        }
+    }
+    if (provider === "google") {
+        // Google's ID tokens carry no groups; and any Google account would pass without a domain.
+        for (const key of ["adminGroups", "allowedGroups"]) {
+            if (list(sso[key]).length) add(["sso", key], sso[key], `nothing with ${keyName(["sso", "provider"])} "google": its tokens carry no groups (use ${keyName(["sso", "adminUsers"])} and ${keyName(["sso", "emailDomains"])})`);
+        }
+        if (!list(sso.emailDomains).length) add(["sso", "emailDomains"], sso.emailDomains, `the organisation's e-mail domains with ${keyName(["sso", "provider"])} "google", such as ["acme.io"]: any Google account could log in otherwise`);
+    }
+    if (provider === "oidc" && sso.groupsClaim === undefined) {
+        for (const key of ["adminGroups", "allowedGroups"]) {
+            if (list(sso[key]).length) add(["sso", key], sso[key], `${keyName(["sso", "groupsClaim"])} set too: without it the tokens' groups are not read`);
+        }
+    }
 }
 
 type Add = (path: Path, value: unknown, expected: string) => void;

@@ -10,6 +10,7 @@ import {
     computeSchema,
     featureStoreSchema,
     notebooksSchema,
+    ssoSchema,
 } from "./components-schema";
 import { cidrRe, ipv4Re } from "./cidr";
 import { TRIGGER_KEYS } from "./upgrade";
@@ -17,7 +18,7 @@ import { TRIGGER_KEYS } from "./upgrade";
 export { NAMESPACE } from "./messages";
 
 /** Config keys that hold secrets: read with `requireSecret`, never parsed into the object below, never printed. */
-export const SECRET_KEYS = ["kubeconfig", "alertsSecret"] as const;
+export const SECRET_KEYS = ["kubeconfig", "alertsSecret", "ssoClientSecret"] as const;
 
 
 const cidr = z.string().regex(cidrRe, { error: 'expected an IPv4 CIDR such as "10.0.0.0/16"' });
@@ -136,6 +137,7 @@ export const platformConfigSchema = z.strictObject({
         .optional(),
     components: componentSwitchesSchema,
     ingress: ingressSchema,
+    sso: ssoSchema,
     lakehouse: lakehouseSchema,
     streaming: streamingSchema,
     orchestrator: orchestratorSchema,

@@ -285,14 +285,25 @@ export function kubernetesResourcesWithoutProvider(resources: Registration[], pr
  * standing in for what a team sets with `pulumi config set`.
  */
 const exampleIngress = { domain: "ml.acme.io", tls: { acme: { email: "platform@acme.io" } } };
+/** The client secret a team sets with `pulumi config set --secret ssoClientSecret ...`. */
+const exampleSsoSecret = { secure: "AAABAExampleCipherText" };
 export const exampleOrgValues: Record<string, Record<string, Record<string, unknown>>> = {
     prod: {
         "ml-platform:cluster": { project: "acme-ml-prod", masterAuthorizedNetworks: [{ cidr: "198.51.100.0/24", displayName: "office" }] },
         "ml-platform:ingress": exampleIngress,
+        "ml-platform:sso": { provider: "google", clientId: "123456789012-abc.apps.googleusercontent.com", emailDomains: ["acme.io"], adminUsers: ["ops@acme.io"] },
+        "ml-platform:ssoClientSecret": exampleSsoSecret,
     },
     "prod-aks": {
         "ml-platform:cluster": { adminGroupObjectIds: ["6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b"], authorizedIpRanges: ["198.51.100.0/24"] },
         "ml-platform:ingress": exampleIngress,
+        "ml-platform:sso": {
+            provider: "entra",
+            tenantId: "0b6f2c1e-3d4a-4b5c-8d9e-1f2a3b4c5d6e",
+            clientId: "5a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d",
+            adminGroups: ["6f1c2a3b-1d2e-4f50-9a6b-7c8d9e0f1a2b"],
+        },
+        "ml-platform:ssoClientSecret": exampleSsoSecret,
     },
 };
 

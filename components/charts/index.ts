@@ -16,3 +16,5 @@ export * as sparkOperator from "./sparkOperator";
 export * as kuberayOperator from "./kuberayOperator";
 export * as valkey from "./valkey";
 export * as jupyterhub from "./jupyterhub";
+export * as dex from "./dex";
+export * as oauth2Proxy from "./oauth2Proxy";

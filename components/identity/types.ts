@@ -28,6 +28,8 @@ export interface OidcClient extends Connected {
     readonly adminUsers: readonly string[];
     /** Groups whose members may log in at all; empty: every user the provider authenticates. */
     readonly allowedGroups: readonly string[];
+    /** E-mail domains whose users may log in (`["*"]` or absent: any); with Google, the organisation's domains. Additive. */
+    readonly emailDomains?: readonly string[];
 }
 
 export interface OidcClientArgs {
@@ -43,4 +45,46 @@ export interface OidcClientArgs {
 export interface IdentityProvider {
     /** Registers the UI as an OIDC client and delivers its credentials into its namespace. */
     oidcClient(name: string, args: OidcClientArgs, parent: pulumi.Resource): OidcClient;
+}
+
+/** What a UI's OIDC settings are built from: the contract's fields, resolved. */
+export interface OidcSettings {
+    readonly issuerUrl: string;
+    readonly authorizeUrl: string;
+    readonly tokenUrl: string;
+    readonly userInfoUrl: string;
+    readonly secretName: string;
+    readonly clientIdKey: string;
+    readonly clientSecretKey: string;
+    readonly scopes: readonly string[];
+    readonly usernameClaim: string;
+    readonly groupsClaim?: string;
+    readonly adminGroups: readonly string[];
+    readonly adminUsers: readonly string[];
+    readonly allowedGroups: readonly string[];
+    /** E-mail domains allowed to log in; `["*"]` or absent: any. */
+    readonly emailDomains?: readonly string[];
+}
+
+
+/** An `OidcClient` with its outputs resolved, for the pure settings builders (Grafana's, Airflow's). */
+export function oidcSettings(client: OidcClient): pulumi.Output<OidcSettings> {
+    return pulumi
+        .all([client.issuerUrl, client.authorizeUrl, client.tokenUrl, client.userInfoUrl, client.secretName])
+        .apply(([issuerUrl, authorizeUrl, tokenUrl, userInfoUrl, secretName]) => ({
+            issuerUrl,
+            authorizeUrl,
+            tokenUrl,
+            userInfoUrl,
+            secretName,
+            clientIdKey: client.clientIdKey,
+            clientSecretKey: client.clientSecretKey,
+            scopes: client.scopes,
+            usernameClaim: client.usernameClaim,
+            groupsClaim: client.groupsClaim,
+            adminGroups: client.adminGroups,
+            adminUsers: client.adminUsers,
+            allowedGroups: client.allowedGroups,
+            emailDomains: client.emailDomains,
+        }));
 }

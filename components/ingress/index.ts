@@ -4,6 +4,8 @@ import * as random from "@pulumi/random";
 import { createNamespace, createSecret, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import type { Http01Solver } from "../certmanager";
 import { ConnectionRecord, Flow, NetworkMember, Peer, toApiServer, WebUi } from "../network/spec";
+import type { ForwardAuth } from "../identity";
+import { forwardAuthMiddleware } from "../identity/spec";
 import { chartSource, charts, Mirror } from "../versions";
 import { Exposure, routeManifest, routeUrl, TRAEFIK_PODS, TRAEFIK_PORTS, traefikValues } from "./spec";
 import type { MonitoringSource } from "../monitoring/source";
@@ -53,16 +55,23 @@ export interface ExposeArgs {
     /** Subdomain, e.g. `airflow` for `airflow.<domain>`. */
     readonly subdomain: string;
     /**
-     * The UI, as its component publishes it. `auth: "own"`: it has its own login (Airflow, MLflow, Grafana, MinIO
-     * console); `basic`: it has none (Trino, Prometheus), so a generated basic-auth login guards the route.
+     * The UI, as its component publishes it. Without `sso`: `auth: "own"` has its own login (Airflow, MLflow,
+     * Grafana, MinIO console); `basic` has none (Trino, Prometheus), so a generated basic-auth login guards the route.
      */
     readonly ui: WebUi;
+    /**
+     * Single sign-on (the `Identity` component's `forwardAuth`): every UI but an `oidc` one (which logs users in
+     * itself) gets a forward-auth Middleware to oauth2-proxy, and no basic-auth login is generated.
+     */
+    readonly sso?: ForwardAuth;
     /** What must exist first: usually the component that creates `namespace` and the Service. */
     readonly after?: pulumi.Resource[];
 }
 
 export interface ExposedRoute {
     readonly url: string;
+    /** How users log in: the UI itself (`own`, `oidc`), the authenticating proxy (`sso`) or a generated basic-auth login (`basic`). */
+    readonly login: "own" | "oidc" | "sso" | "basic";
     /** For `basic` routes: the generated login (password secret). */
     readonly basicAuth?: { readonly username: string; readonly password: pulumi.Output<string> };
 }
@@ -96,6 +105,8 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     public readonly className: pulumi.Output<string>;
     public readonly domain: string;
     public readonly tls: boolean;
+    /** In-cluster host of Traefik's Service (`traefik.<namespace>.svc.cluster.local`); absent for an existing controller. */
+    public readonly serviceHost?: string;
     public readonly namespaces: string[];
     /** Users to Traefik, Traefik to the API server, and to every UI it routes to. */
     public readonly flows: Flow[];
@@ -110,7 +121,7 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     /** Whether routes may use Traefik's annotations and Middleware. */
     private readonly traefik: boolean;
     /** The controller's end of every route's flow: its namespace, or its pods in a namespace the platform does not manage. */
-    private readonly controllerPeer: Peer;
+    public readonly peer: Peer;
 
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
         if (args.existing) validateExisting(name, args);
@@ -133,11 +144,11 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
             this.routeClass = e.className;
             this.className = pulumi.output(e.className);
             this.traefik = e.controller === "traefik";
-            this.controllerPeer = { unmanagedNamespace: e.namespace, pods: e.pods };
+            this.peer = { unmanagedNamespace: e.namespace, pods: e.pods };
             this.namespaces = [];
             this.flows = [];
             if (this.http01Solver && !this.http01Solver.unmanagedPods) {
-                this.flows.push({ from: this.http01Solver.namespace, to: this.controllerPeer, ports: [e.httpPort ?? 80], why: "cert-manager's HTTP-01 self-check, through the existing ingress controller" });
+                this.flows.push({ from: this.http01Solver.namespace, to: this.peer, ports: [e.httpPort ?? 80], why: "cert-manager's HTTP-01 self-check, through the existing ingress controller" });
             }
             this.registerOutputs({ namespace: this.namespace, className: this.className });
             return;
@@ -147,7 +158,8 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
         this.routeClass = "ml-platform";
         this.className = pulumi.output(this.routeClass);
         this.traefik = true;
-        this.controllerPeer = namespace;
+        this.peer = namespace;
+        this.serviceHost = `traefik.${namespace}.svc.cluster.local`;
         this.monitoring = traefikMonitoring(namespace);
         this.namespaces = [namespace];
         this.flows = [
@@ -181,21 +193,38 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
     expose(name: string, args: ExposeArgs, parent: pulumi.Resource): ExposedRoute {
         const host = `${args.subdomain}.${this.domain}`;
         const ui = args.ui;
-        if (ui.auth === "basic" && !this.traefik) {
+        const login: ExposedRoute["login"] = args.sso ? (ui.auth === "oidc" ? "oidc" : "sso") : ui.auth === "oidc" ? "oidc" : ui.auth;
+        if (login === "sso" && !this.traefik) {
+            throw new Error(
+                `Ingress.expose("${name}"): single sign-on puts oauth2-proxy in front of ui ${ui.namespace}/${ui.service} (auth "${ui.auth}") through a ` +
+                    `Traefik forward-auth Middleware, which the existing controller (existing.controller "other") cannot run; expected a UI with auth "oidc", or existing.controller "traefik"`,
+            );
+        }
+        if (login === "basic" && !this.traefik) {
             throw new Error(
                 `Ingress.expose("${name}"): ui ${ui.namespace}/${ui.service} has no login of its own (auth "basic"), and the existing controller ` +
                     `(existing.controller "other") cannot get the platform's basic-auth Middleware; expected a UI with auth "own", or existing.controller "traefik"`,
             );
         }
         const opts = { parent, dependsOn: [...(this.controller ? [this.controller] : []), ...(args.after ?? [])] };
-        this.flows.push({ from: this.controllerPeer, to: ui.namespace, ports: [ui.port], toPods: ui.pods, why: `users reach ${host}` });
+        this.flows.push({ from: this.peer, to: ui.namespace, ports: [ui.port], toPods: ui.pods, why: `users reach ${host}` });
         if (this.http01Solver) {
             // The ACME HTTP-01 solver pod answers in the route's own namespace, behind this ingress.
-            this.flows.push({ from: this.controllerPeer, to: ui.namespace, ports: [ACME_SOLVER_PORT], toPods: ACME_SOLVER_PODS, why: `the ACME HTTP-01 solver answers for ${host}` });
+            this.flows.push({ from: this.peer, to: ui.namespace, ports: [ACME_SOLVER_PORT], toPods: ACME_SOLVER_PODS, why: `the ACME HTTP-01 solver answers for ${host}` });
         }
         let basicAuth: ExposedRoute["basicAuth"];
         const middlewares: pulumi.Output<string>[] = [];
-        if (ui.auth === "basic") {
+        if (login === "sso") {
+            const sso = args.sso!;
+            const middleware = new k8s.apiextensions.CustomResource(
+                `${name}-sso`,
+                forwardAuthMiddleware({ name: `${args.subdomain}-sso`, namespace: ui.namespace, address: sso.address }),
+                opts,
+            );
+            middlewares.push(pulumi.interpolate`${middleware.metadata.namespace}-${middleware.metadata.name}@kubernetescrd`);
+            this.flows.push({ from: this.peer, to: sso.namespace, ports: [sso.port], toPods: sso.pods, why: `Traefik asks oauth2-proxy whether the user may reach ${host}` });
+        }
+        if (login === "basic") {
             // Traefik reads htpasswd-style users; bcrypt hashes come straight from the generated password.
             const password = new random.RandomPassword(`${name}-login`, { length: 24, special: false }, { parent });
             const secret = createSecret(
@@ -232,6 +261,6 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
                 }),
             );
         new k8s.networking.v1.Ingress(name, { metadata: manifest.metadata, spec: manifest.spec }, opts);
-        return { url: routeUrl(host, this.tls), basicAuth };
+        return { url: routeUrl(host, this.tls), login, basicAuth };
     }
 }

@@ -12,6 +12,8 @@ import { postgresExporterDeployment, postgresExporterResources, postgresExporter
 import { postgresSource } from "./postgresSource";
 import { monitorManifest, ScrapeFlow, scrapeFlows, ScrapeTarget, scrapeUserSecretName } from "./scrape";
 import { MonitoringSource } from "./source";
+import { IdentityProvider, OidcSettings, oidcSettings } from "../identity/types";
+import { GRAFANA_REDIRECT_PATH, grafanaOidc } from "./grafanaOidc";
 import {
     ALERTMANAGER_SERVICE,
     Environment,
@@ -83,6 +85,12 @@ export interface MonitoringArgs extends KubernetesTargetArgs {
     readonly alerting?: { readonly receiver: AlertReceiver; readonly secret: pulumi.Input<string> };
     /** Air-gapped registry and chart repository. Default: the upstreams. */
     readonly mirror?: Mirror;
+    /**
+     * Single sign-on: Grafana logs users in through the platform's identity provider (generic_oauth, roles from the
+     * token's groups) at `rootUrl` (its external URL, e.g. `https://grafana.<domain>`). The local admin remains as a
+     * break-glass login. Default: Grafana's own login only.
+     */
+    readonly sso?: { readonly identity: IdentityProvider; readonly rootUrl: string };
 }
 
 /**
@@ -147,7 +155,7 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
         const client: ClientNamespace = { name: namespaceName, created: this.namespace };
         this.namespaces = [namespaceName];
         this.uis = {
-            grafana: { namespace: namespaceName, service: GRAFANA_SERVICE, port: 80, auth: "own", pods: GRAFANA_PODS },
+            grafana: { namespace: namespaceName, service: GRAFANA_SERVICE, port: 80, auth: args.sso ? "oidc" : "own", pods: GRAFANA_PODS },
             prometheus: { namespace: namespaceName, service: PROMETHEUS_SERVICE, port: 9090, auth: "basic", pods: PROMETHEUS_PODS },
         };
 
@@ -199,7 +207,11 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
                 ? args.postgres.database(`${name}-grafana-db`, { namespace: client, database: "grafana" }, this)
                 : undefined;
         connect(this, grafanaDb);
-        const valuesFor = (database?: GrafanaDatabase) =>
+        const rootUrl = args.sso?.rootUrl.replace(/\/+$/, "");
+        const sso = args.sso?.identity.oidcClient("grafana", { namespace: client, redirectUris: [`${rootUrl}${GRAFANA_REDIRECT_PATH}`], pods: GRAFANA_PODS }, this);
+        connect(this, sso);
+        const ssoSettings: pulumi.Output<OidcSettings | undefined> = sso ? oidcSettings(sso) : pulumi.output(undefined);
+        const valuesFor = (database?: GrafanaDatabase, oidc?: OidcSettings) =>
             kubePrometheusStackValues({
                 environment: args.environment,
                 sizing,
@@ -210,9 +222,10 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
                 imageRegistry: args.mirror?.imageRegistry,
                 alertReceiver: args.alerting?.receiver,
                 alertWebhooks: sources.flatMap((s) => s.webhooks ?? []),
+                grafanaOidc: oidc && grafanaOidc(oidc, rootUrl!),
             });
         const values = grafanaDb
-            ? pulumi.all([grafanaDb.host, grafanaDb.secretName]).apply(([host, secretName]) =>
+            ? pulumi.all([grafanaDb.host, grafanaDb.secretName, ssoSettings]).apply(([host, secretName, oidc]) =>
                   valuesFor({
                       host,
                       port: grafanaDb.port,
@@ -221,9 +234,9 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
                       usernameKey: databaseSecretKeys.username,
                       passwordKey: databaseSecretKeys.password,
                       sslMode: args.postgres!.sslMode ?? (args.postgres!.flavor === "in-cluster" ? "disable" : "require"),
-                  }),
+                  }, oidc),
               )
-            : valuesFor();
+            : ssoSettings.apply((oidc: OidcSettings | undefined) => valuesFor(undefined, oidc));
 
         this.release = new k8s.helm.v3.Release(
             `${name}-kps`,

@@ -136,6 +136,11 @@ export interface StackValuesInput {
     readonly alertReceiver?: AlertReceiver;
     /** The sources' own webhooks (see `MonitoringSource.webhooks`). */
     readonly alertWebhooks?: readonly AlertWebhook[];
+    /** Single sign-on: grafana.ini sections and the client credentials' env (from `grafanaOidc`). */
+    readonly grafanaOidc?: {
+        readonly ini: Readonly<Record<string, Readonly<Record<string, string | number | boolean>>>>;
+        readonly envValueFrom: Readonly<Record<string, { readonly secretKeyRef: { readonly name: string; readonly key: string } }>>;
+    };
 }
 
 /** The chart's release and fullname: short, fixed object names (`kps-prometheus`, `kps-grafana`). */
@@ -242,6 +247,7 @@ function grafanaValues(input: StackValuesInput): GrafanaValues {
     const g = input.sizing.grafana;
     const prod = input.environment === "prod";
     const db = input.grafanaDatabase;
+    const oidc = input.grafanaOidc;
     const replicas = prod && db ? 2 : 1;
     const persistent = prod && !db;
     return {
@@ -276,16 +282,28 @@ function grafanaValues(input: StackValuesInput): GrafanaValues {
                       GF_DATABASE_NAME: db.database,
                       GF_DATABASE_SSL_MODE: db.sslMode,
                   },
+              }
+            : {}),
+        ...(db || oidc
+            ? {
                   envValueFrom: {
-                      GF_DATABASE_USER: { secretKeyRef: { name: db.secretName, key: db.usernameKey } },
-                      GF_DATABASE_PASSWORD: { secretKeyRef: { name: db.secretName, key: db.passwordKey } },
+                      ...(db
+                          ? {
+                                GF_DATABASE_USER: { secretKeyRef: { name: db.secretName, key: db.usernameKey } },
+                                GF_DATABASE_PASSWORD: { secretKeyRef: { name: db.secretName, key: db.passwordKey } },
+                            }
+                          : {}),
+                      // Single sign-on: the client ID and secret by env from the client Secret, never in these values.
+                      ...(oidc?.envValueFrom ?? {}),
                   },
               }
             : {}),
         "grafana.ini": {
             analytics: { check_for_updates: false, check_for_plugin_updates: false, reporting_enabled: false },
             users: { allow_sign_up: false },
+            // The local admin stays as a break-glass login beside single sign-on.
             auth: { disable_login_form: false },
+            ...(oidc?.ini ?? {}),
         },
         rbac: { namespaced: true },
         sidecar: {

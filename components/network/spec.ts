@@ -78,14 +78,19 @@ export function webhookPorts(flows: readonly Flow[]): number[] {
 }
 
 /**
- * A UI a component serves, for the ingress to route to: the Service and port in the component's namespace, and
- * whether the UI has its own login (`own`) or needs one at the ingress (`basic`).
+ * A UI a component serves, for the ingress to route to: the Service and port in the component's namespace, and how
+ * users log in to it:
+ * - `own`: its own login (MLflow, MinIO console; Grafana and Airflow without single sign-on). With single sign-on on,
+ *   the ingress still puts the authenticating proxy in front of it (its own login then follows).
+ * - `basic`: none (Trino, Prometheus, Spark History, Ray, Feast): the authenticating proxy with single sign-on on,
+ *   a generated basic-auth login at the ingress otherwise.
+ * - `oidc`: it logs users in through the platform's identity provider itself (an `OidcClient`): nothing at the ingress.
  */
 export interface WebUi {
     readonly namespace: string;
     readonly service: string;
     readonly port: number;
-    readonly auth: "own" | "basic";
+    readonly auth: "own" | "basic" | "oidc";
     /** Labels of the pods behind the Service: the ingress may reach only them. */
     readonly pods?: Readonly<Record<string, string>>;
 }
@@ -95,7 +100,7 @@ export interface WebUi {
  * no credential, only where the credential is.
  */
 export interface ConnectionRecord {
-    readonly kind: "postgres" | "object-store" | "mlflow" | "kafka" | "trino" | "models" | "metastore" | "compute-jobs" | "ray" | "feast" | "feast-materialize" | "airflow-api";
+    readonly kind: "postgres" | "object-store" | "mlflow" | "kafka" | "trino" | "models" | "metastore" | "compute-jobs" | "ray" | "feast" | "feast-materialize" | "airflow-api" | "oidc";
     /** The client's namespace. */
     readonly from: string;
     /** The endpoint, without credentials: URL or host:port. */

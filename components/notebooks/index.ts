@@ -116,7 +116,7 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
     public readonly namespaces: string[];
     public readonly flows: Flow[] = [];
     public readonly connections: ConnectionRecord[] = [];
-    /** The proxy, for the ingress: JupyterHub logs users in itself (`own`), or behind basic auth without SSO. */
+    /** The proxy, for the ingress: JupyterHub logs users in through the identity provider itself (`oidc`), or behind basic auth without SSO. */
     public readonly ui: WebUi;
     public readonly monitoring: MonitoringSource;
     /** The URL users open (the ingress route). */
@@ -171,7 +171,7 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
 
         const ns = createNamespace(`${name}-ns`, { namespace, component: COMPONENT }, parent);
         const client: ClientNamespace = { name: namespace, created: ns.metadata.name };
-        this.ui = { namespace, service: PROXY_SERVICE, port: PROXY_PORT, auth: args.identity ? "own" : "basic", pods: proxyPods };
+        this.ui = { namespace, service: PROXY_SERVICE, port: PROXY_PORT, auth: args.identity ? "oidc" : "basic", pods: proxyPods };
         // The hub, the proxy and the user servers talk inside the namespace (hub <-> proxy API on 8001, proxy -> user
         // servers and hub -> user servers on 8888, proxy -> hub on 8081): the platform's allow-same-namespace covers them.
         this.flows.push(toApiServer(namespace, "JupyterHub's KubeSpawner (user pods, volumes, events)", hubPods));

@@ -28,6 +28,9 @@ export { connectionIds } from "./connections";
 export { airflowSizing } from "./sizing";
 export { airflowNames, airflowValues, defaultDagSource } from "./values";
 
+import { airflowOidcEnv, airflowWebserverConfig, redirectPaths } from "../identity/spec";
+import { OidcSettings, oidcSettings } from "../identity/types";
+
 const COMPONENT = "orchestrator";
 /** The StatsD exporter's UDP ingest port (the chart's `statsd-ingest`). */
 export const AIRFLOW_STATSD_INGEST_PORT = 9125;
@@ -125,9 +128,17 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
             namespace,
             service: `${airflowNames.release}-api-server`,
             port: airflowNames.ports.apiServer,
-            auth: "own",
+            auth: args.sso ? "oidc" : "own",
             pods: { tier: "airflow", component: "api-server", release: airflowNames.release },
         };
+        const ssoBaseUrl = args.sso?.baseUrl.replace(/\/+$/, "");
+        const sso = args.sso?.identity.oidcClient(
+            "airflow",
+            { namespace: client, redirectUris: [`${ssoBaseUrl}${redirectPaths.airflow}`], pods: { tier: "airflow", component: "api-server", release: airflowNames.release } },
+            this,
+        );
+        connect(this, sso);
+        const ssoSettings: pulumi.Output<OidcSettings | undefined> = sso ? oidcSettings(sso) : pulumi.output(undefined);
         const size = airflowSizing[environment];
 
         // --- metadata database -------------------------------------------------------------------------
@@ -350,8 +361,9 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
             store.flavor === "adls" ? pulumi.output(undefined) : store.uri(logBucket, remoteLogPrefix),
             workerAccess.credentialsSecret,
             mlflow?.secretName,
+            ssoSettings,
         ]);
-        const values = logTarget.apply(([bucket, baseUri, credentialsSecret, mlflowSecret]) =>
+        const values = logTarget.apply(([bucket, baseUri, credentialsSecret, mlflowSecret, oidc]) =>
             airflowValues({
                 environment,
                 executor,
@@ -375,6 +387,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                 apiUsers,
                 databaseRetentionDays: retentionDays,
                 labels: platformLabels(COMPONENT),
+                sso: oidc && { webserverConfig: airflowWebserverConfig(oidc), env: airflowOidcEnv(oidc), baseUrl: ssoBaseUrl! },
             }),
         );
 

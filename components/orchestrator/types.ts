@@ -1,3 +1,4 @@
+import type { IdentityProvider } from "../identity/types";
 import * as pulumi from "@pulumi/pulumi";
 import { Postgres } from "../postgres/types";
 import { ObjectStore } from "../storage/types";
@@ -128,6 +129,12 @@ export interface OrchestratorArgs extends KubernetesTargetArgs {
      */
     readonly image?: { readonly repository: string; readonly tag: string };
     /** Registry and chart repository for air-gapped clusters. */
+    /**
+     * Single sign-on: the api-server logs users in through the platform's identity provider (FAB auth manager,
+     * AUTH_OAUTH, roles from the token's groups) at `baseUrl` (its external URL, e.g. `https://airflow.<domain>`).
+     * The generated admin then cannot log in with a password (FAB allows one login type). Default: Airflow's own login.
+     */
+    readonly sso?: { readonly identity: IdentityProvider; readonly baseUrl: string };
     readonly mirror?: Mirror;
     /** Components that call Airflow's REST API (e.g. the feedback loop's retraining trigger). Default none. */
     readonly apiClients?: readonly AirflowApiClient[];

@@ -83,6 +83,12 @@ export interface AirflowValuesSpec {
     readonly databaseRetentionDays: number;
     /** Labels on every object and pod of the release. */
     readonly labels: Record<string, string>;
+    /** Single sign-on: the api-server's webserver_config.py, its env (client credentials by Secret) and its external URL. */
+    readonly sso?: {
+        readonly webserverConfig: string;
+        readonly env: readonly { readonly name: string; readonly valueFrom: { readonly secretKeyRef: { readonly name: string; readonly key: string } } }[];
+        readonly baseUrl: string;
+    };
 }
 
 const seccomp = { seccompProfile: { type: "RuntimeDefault" } };
@@ -255,7 +261,15 @@ export function airflowValues(spec: AirflowValuesSpec): Record<string, unknown> 
         extraEnvFrom: envFromYaml(spec.envFromSecrets),
         env: spec.env.map((e) => ({ name: e.name, value: e.value })),
         config: {
-            api: { workers: String(size.apiServer.workers) },
+            api: { workers: String(size.apiServer.workers), ...(spec.sso ? { base_url: spec.sso.baseUrl } : {}) },
+            ...(spec.sso
+                ? {
+                      // webserver_config.py is read by the FAB auth manager; behind Traefik, the callback URL it builds
+                      // takes the scheme and host from X-Forwarded-* (one proxy).
+                      core: { auth_manager: "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager" },
+                      fab: { enable_proxy_fix: "True", proxy_fix_x_for: "1", proxy_fix_x_proto: "1", proxy_fix_x_host: "1", proxy_fix_x_port: "1", proxy_fix_x_prefix: "1" },
+                  }
+                : {}),
             dag_processor: { parsing_processes: String(size.dagProcessor.parsingProcesses) },
             ...spec.remoteLogging,
         },
@@ -292,6 +306,9 @@ export function airflowValues(spec: AirflowValuesSpec): Record<string, unknown> 
             serviceAccount: { create: false, name: names.serviceAccounts.apiServer },
             ...identityLabels,
             ...ha(spec.environment, "api-server"),
+            // Single sign-on: the chart writes apiServerConfig into its api-server ConfigMap as webserver_config.py;
+            // the client ID and secret reach the api-server only by env from the client Secret.
+            ...(spec.sso ? { apiServerConfig: spec.sso.webserverConfig, env: spec.sso.env } : {}),
         },
         workers,
 

@@ -24,6 +24,8 @@ const moduleOf: Record<keyof typeof charts, { chartVersion: string } | "untyped"
     kuberayOperator: typed.kuberayOperator,
     valkey: typed.valkey,
     jupyterhub: typed.jupyterhub,
+    dex: typed.dex,
+    oauth2Proxy: typed.oauth2Proxy,
 };
 
 describe("typed chart values follow the pins", () => {

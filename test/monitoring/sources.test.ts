@@ -3,13 +3,18 @@ import { describe, it } from "node:test";
 import * as k8s from "@pulumi/kubernetes";
 import { certManagerMonitoring } from "../../components/certmanager/monitoring";
 import { traefikMonitoring } from "../../components/ingress/monitoring";
+import { identityMonitoring } from "../../components/identity/monitoring";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { alertRule, dashboard, Monitoring, MonitoringSource } from "../../components/monitoring";
 import { constructStack, repoRoot, runProgram } from "../harness";
 import { promqlProblems } from "./promql";
 
-const sources: Record<string, MonitoringSource> = { "cert-manager": certManagerMonitoring("cert-manager"), traefik: traefikMonitoring("ml-ingress") };
+const sources: Record<string, MonitoringSource> = {
+    "cert-manager": certManagerMonitoring("cert-manager"),
+    traefik: traefikMonitoring("ml-ingress"),
+    identity: identityMonitoring("ml-identity", { dex: true }),
+};
 
 describe("components publish their own scrape targets and alerts; Monitoring takes the list", () => {
     for (const [name, source] of Object.entries(sources)) {
@@ -86,9 +91,9 @@ describe("components publish their own scrape targets and alerts; Monitoring tak
         assert.match(String(run.result), /two dashboards are named "twice"/);
     });
 
-    it("components/monitoring names no component: it imports nothing from another component's folder but the shared pieces (common, charts, versions, network) and the Postgres interface it deploys an exporter for", () => {
+    it("components/monitoring names no component: it imports nothing from another component's folder but the shared pieces (common, charts, versions, network) the Postgres interface it deploys an exporter for, and the OIDC client contract Grafana logs in through", () => {
         const dir = path.join(repoRoot, "components", "monitoring");
-        const allowed = new Set(["../common/kubernetes", "../charts/kubePrometheusStack", "../versions", "../network/spec", "../postgres/types"]);
+        const allowed = new Set(["../common/kubernetes", "../charts/kubePrometheusStack", "../versions", "../network/spec", "../postgres/types", "../identity/types"]);
         const imports = readdirSync(dir)
             .filter((f) => f.endsWith(".ts"))
             .flatMap((f) => [...readFileSync(path.join(dir, f), "utf8").matchAll(/from "(\.\.\/[^"]+)"/g)].map((m) => [f, m[1]]));

@@ -81,9 +81,20 @@ export const chartValuePaths: ReadonlySet<string> = new Set([
         "podDisruptionBudget.config",
         "topologySpreadConstraints",
     ].map((k) => `triggerer.${k}`),
-    ...["replicas", "resources", "serviceAccount.create", "serviceAccount.name", "labels", "podDisruptionBudget.enabled", "podDisruptionBudget.config", "topologySpreadConstraints"].map(
-        (k) => `apiServer.${k}`,
-    ),
+    ...[
+        "replicas",
+        "resources",
+        "serviceAccount.create",
+        "serviceAccount.name",
+        "labels",
+        "podDisruptionBudget.enabled",
+        "podDisruptionBudget.config",
+        "topologySpreadConstraints",
+        // Single sign-on: webserver_config.py (the chart's api-server ConfigMap, mounted at AIRFLOW_HOME; its text goes
+        // through `tpl`) and extra env (templates/api-server/api-server-deployment.yaml, `container_extra_envs`).
+        "apiServerConfig",
+        "env",
+    ].map((k) => `apiServer.${k}`),
     ...[
         "replicas",
         "resources",

@@ -5,8 +5,9 @@
 import { aks, gke, prodIngress } from "./examples";
 
 const kind = { environment: "dev", cluster: { provider: "kind" } };
-const prodGke = (cluster: Record<string, unknown>) => ({ environment: "prod", cluster: { ...gke, ...cluster }, ingress: prodIngress });
-const prodAks = (cluster: Record<string, unknown>) => ({ environment: "prod", cluster: { ...aks, ...cluster }, ingress: prodIngress });
+/** The cluster cases keep the basic-auth fallback: single sign-on's own keys have their cases below. */
+const prodGke = (cluster: Record<string, unknown>) => ({ environment: "prod", cluster: { ...gke, ...cluster }, ingress: { ...prodIngress, auth: "basic" } });
+const prodAks = (cluster: Record<string, unknown>) => ({ environment: "prod", cluster: { ...aks, ...cluster }, ingress: { ...prodIngress, auth: "basic" } });
 const model = (storageUri: string, extra: Record<string, unknown> = {}) => ({ name: "churn", modelFormat: "sklearn", storageUri, ...extra });
 
 export interface BadConfigCase {
@@ -91,18 +92,22 @@ export const badConfigCases: BadConfigCase[] = [
         problems: [
             'ml-platform:ingress.tls: got nothing; expected a certificate issuer when ml-platform:cluster.provider is "gke": every route off kind is HTTPS',
             'ml-platform:ingress.domain: got nothing; expected the DNS domain of the UIs (<ui>.<domain>) when ml-platform:cluster.provider is "gke"',
+            'ml-platform:sso.provider: got nothing; expected the organisation\'s OIDC provider ("google", "entra" or "oidc") when ml-platform:ingress.auth is "sso" and ml-platform:cluster.provider is "gke" (see README "Single sign-on"), or ml-platform:ingress.auth "basic" for the generated basic-auth logins',
         ],
     },
     {
         name: "kind exposure on a cloud cluster",
-        config: { ...prodGke({}), ingress: { ...prodIngress, exposure: "kind" } },
+        config: { ...prodGke({}), ingress: { ...prodIngress, auth: "basic", exposure: "kind" } },
         problems: ['ml-platform:ingress.exposure: got "kind"; expected "public" or "internal": "kind" binds host ports only a kind node maps'],
     },
     // --- GKE
     {
         name: "gke project missing",
         config: { environment: "prod", cluster: { provider: "gke", region: "europe-west1" }, ingress: prodIngress },
-        problems: ['ml-platform:cluster.project: got nothing; expected string (required when ml-platform:cluster.provider is "gke")'],
+        problems: [
+            'ml-platform:cluster.project: got nothing; expected string (required when ml-platform:cluster.provider is "gke")',
+            'ml-platform:sso.provider: got nothing; expected the organisation\'s OIDC provider ("google", "entra" or "oidc") when ml-platform:ingress.auth is "sso" and ml-platform:cluster.provider is "gke" (see README "Single sign-on"), or ml-platform:ingress.auth "basic" for the generated basic-auth logins',
+        ],
     },
     {
         name: "gke zone given as region",
@@ -235,7 +240,7 @@ export const badConfigCases: BadConfigCase[] = [
     // --- existing cluster (the kubeconfig file check runs in the same pass)
     {
         name: "existing: missing kubeconfig file, reported with a schema error",
-        config: { environment: "dev", cluster: { provider: "existing", kubeconfigPath: "/nonexistent/kubeconfig", context: "" }, ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } } } },
+        config: { environment: "dev", cluster: { provider: "existing", kubeconfigPath: "/nonexistent/kubeconfig", context: "" }, ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } }, auth: "basic" } },
         problems: [
             'ml-platform:cluster.context: got ""; expected string to have >=1 characters',
             'ml-platform:cluster.kubeconfigPath: got "/nonexistent/kubeconfig"; expected a readable kubeconfig file (no such file)',
@@ -243,12 +248,12 @@ export const badConfigCases: BadConfigCase[] = [
     },
     {
         name: "existing: neither file nor secret",
-        config: { environment: "dev", cluster: { provider: "existing" }, ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } } } },
+        config: { environment: "dev", cluster: { provider: "existing" }, ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } }, auth: "basic" } },
         problems: ['ml-platform:cluster.kubeconfigPath: got nothing; expected a kubeconfig file path, or the secret ml-platform:kubeconfig, when ml-platform:cluster.provider is "existing"'],
     },
     {
         name: "existing: both file and secret",
-        config: { environment: "dev", cluster: { provider: "existing", kubeconfigPath: "/etc/hosts" }, ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } } }, kubeconfig: "apiVersion: v1" },
+        config: { environment: "dev", cluster: { provider: "existing", kubeconfigPath: "/etc/hosts" }, ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } }, auth: "basic" }, kubeconfig: "apiVersion: v1" },
         secretKeys: ["ml-platform:kubeconfig"],
         problems: ['ml-platform:cluster.kubeconfigPath: got "/etc/hosts"; expected it unset when the secret ml-platform:kubeconfig is set (choose one)'],
     },
@@ -454,6 +459,32 @@ export const badConfigCases: BadConfigCase[] = [
         name: "alert secret stored in plaintext",
         config: { ...kind, monitoring: { alerts: { type: "webhook" } }, alertsSecret: "https://alerts.acme.io/hook" },
         problems: ["ml-platform:alertsSecret: got a plaintext value; expected a secret (set it with: pulumi config set --secret alertsSecret ...)"],
+    },
+    // --- single sign-on
+    {
+        name: "sso: an Entra ID stack without its tenant, client ID and secret",
+        config: { ...prodAks({}), ingress: prodIngress, sso: { provider: "entra" } },
+        problems: [
+            'ml-platform:sso.clientId: got nothing; expected the client (application) ID registered with entra (README "Single sign-on")',
+            "ml-platform:ssoClientSecret: got nothing; expected the client secret from entra as a secret (pulumi config set --secret ssoClientSecret ...)",
+            'ml-platform:sso.tenantId: got nothing; expected the Entra ID directory (tenant) ID with ml-platform:sso.provider "entra"',
+        ],
+    },
+    {
+        name: "sso: a client secret stored in plaintext, and one the basic-auth fallback would not read",
+        config: { ...prodGke({}), ssoClientSecret: "hunter2" },
+        problems: [
+            "ml-platform:ssoClientSecret: got a plaintext value; expected a secret (set it with: pulumi config set --secret ssoClientSecret ...)",
+            'ml-platform:ssoClientSecret: got "(set)"; expected no secret when ml-platform:ingress.auth is "basic" (nothing reads it), or ml-platform:ingress.auth "sso"',
+        ],
+    },
+    {
+        name: "sso: an unknown provider and a non-https issuer",
+        config: { ...prodGke({}), ingress: prodIngress, sso: { provider: "okta", issuerUrl: "http://idp.acme.io" } },
+        problems: [
+            'ml-platform:sso.provider: got "okta"; expected "dex" (kind only), "google", "entra" or "oidc"',
+            'ml-platform:sso.issuerUrl: got "http://idp.acme.io"; expected an https:// URL',
+        ],
     },
 ];
 

@@ -11,8 +11,11 @@ import { constructStack, Registration, unwrap } from "../harness";
  * Raised to 6.5 GiB for the notebooks (issue 20), with no user server running: JupyterHub's hub measured at 162 MiB
  * PSS plus 22 MiB for the idle culler it runs (requests 192Mi) and configurable-http-proxy at 58 MiB RSS (64Mi); the
  * rest of dev requested 6.18 GiB (6328 MiB), which left 72 MiB.
+ * Raised to 6.6 GiB for single sign-on (Dex and oauth2-proxy, 64 MiB requested together; not measured) and the
+ * feedback loop's receiver (Vector, 64Mi; not measured): dev requests 6.55 GiB. That is 0.55 GiB over issue 9's
+ * 6 GiB: coming back under it takes measured cuts of the JVMs' requests (Trino, Kafka, Connect, the metastore).
  */
-const DEV_BUDGET = { cpu: 4, memoryGiB: 6.5 };
+const DEV_BUDGET = { cpu: 4, memoryGiB: 6.6 };
 
 const namespacesOf = (resources: Registration[]) => resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name as string);
 const policiesIn = (resources: Registration[], ns: string) =>
@@ -54,9 +57,11 @@ describe("dev", () => {
             prometheus: "http://prometheus.localtest.me",
             feast: "http://feast.localtest.me",
             notebooks: "http://notebooks.localtest.me",
+            sso: "http://dex.localtest.me",
         });
         assert.equal(await unwrap(external.kafka!), "127.0.0.1:30094");
-        assert.deepEqual(Object.keys(platform.credentials).sort(), ["airflow", "feast", "grafana", "minio", "mlflow", "notebooks", "prometheus", "trino"]);
+        // Single sign-on: Dex's admin, Grafana's break-glass admin, and the own logins behind oauth2-proxy (test/stacks/sso.test.ts).
+        assert.deepEqual(Object.keys(platform.credentials).sort(), ["grafana", "minio", "mlflow", "sso"]);
         for (const c of Object.values(platform.credentials)) assert.equal(await pulumi.isSecret(c.password), true);
         // The MinIO console takes the root login: the same values as the minio-root Secret the server reads.
         const root = run.one("kubernetes:core/v1:Secret", "storage-root").inputs.stringData;
@@ -98,7 +103,7 @@ for (const stack of ["dev", "prod", "prod-aks"]) {
             }
         });
 
-        it("routes every UI over the ingress class, HTTPS with a certificate in prod, basic auth where the UI has no login", () => {
+        it("routes every UI over the ingress class, HTTPS with a certificate in prod, oauth2-proxy's forward-auth where the UI has no login", () => {
             const routes = run.byType("kubernetes:networking.k8s.io/v1:Ingress");
             assert.ok(routes.length >= 5);
             for (const r of routes) {
@@ -110,7 +115,7 @@ for (const stack of ["dev", "prod", "prod-aks"]) {
             }
             for (const ui of ["trino", "prometheus"]) {
                 const route = routes.find((r) => r.inputs.metadata.name === ui)!;
-                assert.match(route.inputs.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"], new RegExp(`-${ui}-auth@kubernetescrd$`));
+                assert.match(route.inputs.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"], new RegExp(`-${ui}-sso@kubernetescrd$`));
             }
         });
     });

@@ -7,6 +7,8 @@ import { storageUriProblem } from "../../stacks/rules";
 import { aks, gke, prodIngress } from "./examples";
 
 const ctx = { project: "ml-platform", stack: "test" };
+/** These cases are about the cluster: the basic-auth fallback spares them single sign-on's keys (test/stacks/sso.test.ts). */
+const cloudIngress = { ...prodIngress, auth: "basic" };
 
 function problems(raw: Record<string, unknown>): string[] {
     try {
@@ -25,8 +27,8 @@ describe("stack config: defaults per environment", () => {
     });
 
     it("prod gke: deletion protection and larger autoscaled pools; dev gke: small and deletable", () => {
-        const prod = parsePlatformConfig({ environment: "prod", cluster: gke, ingress: prodIngress }, ctx).cluster;
-        const dev = parsePlatformConfig({ environment: "dev", cluster: gke, ingress: prodIngress }, ctx).cluster;
+        const prod = parsePlatformConfig({ environment: "prod", cluster: gke, ingress: cloudIngress }, ctx).cluster;
+        const dev = parsePlatformConfig({ environment: "dev", cluster: gke, ingress: cloudIngress }, ctx).cluster;
         assert.equal(prod.provider, "gke");
         assert.equal(dev.provider, "gke");
         if (prod.provider !== "gke" || dev.provider !== "gke") return;
@@ -37,7 +39,7 @@ describe("stack config: defaults per environment", () => {
     });
 
     it("prod aks: Standard tier and a 3-node system pool; a stack value overrides one field only", () => {
-        const c = parsePlatformConfig({ environment: "prod", cluster: { ...aks, systemPool: { maxNodes: 7 } }, ingress: prodIngress }, ctx).cluster;
+        const c = parsePlatformConfig({ environment: "prod", cluster: { ...aks, systemPool: { maxNodes: 7 } }, ingress: cloudIngress }, ctx).cluster;
         assert.equal(c.provider, "aks");
         if (c.provider !== "aks") return;
         assert.equal(c.skuTier, "Standard");
@@ -48,7 +50,7 @@ describe("stack config: defaults per environment", () => {
 describe("stack config: every problem in one message (the cases: bad-config-cases.ts)", () => {
     it("reports every problem at once, in one message", () => {
         try {
-            parsePlatformConfig({ environment: "prod", cluster: { ...gke, region: "mars", releaseChannel: "FAST", workers: 2 }, ingress: prodIngress }, ctx);
+            parsePlatformConfig({ environment: "prod", cluster: { ...gke, region: "mars", releaseChannel: "FAST", workers: 2 }, ingress: cloudIngress }, ctx);
             assert.fail("expected a ConfigError");
         } catch (e) {
             assert.ok(e instanceof ConfigError);
@@ -92,7 +94,7 @@ describe("stack config: what only the user set counts, and what passes", () => {
     });
 
     it("AKS nodes and database subnets inside the VNet are no overlap", () => {
-        const c = parsePlatformConfig({ environment: "prod", cluster: aks, ingress: prodIngress }, ctx).cluster;
+        const c = parsePlatformConfig({ environment: "prod", cluster: aks, ingress: cloudIngress }, ctx).cluster;
         assert.equal(c.provider === "aks" && c.network.databaseCidr, "10.30.16.0/24");
     });
 

@@ -74,7 +74,7 @@ describe("explicit provider check", () => {
 });
 
 describe("existing cluster: kubeconfig from a file or a secret, never both", () => {
-    const base = { "ml-platform:environment": "dev", "ml-platform:ingress": JSON.stringify({ domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } } }) };
+    const base = { "ml-platform:environment": "dev", "ml-platform:ingress": JSON.stringify({ domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } }, auth: "basic" }) };
     const existing = (cluster: Record<string, unknown>) => ({ ...base, "ml-platform:cluster": JSON.stringify({ provider: "existing", name: "corp", ...cluster }) });
     const attempt = (config: Record<string, string>, secretKeys: string[] = []) =>
         runProgram(

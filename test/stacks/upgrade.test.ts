@@ -11,9 +11,14 @@ import { releases } from "../upgrade/releases";
 const ctx = { project: "ml-platform", stack: "prod" };
 /** The prod stack's validated config, as its stack file and the example organisation values make it. */
 function prodConfig(stack: "prod" | "prod-aks", overrides: Record<string, unknown> = {}) {
-    const { config } = shippedStackConfig(stack);
-    const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith("ml-platform:")).map(([k, v]) => [k.slice("ml-platform:".length), /^[[{]/.test(v) ? JSON.parse(v) : v]));
-    return parsePlatformConfig({ ...raw, ...overrides }, ctx);
+    const { config, secretKeys } = shippedStackConfig(stack);
+    // Secrets are not settings: only whether they are set counts (the SSO client secret of the example org values).
+    const raw = Object.fromEntries(
+        Object.entries(config)
+            .filter(([k]) => k.startsWith("ml-platform:") && !secretKeys.includes(k))
+            .map(([k, v]) => [k.slice("ml-platform:".length), /^[[{]/.test(v) ? JSON.parse(v) : v]),
+    );
+    return parsePlatformConfig({ ...raw, ...overrides }, { ...ctx, ssoClientSecretSet: secretKeys.includes("ml-platform:ssoClientSecret") });
 }
 const gke = prodConfig("prod");
 const deployed = replacementTriggers(gke);
