@@ -20,16 +20,16 @@ CHECK=0; [ "${1:-}" = --check ] && CHECK=1
 log() { printf 'e2e-charts: %s\n' "$*" >&2; }
 
 # name version | repo tag path | version override (charts whose release tool stamps the version at release time)
-# Subcharts of kube-prometheus-stack are listed as "kps-dep" and go into its charts/ directory before packaging.
+# Subcharts are listed as "dep:<parent>:<name>" before their parent and go into its charts/ directory before packaging.
 CHARTS=(
   "traefik 41.3.0|traefik/traefik-helm-chart v41.3.0 traefik|"
   "cert-manager v1.21.1|cert-manager/cert-manager v1.21.1 deploy/charts/cert-manager|v1.21.1"
   "strimzi-kafka-operator 1.2.0|strimzi/strimzi-kafka-operator 1.2.0 helm-charts/helm3/strimzi-kafka-operator|1.2.0"
   "trino 1.42.2|trinodb/charts trino-1.42.2 charts/trino|"
-  "kps-dep:kube-state-metrics 8.4.0|prometheus-community/helm-charts kube-state-metrics-8.4.0 charts/kube-state-metrics|"
-  "kps-dep:prometheus-node-exporter 4.56.1|prometheus-community/helm-charts prometheus-node-exporter-4.56.1 charts/prometheus-node-exporter|"
-  "kps-dep:prometheus-windows-exporter 0.12.8|prometheus-community/helm-charts prometheus-windows-exporter-0.12.8 charts/prometheus-windows-exporter|"
-  "kps-dep:grafana 12.11.1|grafana-community/helm-charts grafana-12.11.1 charts/grafana|"
+  "dep:kube-prometheus-stack:kube-state-metrics 8.4.0|prometheus-community/helm-charts kube-state-metrics-8.4.0 charts/kube-state-metrics|"
+  "dep:kube-prometheus-stack:prometheus-node-exporter 4.56.1|prometheus-community/helm-charts prometheus-node-exporter-4.56.1 charts/prometheus-node-exporter|"
+  "dep:kube-prometheus-stack:prometheus-windows-exporter 0.12.8|prometheus-community/helm-charts prometheus-windows-exporter-0.12.8 charts/prometheus-windows-exporter|"
+  "dep:kube-prometheus-stack:grafana 12.11.1|grafana-community/helm-charts grafana-12.11.1 charts/grafana|"
   "kube-prometheus-stack 88.5.3|prometheus-community/helm-charts kube-prometheus-stack-88.5.3 charts/kube-prometheus-stack|"
   "spark-operator 2.5.2|kubeflow/spark-operator v2.5.2 charts/spark-operator-chart|"
   "kuberay-operator 1.7.0|ray-project/kuberay v1.7.0 helm-chart/kuberay-operator|"
@@ -40,6 +40,9 @@ CHARTS=(
   "kserve-resources v0.20.0|kserve/kserve v0.20.0 charts/kserve-resources|"
   "kserve-runtime-configs v0.20.0|kserve/kserve v0.20.0 charts/kserve-runtime-configs|"
   "jupyterhub 4.4.0|jupyterhub/zero-to-jupyterhub-k8s 4.4.0 jupyterhub|4.4.0"
+  "dex 0.24.0|dexidp/helm-charts dex-0.24.0 charts/dex|"
+  "dep:oauth2-proxy:redis-ha 4.35.10|DandyDeveloper/charts redis-ha-4.35.10 charts/redis-ha|"
+  "oauth2-proxy 10.7.0|oauth2-proxy/manifests oauth2-proxy-10.7.0 helm/oauth2-proxy|"
   "airflow 1.22.0|apache/airflow helm-chart/1.22.0 chart|"
 )
 
@@ -49,8 +52,8 @@ REPORT=()
 for entry in "${CHARTS[@]}"; do
   IFS='|' read -r nv src override <<<"$entry"
   read -r name version <<<"$nv"; read -r repo tag path <<<"$src"
-  dep=0; if [[ "$name" == kps-dep:* ]]; then dep=1; name=${name#kps-dep:}; fi
-  dest="$OUT"; [ $dep = 1 ] && dest="$CACHE/charts-deps"
+  parent=""; if [[ "$name" == dep:* ]]; then parent=${name#dep:}; name=${parent#*:}; parent=${parent%%:*}; fi
+  dest="$OUT"; [ -n "$parent" ] && dest="$CACHE/charts-deps/$parent"; mkdir -p "$dest"
   tgz="$dest/$name-$version.tgz"
   if [ -f "$tgz" ]; then found=$((found + 1)); REPORT+=("found    $name $version"); continue; fi
   if [ $CHECK = 1 ]; then missing=$((missing + 1)); REPORT+=("missing  $name $version (run scripts/e2e-charts.sh)"); continue; fi
@@ -62,9 +65,9 @@ for entry in "${CHARTS[@]}"; do
   rm -rf "$work"; mkdir -p "$work"
   git --git-dir="$gitdir" archive "$tag" "$path" | tar -x -C "$work"
   chartdir="$work/$path"
-  if [ "$name" = kube-prometheus-stack ]; then
+  if compgen -G "$CACHE/charts-deps/$name/*.tgz" >/dev/null; then
     mkdir -p "$chartdir/charts"
-    cp "$CACHE"/charts-deps/*.tgz "$chartdir/charts/"
+    cp "$CACHE/charts-deps/$name"/*.tgz "$chartdir/charts/"
   fi
   args=(package "$chartdir" -d "$dest")
   [ -n "$override" ] && args+=(--version "$override" --app-version "$override")

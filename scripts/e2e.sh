@@ -198,7 +198,10 @@ config:
   ml-platform:ingress: {domain: ml.e2e.example, tls: {acme: {email: ops@e2e.example}}}
   ml-platform:mirror: {chartRepository: "http://127.0.0.1:$CHART_PORT"}
   ml-platform:components: {orchestrator: $ORCH}
+  ml-platform:sso: {provider: oidc, clientId: ml-platform-e2e, issuerUrl: "https://idp.e2e.example", authorizeUrl: "https://idp.e2e.example/authorize", tokenUrl: "https://idp.e2e.example/token", userInfoUrl: "https://idp.e2e.example/userinfo", groupsClaim: groups, adminGroups: [ml-admins]}
 EOF
+# Single sign-on through an OIDC issuer the test never calls (no kubelet runs the pods that would): what it checks is
+# that oauth2-proxy, the forward-auth Middlewares and the UIs' OIDC clients install, and stay unchanged on a rerun.
 [ "$ORCH" = false ] && echo "e2e: NOTE the orchestrator (Airflow) is OFF in the e2e stacks: its chart is not in the local repository"
 sed -i 's|^main: .*|main: test/e2e/index.ts|' Pulumi.yaml
 BASELINE=$(snapshot)
@@ -206,6 +209,7 @@ for shape in ${E2E_STACKS:-dev}; do
   stack="e2e-$shape"
   echo "e2e: 2. stack $stack ($shape-shaped, existing cluster at https://127.0.0.1:6443)"
   pulumi stack init "$stack" --non-interactive >/dev/null 2>&1
+  pulumi config set --stack "$stack" --secret ssoClientSecret e2e-client-secret >/dev/null
   run "$stack-up" pulumi up --stack "$stack" --yes --non-interactive --skip-preview
   if [ $RC = 0 ]; then ok "$stack: up"; else fail "$stack: up:"$'\n'"$(errors_of "$OUT")"; fi
   count=$(pulumi stack export --stack "$stack" 2>/dev/null | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>{const r=JSON.parse(s).deployment.resources||[];const k=r.filter(x=>x.type.startsWith("kubernetes:")).length;console.log(r.length+" resources in the state, "+k+" of them Kubernetes objects/releases")})')
@@ -242,8 +246,8 @@ sed -i "s|^main: .*|main: index.ts|" Pulumi.yaml
 echo "e2e: 3. pulumi preview of every committed stack (the project's own program, index.ts)"
 declare -A PREVIEW_SETS=(
   [dev]=""
-  [prod]="--path cluster.project=acme-ml-e2e --path ingress.domain=ml.e2e.example --path ingress.tls.acme.email=ops@e2e.example"
-  [prod-aks]="--path cluster.adminGroupObjectIds[0]=6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b --path cluster.authorizedIpRanges[0]=203.0.113.0/24 --path ingress.domain=ml.e2e.example --path ingress.tls.acme.email=ops@e2e.example"
+  [prod]="--path cluster.project=acme-ml-e2e --path ingress.domain=ml.e2e.example --path ingress.tls.acme.email=ops@e2e.example --path sso.provider=google --path sso.clientId=123-e2e.apps.googleusercontent.com --path sso.emailDomains[0]=e2e.example"
+  [prod-aks]="--path cluster.adminGroupObjectIds[0]=6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b --path cluster.authorizedIpRanges[0]=203.0.113.0/24 --path ingress.domain=ml.e2e.example --path ingress.tls.acme.email=ops@e2e.example --path sso.provider=entra --path sso.tenantId=0b6f2c1e-3d4a-4b5c-8d9e-1f2a3b4c5d6e --path sso.clientId=5a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d"
 )
 MISSING_PLUGINS=()
 for stack in ${E2E_PREVIEW_STACKS-dev prod prod-aks}; do
@@ -251,6 +255,7 @@ for stack in ${E2E_PREVIEW_STACKS-dev prod prod-aks}; do
   # What the stack file leaves to the operator ("Before the first pulumi up ... set") is set to placeholders.
   set -- ${PREVIEW_SETS[$stack]}
   while [ $# -gt 0 ]; do pulumi config set --stack "$stack" "$1" "${2%%=*}" "${2#*=}" >/dev/null 2>&1; shift 2; done
+  [ "$stack" = dev ] || pulumi config set --stack "$stack" --secret ssoClientSecret e2e-client-secret >/dev/null
   run "preview-$stack" pulumi preview --stack "$stack" --non-interactive
   if [ $RC = 0 ]; then ok "preview $stack"; continue; fi
   errs=$(errors_of "$OUT")

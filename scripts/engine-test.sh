@@ -66,7 +66,7 @@ config:
   pulumi:disable-default-providers: [kubernetes]
   ml-platform:environment: prod
   ml-platform:cluster: {provider: gke, project: acme-ml-prod, region: europe-west1}
-  ml-platform:ingress: {domain: ml.acme.io, tls: {acme: {email: platform@acme.io}}}
+  ml-platform:ingress: {domain: ml.acme.io, tls: {acme: {email: platform@acme.io}}, auth: basic}
 YAML
 pulumi stack init engine-prod --non-interactive >/dev/null 2>&1
 stack_urn="urn:pulumi:engine-prod::ml-platform::pulumi:pulumi:Stack::ml-platform-engine-prod"

@@ -32,8 +32,11 @@ const referenceWords = new Set([
     "ROTATION",
 ]);
 
-/** `passwordKey: admin-password` names the key inside a Secret where the password is kept, not a key. */
-const keyOfWords = new Set(["PASSWORD", "PASSWD", "PASS", "TOKEN", "CREDENTIALS", "USER", "USERNAME"]);
+/**
+ * `passwordKey: admin-password` names the key inside a Secret where the password is kept, not a key; so does
+ * `auth_state_groups_key: oauth_user.groups` (where the groups are in the login's auth state).
+ */
+const keyOfWords = new Set(["PASSWORD", "PASSWD", "PASS", "TOKEN", "CREDENTIALS", "USER", "USERNAME", "GROUPS", "ROLES", "CLAIM"]);
 
 /** Splits `AIRFLOW__CORE__FERNET_KEY`, `webserverSecretKey` or `api-key` into upper-case words. */
 export function words(name: string): string[] {

@@ -10,7 +10,7 @@ import { Notebooks, NotebooksArgs } from "../../components/notebooks";
 import { hubPods, NOTEBOOK_SERVICE_ACCOUNT, proxyPods } from "../../components/notebooks/spec";
 import { footprint } from "../../stacks/footprint";
 import { fakeKafkaServer, fakeMlflowServer, fakeObjectStore, fakePostgres, fakeTrinoServer } from "../fakes";
-import { kubernetesResourcesWithoutProvider, runProgram } from "../harness";
+import { kubernetesResourcesWithoutProvider, runProgram, unwrap } from "../harness";
 
 const ISSUER = "https://idp.example";
 const CLIENT_SECRET = "FAKE-OIDC-CLIENT-SECRET";
@@ -124,7 +124,7 @@ describe("the component with single sign-on", () => {
         assert.deepEqual(args.redirectUris, ["https://notebooks.ml.example/hub/oauth_callback"]);
         assert.deepEqual(args.pods, hubPods);
         assert.equal(nb.login, "oidc");
-        assert.equal(nb.ui.auth, "own");
+        assert.equal(nb.ui.auth, "oidc");
     });
 
     it("configures GenericOAuthenticator from the client; its id and secret reach the hub only by env from the client's Secret", () => {
@@ -219,9 +219,9 @@ describe("the component with single sign-on", () => {
         assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     });
 
-    it("the proxy is the route the ingress reaches; monitoring scrapes the hub", () => {
-        assert.deepEqual(nb.ui, { namespace: "ml-notebooks", service: "notebooks-proxy", port: 8000, auth: "own", pods: proxyPods });
-        assert.equal(nb.internalUrl, "http://notebooks-proxy.ml-notebooks.svc.cluster.local:8000");
+    it("the proxy is the route the ingress reaches; monitoring scrapes the hub", async () => {
+        assert.deepEqual(nb.ui, { namespace: "ml-notebooks", service: "notebooks-proxy", port: 8000, auth: "oidc", pods: proxyPods });
+        assert.equal(await unwrap(nb.internalUrl), "http://notebooks-proxy.ml-notebooks.svc.cluster.local:8000");
         // The route's Service: the proxy's pods on their own port, which the ingress's NetworkPolicy names.
         const svc = d.run.one("kubernetes:core/v1:Service", "notebooks-proxy").inputs;
         assert.deepEqual(svc.spec.selector, proxyPods);

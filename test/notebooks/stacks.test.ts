@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import * as pulumi from "@pulumi/pulumi";
 import { footprint } from "../../stacks/footprint";
 import { constructStack, exampleOrgValues, Registration, unwrap } from "../harness";
 
@@ -32,13 +31,17 @@ describe("notebooks in the shipped stacks", async () => {
                 assert.doesNotMatch(text, /mock-password|FAKE|BEGIN CERTIFICATE/);
             });
 
-            it("login: no single sign-on wired yet, so NativeAuthenticator behind the ingress's basic auth", async () => {
-                assert.equal(values.hub.config.JupyterHub.authenticator_class, "nativeauthenticator.NativeAuthenticator");
+            it("login: the stack's single sign-on, by JupyterHub's own OIDC client (no forward-auth, no shared password)", async () => {
+                assert.equal(values.hub.config.JupyterHub.authenticator_class, "generic-oauth");
+                const authorize = new URL(values.hub.config.GenericOAuthenticator.authorize_url);
+                assert.equal(authorize.host, { dev: "dex.localtest.me", prod: "accounts.google.com", "prod-aks": "login.microsoftonline.com" }[stack]);
+                assert.equal(values.hub.extraEnv.OAUTH_CLIENT_SECRET.valueFrom.secretKeyRef.key, "client-secret");
                 const route = run.resources.find((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress" && r.inputs.metadata.name === "notebooks")!;
-                assert.match(route.inputs.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"], /-notebooks-auth@kubernetescrd$/);
+                assert.equal(route.inputs.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"], undefined);
                 assert.equal(route.inputs.spec.rules[0].http.paths[0].backend.service.name, "notebooks-proxy");
-                const platform = run.result;
-                assert.equal(await pulumi.isSecret(platform.credentials.notebooks.password), true);
+                const platform = run.result as any;
+                assert.equal(platform.credentials.notebooks, undefined);
+                assert.equal(platform.logins.notebooks, "oidc");
                 assert.equal(await unwrap(platform.endpoints.notebooks.external!), prod ? `https://notebooks.${route.inputs.spec.rules[0].host.split(".").slice(1).join(".")}` : "http://notebooks.localtest.me");
             });
 

@@ -22,7 +22,7 @@ describe("policy helpers: secret names", () => {
     it("does not mistake references or look-alikes for secrets", () => {
         const notSecret = ["TOKENIZERS_PARALLELISM", "KEYCLOAK_REALM", "DB_PASSWORD_FILE", "AWS_ACCESS_KEY_ID", "AIRFLOW__CORE__FERNET_KEY_CMD",
             "existingSecret", "existingSecretPasswordKey", "secretName", "passwordKey", "passwordSecretKey", "userKey", "key", "secretKeyRef",
-            "TOKEN_URL", "bypass", "MONKEY", "keyspace", "name", "value", "ACCESS_KEY", "MINIO_ACCESS_KEY", "accessKey", "topologyKey",
+            "TOKEN_URL", "bypass", "MONKEY", "keyspace", "name", "value", "ACCESS_KEY", "MINIO_ACCESS_KEY", "accessKey", "topologyKey", "auth_state_groups_key",
             "podAntiAffinityTopologyKey", "partitionKey", "AIRFLOW__SECRETS__BACKEND", "passwordPolicy"];
         for (const name of notSecret) assert.equal(isSecretName(name), false, name);
     });

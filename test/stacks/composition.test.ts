@@ -57,8 +57,9 @@ describe("dev", () => {
             prometheus: "http://prometheus.localtest.me",
             feast: "http://feast.localtest.me",
             notebooks: "http://notebooks.localtest.me",
-            sso: "http://dex.localtest.me",
+            sso: external.sso,
         });
+        assert.equal(await unwrap(external.sso!), "http://dex.localtest.me");
         assert.equal(await unwrap(external.kafka!), "127.0.0.1:30094");
         // Single sign-on: Dex's admin, Grafana's break-glass admin, and the own logins behind oauth2-proxy (test/stacks/sso.test.ts).
         assert.deepEqual(Object.keys(platform.credentials).sort(), ["grafana", "minio", "mlflow", "sso"]);
