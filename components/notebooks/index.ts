@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { createNamespace, KubernetesTargetArgs, platformLabels, requireKubernetesProvider } from "../common/kubernetes";
 import type { JobRunner } from "../compute";
 import type { FeatureServer } from "../featurestore/types";
-import type { IdentityProvider, OidcClient } from "../identity/types";
+import { IdentityProvider, OidcClient, oidcSettings } from "../identity/types";
 import type { TrinoServer } from "../lakehouse";
 import type { MonitoringSource } from "../monitoring/source";
 import { ClientNamespace, connect, ConnectionRecord, Flow, NetworkMember, toApiServer, WebUi } from "../network/spec";
@@ -190,21 +190,7 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
             connect(this, oidc);
             hubEnv[OAUTH_ENV.clientId] = oidc.secretName.apply((s) => fromSecret(s, oidc.clientIdKey));
             hubEnv[OAUTH_ENV.clientSecret] = oidc.secretName.apply((s) => fromSecret(s, oidc.clientSecretKey));
-            login = pulumi.all([oidc.authorizeUrl, oidc.tokenUrl, oidc.userInfoUrl]).apply(([authorizeUrl, tokenUrl, userInfoUrl]) => ({
-                kind: "oidc" as const,
-                oidc: {
-                    authorizeUrl,
-                    tokenUrl,
-                    userInfoUrl,
-                    scopes: oidc.scopes,
-                    usernameClaim: oidc.usernameClaim,
-                    groupsClaim: oidc.groupsClaim,
-                    adminGroups: oidc.adminGroups,
-                    adminUsers: oidc.adminUsers,
-                    allowedGroups: oidc.allowedGroups,
-                    callbackUrl: `${userUrl}/hub/oauth_callback`,
-                },
-            }));
+            login = oidcSettings(oidc).apply((settings) => ({ kind: "oidc" as const, oidc: { ...settings, callbackUrl: `${userUrl}/hub/oauth_callback` } }));
         } else {
             login = pulumi.output({ kind: "native" as const, adminUsers });
         }

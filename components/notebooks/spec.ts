@@ -5,6 +5,7 @@
  */
 import type { ExtraEnv, JupyterHubValues } from "../charts/jupyterhub";
 import type { ImagePin } from "../versions";
+import type { OidcSettings } from "../identity/types";
 
 export const COMPONENT = "notebooks";
 export type Environment = "dev" | "prod";
@@ -124,22 +125,12 @@ export function profileList(sizing: NotebooksSizing, gpuPool?: { readonly gpus: 
     return profiles;
 }
 
-/** What the hub's login needs from an OIDC client (the `OidcClient` contract, resolved to plain values). */
-export interface OidcLogin {
-    readonly authorizeUrl: string;
-    readonly tokenUrl: string;
-    readonly userInfoUrl: string;
-    readonly scopes: readonly string[];
-    readonly usernameClaim: string;
-    readonly groupsClaim?: string;
-    readonly adminGroups: readonly string[];
-    readonly adminUsers: readonly string[];
-    readonly allowedGroups: readonly string[];
+/** What the hub's login needs: the OIDC client's resolved settings (the identity contract's) and its callback. */
+export interface OidcLogin extends OidcSettings {
     /** `<notebooks url>/hub/oauth_callback`. */
     readonly callbackUrl: string;
 }
 
-/** The claims the hub's login reads must be named; groups restricted or mapped need the groups claim. */
 export function validateOidcClaims(o: Pick<OidcLogin, "usernameClaim" | "groupsClaim" | "allowedGroups" | "adminGroups">): void {
     if (!o.usernameClaim) throw new Error("notebooks: the OIDC client names no username claim");
     if ((o.allowedGroups.length > 0 || o.adminGroups.length > 0) && !o.groupsClaim) {

@@ -24,6 +24,10 @@ import { checkSource } from "../monitoring/sourceChecks";
 const oidc: Login = {
     kind: "oidc",
     oidc: {
+        issuerUrl: "https://idp.example",
+        secretName: "notebooks-oidc",
+        clientIdKey: "client-id",
+        clientSecretKey: "client-secret",
         authorizeUrl: "https://idp.example/authorize",
         tokenUrl: "https://idp.example/token",
         userInfoUrl: "https://idp.example/userinfo",
