@@ -210,7 +210,7 @@ export class Monitoring extends pulumi.ComponentResource implements NetworkMembe
         const rootUrl = args.sso?.rootUrl.replace(/\/+$/, "");
         const sso = args.sso?.identity.oidcClient("grafana", { namespace: client, redirectUris: [`${rootUrl}${GRAFANA_REDIRECT_PATH}`], pods: GRAFANA_PODS }, this);
         connect(this, sso);
-        const ssoSettings: pulumi.Output<OidcSettings | undefined> = sso ? oidcSettings(sso) : pulumi.output(undefined);
+        const ssoSettings: pulumi.Output<OidcSettings | undefined> = sso ? oidcSettings(sso) : pulumi.output<OidcSettings | undefined>(undefined);
         const valuesFor = (database?: GrafanaDatabase, oidc?: OidcSettings) =>
             kubePrometheusStackValues({
                 environment: args.environment,

@@ -138,7 +138,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
             this,
         );
         connect(this, sso);
-        const ssoSettings: pulumi.Output<OidcSettings | undefined> = sso ? oidcSettings(sso) : pulumi.output(undefined);
+        const ssoSettings: pulumi.Output<OidcSettings | undefined> = sso ? oidcSettings(sso) : pulumi.output<OidcSettings | undefined>(undefined);
         const size = airflowSizing[environment];
 
         // --- metadata database -------------------------------------------------------------------------
