@@ -184,7 +184,7 @@ export class Notebooks extends pulumi.ComponentResource implements NetworkMember
         const hubEnv: Record<string, pulumi.Input<HubEnvValue>> = {};
         let login: pulumi.Output<Login>;
         if (args.identity) {
-            const oidc = args.identity.oidcClient(`${name}-oidc`, { namespace: client, redirectUris: [`${userUrl}/hub/oauth_callback`], pods: hubPods }, this);
+            const oidc = args.identity.oidcClient(name, { namespace: client, redirectUris: [`${userUrl}/hub/oauth_callback`], pods: hubPods }, this);
             validateOidcClaims(oidc);
             this.oidcClient = oidc;
             connect(this, oidc);

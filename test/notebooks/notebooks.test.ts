@@ -138,8 +138,8 @@ describe("the component with single sign-on", () => {
         assert.deepEqual(g.allowed_groups, ["data-science"]);
         assert.deepEqual(g.admin_groups, ["ml-admins"]);
         assert.equal(g.auth_state_groups_key, "oauth_user.groups");
-        assert.deepEqual(hub.extraEnv.OAUTH_CLIENT_ID, { valueFrom: { secretKeyRef: { name: "notebooks-oidc-oidc", key: "client-id" } } });
-        assert.deepEqual(hub.extraEnv.OAUTH_CLIENT_SECRET, { valueFrom: { secretKeyRef: { name: "notebooks-oidc-oidc", key: "client-secret" } } });
+        assert.deepEqual(hub.extraEnv.OAUTH_CLIENT_ID, { valueFrom: { secretKeyRef: { name: "notebooks-oidc", key: "client-id" } } });
+        assert.deepEqual(hub.extraEnv.OAUTH_CLIENT_SECRET, { valueFrom: { secretKeyRef: { name: "notebooks-oidc", key: "client-secret" } } });
         assert.ok(!JSON.stringify(d.values).includes(CLIENT_SECRET), "the client secret is not in the chart values");
         assert.deepEqual([...d.release.secretInputs], [], "no secret input reaches the release");
     });

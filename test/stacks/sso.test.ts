@@ -14,6 +14,7 @@ const ssoLogins = {
     airflow: "oidc",
     feast: "sso",
     grafana: "oidc",
+    notebooks: "oidc",
     prometheus: "sso",
 } as const;
 
@@ -25,11 +26,12 @@ describe("single sign-on per stack", () => {
         assert.deepEqual(Object.keys(run.result.credentials).sort(), ["grafana", "minio", "mlflow", "sso"]);
         assert.equal(run.result.credentials.sso.username, "admin@localtest.me");
         assert.equal(await pulumi.isSecret(run.result.credentials.sso.password), true);
-        assert.equal(run.result.sso!.issuer, "http://dex.localtest.me");
+        assert.equal(await unwrap(run.result.sso!.issuer), "http://dex.localtest.me");
         assert.deepEqual(await unwrap(run.result.sso!.redirectUris), {
             "oauth2-proxy": ["http://auth.localtest.me/oauth2/callback"],
             grafana: ["http://grafana.localtest.me/login/generic_oauth"],
             airflow: ["http://airflow.localtest.me/auth/oauth-authorized/platform"],
+            notebooks: ["http://notebooks.localtest.me/hub/oauth_callback"],
         });
         assert.ok(run.byType("kubernetes:helm.sh/v3:Release").some((r) => r.inputs.name === "dex"));
         assert.equal(run.byType("kubernetes:core/v1:ConfigMapPatch").length, 1);
@@ -48,7 +50,7 @@ describe("single sign-on per stack", () => {
         assert.deepEqual(airflow.apiServer.env.map((e: any) => e.valueFrom.secretKeyRef.name), ["airflow-oidc", "airflow-oidc"]);
         assert.equal(airflow.config.core.auth_manager, "airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager");
         const clientSecrets = run.byType("kubernetes:core/v1:Secret").filter((s) => /-oidc$/.test(s.inputs.metadata.name));
-        assert.deepEqual(clientSecrets.map((s) => `${s.inputs.metadata.namespace}/${s.inputs.metadata.name}`).sort(), ["ml-monitoring/grafana-oidc", "ml-orchestrator/airflow-oidc"]);
+        assert.deepEqual(clientSecrets.map((s) => `${s.inputs.metadata.namespace}/${s.inputs.metadata.name}`).sort(), ["ml-monitoring/grafana-oidc", "ml-notebooks/notebooks-oidc", "ml-orchestrator/airflow-oidc"]);
         for (const s of clientSecrets) {
             assert.ok(s.secretInputs.has("stringData"));
             for (const r of run.byType("kubernetes:helm.sh/v3:Release")) assert.doesNotMatch(JSON.stringify(r.inputs.values), new RegExp(s.inputs.stringData["client-secret"]));
@@ -77,7 +79,7 @@ describe("single sign-on per stack", () => {
             const { minio: _, ...cloud } = ssoLogins;
             assert.deepEqual(run.result.logins, { ...cloud, "spark-history": "sso", ray: "sso" });
             assert.deepEqual(Object.keys(run.result.credentials).sort(), ["grafana", "mlflow"]);
-            assert.equal(run.result.sso!.issuer, issuer);
+            assert.equal(await unwrap(run.result.sso!.issuer), issuer);
             assert.equal(run.byType("kubernetes:helm.sh/v3:Release").some((r) => r.inputs.name === "dex"), false);
             const secret = run.byType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "grafana-oidc")!;
             assert.ok(secret.secretInputs.has("stringData"));
@@ -88,6 +90,7 @@ describe("single sign-on per stack", () => {
                 "oauth2-proxy": ["https://auth.ml.acme.io/oauth2/callback"],
                 grafana: ["https://grafana.ml.acme.io/login/generic_oauth"],
                 airflow: ["https://airflow.ml.acme.io/auth/oauth-authorized/platform"],
+                notebooks: ["https://notebooks.ml.acme.io/hub/oauth_callback"],
             });
         });
     }
@@ -107,8 +110,8 @@ describe("single sign-on per stack", () => {
 
     it("the basic-auth fallback (ingress.auth basic): no identity, generated logins where a UI has none, own logins elsewhere", async () => {
         const run = await constructStack("dev", { "ml-platform:ingress": { auth: "basic" } });
-        assert.deepEqual(run.result.logins, { minio: "own", trino: "basic", mlflow: "own", airflow: "own", feast: "basic", grafana: "own", prometheus: "basic" });
-        assert.deepEqual(Object.keys(run.result.credentials).sort(), ["airflow", "feast", "grafana", "minio", "mlflow", "prometheus", "trino"]);
+        assert.deepEqual(run.result.logins, { minio: "own", trino: "basic", mlflow: "own", airflow: "own", feast: "basic", grafana: "own", notebooks: "basic", prometheus: "basic" });
+        assert.deepEqual(Object.keys(run.result.credentials).sort(), ["airflow", "feast", "grafana", "minio", "mlflow", "notebooks", "prometheus", "trino"]);
         assert.equal(run.result.sso, undefined);
         assert.equal(run.resources.some((r) => r.type === "mlplatform:identity:Identity"), false);
     });
