@@ -172,7 +172,7 @@ echo "e2e: plugins: $(pulumi plugin ls 2>/dev/null | awk 'NR>1 && $2 == "resourc
 # resources_block OUTPUT: the engine's "Resources:" summary, on one line
 resources_block() { awk '/^Resources:/{f=1;next} f&&/^Duration:/{print "(" $2 ")";f=0} f&&NF' <<<"$1" | tr -s ' \n' ' '; }
 # Every error line, and the lines that say what an unhandled exception was (they follow it, unprefixed).
-errors_of() { grep -E -A4 '^ +error: |^error: ' <<<"$1" | grep -vE '^--$|^ *$' | awk '!seen[$0]++'; }
+errors_of() { { grep -E '^ +error: |^error: ' <<<"$1"; grep -A4 'unhandled exception' <<<"$1" | grep -vE 'unhandled exception|^--$|^ *$'; } | awk '!seen[$0]++'; }
 run() { # label, command...: runs, times, prints the summary; OUT and RC set
   local label="$1"; shift
   local t=$(date +%s)
