@@ -32,7 +32,7 @@ export {
     bootstrapSql as feedbackBootstrapSql,
     monitoringSql as feedbackMonitoringSql,
     defaultThresholds as defaultFeedbackThresholds,
-    MONITORING_DAG_PATH as FEEDBACK_MONITORING_DAG_PATH,
+    monitoringDag as feedbackMonitoringDag,
     TRIGGER_USER,
 } from "./feedback";
 export type { FeedbackArgs, FeedbackKafka, FeedbackModel, FeedbackModelSpec, FeedbackThresholds } from "./feedback";

@@ -11,6 +11,7 @@ import { imageRef, images, Mirror } from "../versions";
 import { feedbackMonitoring } from "./monitoring";
 import { bootstrapSql, monitoringSql, readBackSql } from "./sql";
 import { TRIGGER_NAME, TRIGGER_PORT, TRIGGER_SCRIPT, TRIGGER_USER, triggerDeployment, triggerPods } from "./trigger";
+import { monitoringDag } from "./dag";
 import type { AirflowJobSource } from "../orchestrator/types";
 import {
     COMPONENT,
@@ -34,8 +35,7 @@ export * from "./spec";
 export * from "./sql";
 export { feedbackMonitoring } from "./monitoring";
 export { TRIGGER_NAME, TRIGGER_PORT, TRIGGER_SCRIPT, TRIGGER_USER } from "./trigger";
-/** Where the monitoring DAG lives in this repository (copy it into the DAG repository Airflow syncs). */
-export const MONITORING_DAG_PATH = "dags/feedback_monitoring.py";
+export { monitoringDag } from "./dag";
 
 /** What Feedback needs of Streaming: its client grants, and its Kafka Connect cluster (built with {@link feedbackConnectExtension}). */
 export interface FeedbackKafka extends KafkaServer {
@@ -245,7 +245,10 @@ export class Feedback extends pulumi.ComponentResource implements NetworkMember,
         this.registerOutputs({ namespace: this.ns, dataPath: this.dataPath, retrainDags: this.retrainDags });
     }
 
-    /** See {@link AirflowJobSource.airflowVariable}: what `dags/feedback_monitoring.py` reads. */
+    /** See {@link AirflowJobSource.dags}: the monitoring DAG, delivered to Airflow with the connection. */
+    public readonly dags = [monitoringDag];
+
+    /** See {@link AirflowJobSource.airflowVariable}: what the monitoring DAG ({@link monitoringDag}) reads. */
     public airflowVariable(airflow: { readonly trinoUrl?: string; readonly trinoUser?: string; readonly statsdHost: string; readonly statsdPort: number }): string {
         if (!airflow.trinoUrl || !airflow.trinoUser) throw new Error("Feedback: the monitoring DAG queries Trino: give the Orchestrator the lakehouse as its trino connection");
         return JSON.stringify({

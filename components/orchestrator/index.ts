@@ -282,6 +282,18 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
         // The materialization pod runs in the feature store's namespace, started by the task pods (worker ServiceAccount).
         const materializer = args.connections?.features?.grantMaterializer(`${name}-feast`, { namespace: client, serviceAccountName: sa.worker }, this);
         connect(this, db, ...new Set(Object.values(accesses)), trino, mlflow, kafka, models, jobs, features, materializer);
+        // DAGs that come with a connection (the feedback loop's monitoring DAG): a ConfigMap every Airflow pod mounts.
+        const platformDags = [...(args.connections?.feedback?.dags ?? [])];
+        const platformDagFiles = platformDags.length
+            ? new k8s.core.v1.ConfigMap(
+                  `${name}-platform-dags`,
+                  {
+                      metadata: { name: airflowNames.platformDagsConfigMap, namespace: nsName, labels: platformLabels(COMPONENT) },
+                      data: Object.fromEntries(platformDags.map((d) => [d.fileName, d.source])),
+                  },
+                  parent,
+              )
+            : undefined;
         const feedbackVariable = args.connections?.feedback && {
             key: `AIRFLOW_VAR_${args.connections.feedback.variableName}`,
             value: args.connections.feedback.airflowVariable({
@@ -378,6 +390,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                 },
                 pgbouncer: usePgbouncer,
                 dags,
+                platformDags,
                 remoteLogging: remoteLoggingConfig({ flavor: store.flavor, baseUri, container: bucket }),
                 identityPodLabels,
                 // MLflow's client reads its URI, user and password from the environment.
@@ -401,7 +414,7 @@ export class Orchestrator extends pulumi.ComponentResource implements Orchestrat
                 // Migrations and the admin user run as post-install hooks before the release counts as ready.
                 timeout: 900,
             },
-            { parent: this, dependsOn: [...secrets, ...serviceAccounts] },
+            { parent: this, dependsOn: [...secrets, ...serviceAccounts, ...(platformDagFiles ? [platformDagFiles] : [])] },
         );
 
         this.namespace = nsName;

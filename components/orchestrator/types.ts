@@ -66,16 +66,26 @@ export interface OrchestratorConnectionsArgs {
      */
     readonly features?: FeatureServer;
     /**
-     * The model feedback loop (`Feedback`): the Airflow Variable `ml_platform_feedback` (JSON: Trino, the StatsD
-     * exporter, and per model the monitoring SQL and thresholds) its monitoring DAG reads.
+     * The model feedback loop (`Feedback`): its monitoring DAG, and the Airflow Variable `ml_platform_feedback` (JSON:
+     * Trino, the StatsD exporter, and per model the monitoring SQL and thresholds) that DAG reads.
      */
     readonly feedback?: AirflowJobSource;
 }
 
-/** A component whose DAG Airflow runs, configured through one Airflow Variable (JSON). */
+/** A DAG file a component ships: the Orchestrator runs it from the platform's own DAG bundle, beside the synced repository. */
+export interface PlatformDag {
+    /** File name in the bundle, e.g. `feedback_monitoring.py` (lowercase letters, digits and `_`, ending `.py`). */
+    readonly fileName: string;
+    /** The Python source. */
+    readonly source: string;
+}
+
+/** A component whose DAGs Airflow runs, configured through one Airflow Variable (JSON). */
 export interface AirflowJobSource {
     /** The Variable's name (read from the environment as `AIRFLOW_VAR_<NAME>`), e.g. `ML_PLATFORM_FEEDBACK`. */
     readonly variableName: string;
+    /** The DAGs that read it: delivered with the connection, so they run after `pulumi up` with nothing to copy. */
+    readonly dags: readonly PlatformDag[];
     /** Its JSON value, given what Airflow was granted (the Trino endpoint it queries as, its StatsD exporter). */
     airflowVariable(airflow: { readonly trinoUrl?: string; readonly trinoUser?: string; readonly statsdHost: string; readonly statsdPort: number }): pulumi.Input<string>;
 }
@@ -108,8 +118,10 @@ export interface OrchestratorArgs extends KubernetesTargetArgs {
     /** Default `KubernetesExecutor`. */
     readonly executor?: AirflowExecutor;
     /**
-     * DAG repository. Default: Airflow's own example DAGs at the tag of the deployed Airflow version
-     * (`https://github.com/apache/airflow.git`, ref `3.2.2`, sub-path `airflow-core/src/airflow/example_dags`).
+     * DAG repository, synced by git-sync (DAG bundle `dags-folder`). Default: Airflow's own example DAGs at the tag of
+     * the deployed Airflow version (`https://github.com/apache/airflow.git`, ref `3.2.2`, sub-path
+     * `airflow-core/src/airflow/example_dags`). The DAGs of connected components (e.g. the feedback loop's) do not go
+     * here: they come with their connection, in the bundle `ml-platform`.
      */
     readonly dags?: DagSource;
     /** Platform services Airflow gets connections for; each one left out gets no connection. */

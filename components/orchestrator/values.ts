@@ -3,13 +3,16 @@
  * function of plain data. Every secret is referenced by the name of a Secret the component creates; no
  * secret value ever appears here.
  */
+import { createHash } from "crypto";
 import { ImagePin, imageRef, Mirror } from "../versions";
 import { airflowSizing, Environment, Resources } from "./sizing";
-import { AirflowExecutor, DagSource } from "./types";
+import { AirflowExecutor, DagSource, PlatformDag } from "./types";
 
 /** Fixed names: the release name makes the chart's Service names predictable (`airflow-api-server`, ...). */
 export const airflowNames = {
     release: "airflow",
+    /** The DAG files of connected components, one key per file. */
+    platformDagsConfigMap: "mlp-airflow-platform-dags",
     serviceAccounts: { worker: "airflow-worker", triggerer: "airflow-triggerer", apiServer: "airflow-api-server" },
     secrets: {
         /** Key `connection`: the SQLAlchemy URI of the metadata database. */
@@ -66,6 +69,8 @@ export interface AirflowValuesSpec {
     };
     readonly pgbouncer: boolean;
     readonly dags: DagSource;
+    /** DAG files of connected components, from the ConfigMap {@link airflowNames.platformDagsConfigMap}. */
+    readonly platformDags?: readonly PlatformDag[];
     /** Airflow config sections for remote task logs, from `remoteLoggingConfig`. */
     readonly remoteLogging: Record<string, Record<string, string>>;
     /** Pod labels the object-store identity needs (AKS: `azure.workload.identity/use`). */
@@ -207,12 +212,44 @@ function createUserJob(spec: AirflowValuesSpec, resources: Resources) {
     };
 }
 
+/** Where every Airflow container (task pods too) sees the platform's DAG files: outside the synced DAG folder. */
+export const PLATFORM_DAGS_PATH = "/opt/airflow/platform-dags";
+const platformDagsVolume = "platform-dags";
+
+/**
+ * The platform's DAG bundle: each file mounted by `subPath` (a directory mount would add ConfigMap's `..data`
+ * symlinks, which Airflow's DAG walk follows into a loop), a checksum annotation so pods restart when a file
+ * changes (subPath mounts are never refreshed), and a second LocalDagBundle beside the default `dags-folder`.
+ */
+export function platformDagValues(dags: readonly PlatformDag[]) {
+    const names = new Set<string>();
+    for (const dag of dags) {
+        if (!/^[a-z][a-z0-9_]*\.py$/.test(dag.fileName)) throw new Error(`orchestrator: platform DAG file name ${JSON.stringify(dag.fileName)} must be lowercase letters, digits and _ ending in .py`);
+        if (names.has(dag.fileName)) throw new Error(`orchestrator: two connected components ship the DAG file ${dag.fileName}`);
+        names.add(dag.fileName);
+    }
+    const checksum = createHash("sha256")
+        .update(JSON.stringify([...dags].sort((a, b) => a.fileName.localeCompare(b.fileName))))
+        .digest("hex");
+    const bundles = [
+        { name: "dags-folder", classpath: "airflow.dag_processing.bundles.local.LocalDagBundle", kwargs: {} },
+        { name: "ml-platform", classpath: "airflow.dag_processing.bundles.local.LocalDagBundle", kwargs: { path: PLATFORM_DAGS_PATH } },
+    ];
+    return {
+        volumes: [{ name: platformDagsVolume, configMap: { name: airflowNames.platformDagsConfigMap } }],
+        volumeMounts: dags.map((d) => ({ name: platformDagsVolume, mountPath: `${PLATFORM_DAGS_PATH}/${d.fileName}`, subPath: d.fileName, readOnly: true })),
+        airflowPodAnnotations: { "ml-platform/platform-dags-sha256": checksum },
+        bundleConfigList: JSON.stringify(bundles),
+    };
+}
+
 /** The whole values object for the Airflow release. */
 export function airflowValues(spec: AirflowValuesSpec): Record<string, unknown> {
     const size = airflowSizing[spec.environment];
     const celery = spec.executor === "CeleryExecutor";
     const names = airflowNames;
     const retention = size.localLogRetentionDays;
+    const platformDags = spec.platformDags?.length ? platformDagValues(spec.platformDags) : undefined;
     // Only where the identity needs them (AKS); an empty map would just be noise in the values.
     const identityLabels = Object.keys(spec.identityPodLabels).length ? { labels: spec.identityPodLabels } : {};
 
@@ -270,11 +307,17 @@ export function airflowValues(spec: AirflowValuesSpec): Record<string, unknown> 
                       fab: { enable_proxy_fix: "True", proxy_fix_x_for: "1", proxy_fix_x_proto: "1", proxy_fix_x_host: "1", proxy_fix_x_port: "1", proxy_fix_x_prefix: "1" },
                   }
                 : {}),
-            dag_processor: { parsing_processes: String(size.dagProcessor.parsingProcesses) },
+            dag_processor: {
+                parsing_processes: String(size.dagProcessor.parsingProcesses),
+                ...(platformDags ? { dag_bundle_config_list: platformDags.bundleConfigList } : {}),
+            },
             ...spec.remoteLogging,
         },
 
         dags: { gitSync: gitSyncValues(spec, size.gitSync) },
+        ...(platformDags
+            ? { volumes: platformDags.volumes, volumeMounts: platformDags.volumeMounts, airflowPodAnnotations: platformDags.airflowPodAnnotations }
+            : {}),
         // Local log files only bridge the time until upload; no PVC for them.
         logs: { persistence: { enabled: false } },
 

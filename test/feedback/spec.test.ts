@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
+import { execFileSync } from "node:child_process";
 import { describe, it } from "node:test";
 import {
     bootstrapSql,
@@ -16,12 +15,12 @@ import {
     receiverConfig,
     resolveFeedbackModels,
 } from "../../components/feedback";
+import { monitoringDag } from "../../components/feedback/dag";
 import { feedbackMonitoring } from "../../components/feedback/monitoring";
 import { TRIGGER_SCRIPT } from "../../components/feedback/trigger";
 import { alertmanagerConfig } from "../../components/monitoring/alerting";
 import { acls } from "../../components/streaming/kafka";
 import { fakeObjectStore } from "../fakes";
-import { repoRoot } from "../harness";
 
 const iris = { name: "sklearn-iris", namespace: "ml-serving", logging: true };
 
@@ -146,8 +145,9 @@ describe("feedback: SQL, DAG, alerts and the retraining trigger", () => {
         for (const metric of ["request_count", "prediction_mean", "prediction_stddev", "prediction_psi", "feature_mean_shift", "null_rate_increase"]) assert.match(sql, new RegExp(`'${metric}'`));
     });
 
-    it("the monitoring DAG shipped in dags/ reads the Variable the platform sets and sends DogStatsD gauges", () => {
-        const dag = fs.readFileSync(path.join(repoRoot, "dags/feedback_monitoring.py"), "utf8");
+    it("the monitoring DAG reads the Variable the platform sets, sends DogStatsD gauges, and compiles with python3", () => {
+        const dag = monitoringDag.source;
+        execFileSync("python3", ["-c", "import sys; compile(sys.stdin.read(), 'feedback_monitoring.py', 'exec')"], { input: dag });
         assert.match(dag, /Variable\.get\("ml_platform_feedback"\)/);
         assert.match(dag, /f"feedback\.\{name\}:\{float\(value\)\}\|g\|#model:\{model\['name'\]\}"/);
         assert.match(dag, /dag_id="feedback_monitoring"/);

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { monitoringDag } from "../../components/feedback/dag";
 import { constructStack, Registration, RunResult } from "../harness";
 
 const model = {
@@ -17,6 +18,18 @@ const prodPatch = (storageUri: string) => ({
     "ml-platform:serving": { models: [{ ...model, storageUri }] },
     "ml-platform:streaming": { cdc: { imageRepository: "registry.acme.io/ml/kafka-connect", pushSecretName: "registry-push" } },
 });
+
+/** The monitoring DAG as Airflow gets it: the ConfigMap's file, mounted by the release into the bundle ml-platform. */
+function delivered(run: RunResult<unknown>) {
+    const files = run.byType("kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === "mlp-airflow-platform-dags");
+    const airflow = run.byType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "airflow")!.inputs.values;
+    return {
+        sameNamespace: files?.inputs.metadata.namespace === run.byType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "airflow")!.inputs.namespace,
+        source: files?.inputs.data["feedback_monitoring.py"] === monitoringDag.source,
+        mounted: (airflow.volumeMounts ?? []).map((m: any) => m.mountPath),
+        bundles: JSON.parse(airflow.config.dag_processor.dag_bundle_config_list ?? "[]").map((b: any) => b.name),
+    };
+}
 
 /** One line per hop, from what the program registered. */
 function dataPath(run: RunResult<unknown>, name: string) {
@@ -34,7 +47,7 @@ function dataPath(run: RunResult<unknown>, name: string) {
         topic: { name: topic.inputs.spec.topicName, retentionMs: topic.inputs.spec.config["retention.ms"] },
         connect: { cluster: connect.inputs.metadata.name, plugins: connect.inputs.spec.build.plugins.map((p: any) => p.name), image: connect.inputs.spec.build.output.image },
         table: connector.inputs.spec.config["iceberg.tables"],
-        job: { dag: "feedback_monitoring", models: variable.models.map((m: any) => m.name), trino: variable.trino.url },
+        job: { dag: "feedback_monitoring", models: variable.models.map((m: any) => m.name), trino: variable.trino.url, delivered: delivered(run) },
         alerts: rules.filter((r) => r.labels?.model === name).map((r) => `${r.alert}: ${r.expr}${r.labels.retrain_dag ? ` -> ${r.labels.retrain_dag}` : ""}`),
         route: (monitoring.inputs.values.alertmanager.config.route.routes as any[]).find((r) => r.receiver === "feedback-retrain"),
         trigger: run.byType("kubernetes:apps/v1:Deployment").find((d) => d.inputs.metadata.name === "feedback-retrain-trigger")?.inputs.spec.template.spec.containers[0].env.find((e: any) => e.name === "RETRAIN_DAGS")?.value,
@@ -52,6 +65,8 @@ describe("feedback loop per stack (captured under mocks)", () => {
         assert.match(p.connect.image, /connect-registry\.ml-streaming\.svc\.cluster\.local:5000\/ml-platform\/kafka-connect:1\.2\.0-kafka-4\.3\.1-debezium-3\.7\.0\.Final-iceberg-1\.11\.0-minio$/);
         assert.equal(p.table, "feedback_bronze.sklearn_iris");
         assert.deepEqual(p.job.models, ["sklearn-iris"]);
+        // The monitoring DAG runs after `up`: Airflow gets it with the feedback connection, not by a copy into the DAG repository.
+        assert.deepEqual(p.job.delivered, { sameNamespace: true, source: true, mounted: ["/opt/airflow/platform-dags/feedback_monitoring.py"], bundles: ["dags-folder", "ml-platform"] });
         assert.deepEqual(p.alerts.map((a) => a.split(":")[0]), ["FeedbackPredictionDrift", "FeedbackInputDrift", "FeedbackNullRateIncrease", "FeedbackTooFewRequests"]);
         assert.equal(p.route, undefined);
         assert.equal(p.trigger, undefined);
@@ -77,6 +92,7 @@ describe("feedback loop per stack (captured under mocks)", () => {
             assert.ok(p.alerts.includes('FeedbackPredictionDrift: feedback_prediction_psi{platform_target="airflow-statsd", model="churn"} > 0.25 -> train_churn'));
             assert.deepEqual(p.route?.matchers, ['platform_component = "feedback"', 'retrain_dag =~ ".+"']);
             assert.equal(p.trigger, '["train_churn"]');
+            assert.deepEqual(p.job.delivered, { sameNamespace: true, source: true, mounted: ["/opt/airflow/platform-dags/feedback_monitoring.py"], bundles: ["dags-folder", "ml-platform"] });
             const cr = (kind: string) => run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`));
             const connect = cr("KafkaConnect")[0];
             assert.equal(connect.inputs.spec.authentication.type, "scram-sha-512");
@@ -96,6 +112,7 @@ describe("feedback loop per stack (captured under mocks)", () => {
         const run = await constructStack("prod");
         assert.deepEqual(run.byType("mlplatform:feedback:Feedback"), []);
         assert.deepEqual(run.resources.filter((r) => r.type === "kubernetes:kafka.strimzi.io/v1:KafkaConnect"), []);
+        assert.deepEqual(delivered(run), { sameNamespace: false, source: false, mounted: [], bundles: [] });
     });
 });
 

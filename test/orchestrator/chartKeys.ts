@@ -22,6 +22,7 @@ const opaque = [
     /\.securityContexts\.(pod|container)$/,
     /\.podDisruptionBudget\.config$/,
     /^dags\.gitSync\.(livenessProbe|readinessProbe)$/,
+    /^airflowPodAnnotations$/,
 ];
 
 export const isOpaquePath = (path: string) => opaque.some((re) => re.test(path));
@@ -33,6 +34,10 @@ export const chartValuePaths: ReadonlySet<string> = new Set([
     ...["gitSync", "statsd", "pgbouncer", "pgbouncerExporter", "redis"].flatMap((i) => [`images.${i}.repository`, `images.${i}.tag`]),
     "executor",
     "labels",
+    // Top-level volumes and mounts the chart adds to every Airflow container, task pods included; pod annotations likewise.
+    "volumes",
+    "volumeMounts",
+    "airflowPodAnnotations",
     "securityContexts.pod",
     "securityContexts.containers",
     "postgresql.enabled",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { remoteLoggingConfig } from "../../components/orchestrator/connections";
-import { AirflowValuesSpec, airflowValues, chartImage, defaultDagSource } from "../../components/orchestrator/values";
+import { AirflowValuesSpec, airflowValues, chartImage, defaultDagSource, PLATFORM_DAGS_PATH } from "../../components/orchestrator/values";
 import { images } from "../../components/versions";
 import { chartValuePaths, isOpaquePath } from "./chartKeys";
 
@@ -288,9 +288,48 @@ describe("orchestrator: chart values per environment (snapshots)", () => {
     });
 });
 
+describe("orchestrator: DAGs that come with a connection", () => {
+    const dag = { fileName: "feedback_monitoring.py", source: "from airflow.sdk import DAG\n" };
+    const withDag = airflowValues({ ...devSpec, platformDags: [dag] }) as any;
+
+    it("mounts each file by subPath into every Airflow container, outside the synced DAG folder", () => {
+        assert.deepEqual(withDag.volumes, [{ name: "platform-dags", configMap: { name: "mlp-airflow-platform-dags" } }]);
+        assert.deepEqual(withDag.volumeMounts, [{ name: "platform-dags", mountPath: `${PLATFORM_DAGS_PATH}/feedback_monitoring.py`, subPath: "feedback_monitoring.py", readOnly: true }]);
+        assert.ok(!PLATFORM_DAGS_PATH.startsWith("/opt/airflow/dags"));
+    });
+
+    it("adds the bundle ml-platform beside the default dags-folder bundle", () => {
+        assert.deepEqual(JSON.parse(withDag.config.dag_processor.dag_bundle_config_list), [
+            { name: "dags-folder", classpath: "airflow.dag_processing.bundles.local.LocalDagBundle", kwargs: {} },
+            { name: "ml-platform", classpath: "airflow.dag_processing.bundles.local.LocalDagBundle", kwargs: { path: PLATFORM_DAGS_PATH } },
+        ]);
+        // The chart passes config values through tpl: nothing in the JSON may open a template action.
+        assert.ok(!withDag.config.dag_processor.dag_bundle_config_list.includes("{{"));
+    });
+
+    it("restarts the pods when a file changes (subPath mounts are not refreshed)", () => {
+        const changed = airflowValues({ ...devSpec, platformDags: [{ ...dag, source: dag.source + "# changed\n" }] }) as any;
+        const key = "ml-platform/platform-dags-sha256";
+        assert.match(withDag.airflowPodAnnotations[key], /^[0-9a-f]{64}$/);
+        assert.notEqual(changed.airflowPodAnnotations[key], withDag.airflowPodAnnotations[key]);
+    });
+
+    it("without such DAGs, neither volumes nor a bundle list", () => {
+        const plain = airflowValues(devSpec) as any;
+        assert.equal(plain.volumes, undefined);
+        assert.equal(plain.config.dag_processor.dag_bundle_config_list, undefined);
+    });
+
+    it("rejects a file name that is not a plain Python module, or the same file twice", () => {
+        assert.throws(() => airflowValues({ ...devSpec, platformDags: [{ ...dag, fileName: "../x.py" }] }), /platform DAG file name "\.\.\/x\.py" must be lowercase/);
+        assert.throws(() => airflowValues({ ...devSpec, platformDags: [dag, dag] }), /two connected components ship the DAG file feedback_monitoring\.py/);
+    });
+});
+
 describe("orchestrator: every key set exists in the pinned chart's schema", () => {
     const variants: Record<string, AirflowValuesSpec> = {
         dev: devSpec,
+        "dev+platform DAGs": { ...devSpec, platformDags: [{ fileName: "feedback_monitoring.py", source: "" }] },
         prod: prodSpec,
         celery: { ...prodSpec, executor: "CeleryExecutor" },
         "adls+ssh": {

@@ -1,11 +1,22 @@
-"""Model feedback loop: prediction-behaviour and drift metrics per model, every hour.
+import type { PlatformDag } from "../orchestrator/types";
 
-Shipped with ml-platform (components/feedback); copy it into the DAG repository Airflow syncs. It reads the Airflow
-Variable ``ml_platform_feedback`` the platform sets (Trino, the StatsD exporter, and per model the monitoring SQL of
+/**
+ * The feedback loop's monitoring DAG, in Python: standard library and Airflow's task SDK only, so it runs on the
+ * pinned official Airflow image. The Orchestrator delivers it with the `feedback` connection (a ConfigMap mounted
+ * into every Airflow pod, DAG bundle `ml-platform`); test/feedback/dag.test.ts compiles it with python3.
+ * Kept free of backticks, backslashes and template placeholders, so this literal is the file byte for byte.
+ */
+export const monitoringDag: PlatformDag = {
+    fileName: "feedback_monitoring.py",
+    source: `"""Model feedback loop: prediction-behaviour and drift metrics per model, every hour.
+
+Shipped with ml-platform (components/feedback/dag.ts): the Orchestrator mounts it into every Airflow pod from a
+ConfigMap, as the DAG bundle 'ml-platform' beside the synced DAG repository. It reads the Airflow
+Variable 'ml_platform_feedback' the platform sets (Trino, the StatsD exporter, and per model the monitoring SQL of
 components/feedback/sql.ts and its thresholds), runs each model's SQL for the DAG run's data interval through
-Trino's HTTP API (inserting into ``lakehouse.feedback_gold.model_metrics``), reads the window's metrics back and
+Trino's HTTP API (inserting into 'lakehouse.feedback_gold.model_metrics'), reads the window's metrics back and
 sends them as StatsD gauges with DogStatsD tags to Airflow's statsd-exporter, where Prometheus scrapes them as
-``feedback_<metric>{model="..."}``. Standard library only: it runs on the pinned official Airflow image.
+'feedback_<metric>{model="..."}'. Standard library only: it runs on the pinned official Airflow image.
 """
 from __future__ import annotations
 
@@ -71,3 +82,5 @@ with DAG(
         return out
 
     monitor()
+`,
+};
