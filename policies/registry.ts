@@ -6,6 +6,7 @@ import { PlatformPolicy, PolicyGroup } from "./lib/policy";
 
 import { dropAllCapabilities } from "./kubernetes/drop-all-capabilities";
 import { imagesPinned } from "./kubernetes/images-pinned";
+import { ingressLogin } from "./kubernetes/ingress-login";
 import { noHostNamespaces } from "./kubernetes/no-host-namespaces";
 import { noLiteralSecrets } from "./kubernetes/no-literal-secrets";
 import { noPrivilegeEscalation } from "./kubernetes/no-privilege-escalation";
@@ -64,6 +65,7 @@ export const policiesByGroup: Readonly<Record<PolicyGroup, readonly PlatformPoli
         noPublicServiceTypes,
         pdbForReplicatedWorkloads,
         noLiteralSecrets,
+        ingressLogin,
     ],
     gke: [
         privateNodes,

@@ -327,7 +327,7 @@ export class Identity extends pulumi.ComponentResource implements IdentityProvid
         );
         // oauth2-proxy's callback, reached by browsers (no login in front of it: it is the login).
         const proxyUi: WebUi = { namespace: this.nsName, service: OAUTH2_PROXY.service, port: OAUTH2_PROXY.servicePort, auth: "own", pods: OAUTH2_PROXY_PODS };
-        this.args.ingress.expose(`${this.name}-route-auth`, { subdomain: SSO_SUBDOMAINS.auth, ui: proxyUi, after: [proxyRelease] }, this);
+        this.args.ingress.expose(`${this.name}-route-auth`, { subdomain: SSO_SUBDOMAINS.auth, ui: proxyUi, signIn: true, after: [proxyRelease] }, this);
     }
 
     /** Dex's config Secret (every client registered so far, the admin user), its release and its route. */
@@ -359,7 +359,7 @@ export class Identity extends pulumi.ComponentResource implements IdentityProvid
             { parent: this, dependsOn: [configSecret] },
         );
         const dexUi: WebUi = { namespace: this.nsName, service: DEX.service, port: DEX.port, auth: "own", pods: DEX_PODS };
-        this.args.ingress.expose(`${this.name}-route-dex`, { subdomain: SSO_SUBDOMAINS.dex, ui: dexUi, after: [release] }, this);
+        this.args.ingress.expose(`${this.name}-route-dex`, { subdomain: SSO_SUBDOMAINS.dex, ui: dexUi, signIn: true, after: [release] }, this);
         return [release];
     }
 }

@@ -64,6 +64,8 @@ export interface ExposeArgs {
      * itself) gets a forward-auth Middleware to oauth2-proxy, and no basic-auth login is generated.
      */
     readonly sso?: ForwardAuth;
+    /** The route is the sign-in itself (the identity provider, the authenticating proxy's callback): nothing goes in front of it. */
+    readonly signIn?: boolean;
     /** What must exist first: usually the component that creates `namespace` and the Service. */
     readonly after?: pulumi.Resource[];
 }
@@ -258,6 +260,7 @@ export class Ingress extends pulumi.ComponentResource implements NetworkMember {
                     clusterIssuer,
                     middlewares: mws,
                     traefik: this.traefik,
+                    login: args.signIn ? "sign-in" : login,
                 }),
             );
         new k8s.networking.v1.Ingress(name, { metadata: manifest.metadata, spec: manifest.spec }, opts);

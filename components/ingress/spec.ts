@@ -82,11 +82,21 @@ export interface RouteArgs {
     readonly middlewares?: readonly string[];
     /** The controller is Traefik: its router annotations are added. Default true. */
     readonly traefik?: boolean;
+    /** How users log in, recorded as the annotation {@link LOGIN_ANNOTATION} for the policy pack (`k8s-ingress-login`). */
+    readonly login: RouteLogin;
 }
+
+/**
+ * How users log in through a route: the UI's own OIDC client (`oidc`), the authenticating proxy's forward-auth
+ * Middleware (`sso`), a generated basic-auth Middleware (`basic`), the UI's own login only (`own`), or the route
+ * is the sign-in itself (`sign-in`: the identity provider, the proxy's callback).
+ */
+export type RouteLogin = "oidc" | "sso" | "basic" | "own" | "sign-in";
+export const LOGIN_ANNOTATION = "ml-platform/login";
 
 /** An Ingress for one UI. */
 export function routeManifest(args: RouteArgs) {
-    const annotations: Record<string, string> = {};
+    const annotations: Record<string, string> = { [LOGIN_ANNOTATION]: args.login };
     if (args.clusterIssuer) {
         annotations["cert-manager.io/cluster-issuer"] = args.clusterIssuer;
         if (args.traefik ?? true) {

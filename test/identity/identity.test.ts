@@ -207,6 +207,8 @@ describe("ingress: the single sign-on path", () => {
         const route = (host: string) => run.byType("kubernetes:networking.k8s.io/v1:Ingress").find((r) => r.inputs.spec.rules[0].host === host)!;
         assert.equal(route("trino.ml.acme.io").inputs.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"], "ml-lakehouse-trino-sso@kubernetescrd");
         assert.equal(route("grafana.ml.acme.io").inputs.metadata.annotations["traefik.ingress.kubernetes.io/router.middlewares"], undefined);
+        // The login each route declares for the policy pack (k8s-ingress-login).
+        assert.deepEqual(["trino", "mlflow", "grafana"].map((ui) => route(`${ui}.ml.acme.io`).inputs.metadata.annotations["ml-platform/login"]), ["sso", "sso", "oidc"]);
         assert.equal(run.byType("kubernetes:core/v1:Secret").length, 0, "no basic-auth Secret");
         assert.ok(ingress.flows.some((f) => f.from === "ml-ingress" && f.to === "ml-identity" && f.ports.includes(4180)), "Traefik -> oauth2-proxy");
     });

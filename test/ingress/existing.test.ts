@@ -42,7 +42,7 @@ describe("cert-manager and ingress already installed: used, not installed", asyn
     it("expose() routes through the existing class with the existing issuer, without Traefik's annotations", () => {
         const route = run.one("kubernetes:networking.k8s.io/v1:Ingress");
         assert.equal(route.inputs.spec.ingressClassName, "nginx");
-        assert.deepEqual(route.inputs.metadata.annotations, { "cert-manager.io/cluster-issuer": "letsencrypt" });
+        assert.deepEqual(route.inputs.metadata.annotations, { "ml-platform/login": "own", "cert-manager.io/cluster-issuer": "letsencrypt" });
         assert.deepEqual(route.inputs.spec.tls, [{ hosts: ["mlflow.ml.corp.example.com"], secretName: "mlflow-tls" }]);
         assert.equal(run.result.routes[0].url, "https://mlflow.ml.corp.example.com");
     });

@@ -55,15 +55,15 @@ describe("ingress: Traefik values", () => {
 
 describe("ingress: routes", () => {
     it("a TLS route asks cert-manager for a certificate and listens only on websecure", () => {
-        const r = routeManifest({ name: "airflow", namespace: "ml-airflow", host: "airflow.ml.acme.io", service: "airflow-api-server", port: 8080, className: "ml-platform", clusterIssuer: "letsencrypt" });
+        const r = routeManifest({ name: "airflow", namespace: "ml-airflow", host: "airflow.ml.acme.io", service: "airflow-api-server", port: 8080, className: "ml-platform", clusterIssuer: "letsencrypt", login: "oidc" });
         assert.equal(r.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt");
         assert.equal(r.metadata.annotations["traefik.ingress.kubernetes.io/router.entrypoints"], "websecure");
         assert.deepEqual(r.spec.tls, [{ hosts: ["airflow.ml.acme.io"], secretName: "airflow-tls" }]);
     });
 
     it("a kind route is plain HTTP with no TLS section", () => {
-        const r = routeManifest({ name: "mlflow", namespace: "ml-tracking", host: "mlflow.localtest.me", service: "mlflow", port: 5000, className: "ml-platform" });
-        assert.deepEqual(r.metadata.annotations, {});
+        const r = routeManifest({ name: "mlflow", namespace: "ml-tracking", host: "mlflow.localtest.me", service: "mlflow", port: 5000, className: "ml-platform", login: "own" });
+        assert.deepEqual(r.metadata.annotations, { "ml-platform/login": "own" });
         assert.equal("tls" in r.spec, false);
     });
 });

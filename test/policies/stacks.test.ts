@@ -71,6 +71,17 @@ describe("the whole pack over every stack, served as the engine runs it", () => 
         });
     }
 
+    it("the basic-auth fallback (ingress.auth: basic) under prod.json: k8s-ingress-login names every route without single sign-on, until the config says so", async () => {
+        const resources = fromRegistrations((await constructStack("dev", { "ml-platform:ingress": { auth: "basic" } })).resources);
+        await server.configure(packConfig("prod"));
+        const found = (await server.analyzeAll(resources)).filter((v) => v.policy === "k8s-ingress-login");
+        const routes = found.map((v) => v.message.match(/^Ingress (\S+): login "(\w+)"/)?.slice(1).join(" ")).sort();
+        assert.ok(routes.includes("ml-lakehouse/trino basic") && routes.includes("ml-tracking/mlflow own"), routes.join(", "));
+        assert.ok(found.every((v) => v.enforcementLevel === "mandatory"));
+        await server.configure(reconcileConfig(policies, "mandatory", { all: "mandatory", "k8s-ingress-login": { requireSingleSignOn: false } }));
+        assert.deepEqual((await server.analyzeAll(resources)).filter((v) => v.policy === "k8s-ingress-login"), []);
+    });
+
     describe("negative control: the same path catches an unsafe program", () => {
         const unsafe = () =>
             runProgram(() => {

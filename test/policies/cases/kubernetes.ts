@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { dropAllCapabilities } from "../../../policies/kubernetes/drop-all-capabilities";
 import { imagesPinned } from "../../../policies/kubernetes/images-pinned";
+import { ingressLogin } from "../../../policies/kubernetes/ingress-login";
 import { noHostNamespaces } from "../../../policies/kubernetes/no-host-namespaces";
 import { noLiteralSecrets } from "../../../policies/kubernetes/no-literal-secrets";
 import { noPrivilegeEscalation } from "../../../policies/kubernetes/no-privilege-escalation";
@@ -36,6 +37,17 @@ const hpa = (minReplicas: number) =>
         metadata: { name: "app", namespace: "ml-tracking" },
         spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "app" }, minReplicas, maxReplicas: 6 },
     }, { name: "app-hpa" });
+
+/** A route as components/ingress writes it: its login annotation, and the Traefik middleware when one is named. */
+const route = (login: string | undefined, middlewares?: string, name = "trino") =>
+    resource(k8s.networking.v1.Ingress, {
+        metadata: {
+            name,
+            namespace: "ml-lakehouse",
+            annotations: { ...(login ? { "ml-platform/login": login } : {}), ...(middlewares ? { "traefik.ingress.kubernetes.io/router.middlewares": middlewares } : {}) },
+        },
+        spec: { ingressClassName: "ml-platform", rules: [{ host: `${name}.ml.acme.io`, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: 8080 } } } }] } }] },
+    }, { name: `${name}-route` });
 
 const configMap = (data: Record<string, string>) =>
     resource(k8s.core.v1.ConfigMap, { metadata: { name: "app-config", namespace: "ml-tracking" }, data }, { name: "app-config" });
@@ -220,6 +232,23 @@ export const kubernetesCases: PolicyCases[] = [
             violation("a password key in chart values", release({ grafana: { adminPassword: "admin" } }), /values\.grafana\.adminPassword is a literal secret/),
             violation("a secret key in chart values", release({ webserverSecretKey: "s3cr3t" }), /values\.webserverSecretKey is a literal secret/),
             violation("an env list in chart values", release({ env: [{ name: "DB_PASSWORD", value: "hunter2" }] }), /values\.env\[0\] sets env DB_PASSWORD to a literal value/),
+        ],
+    },
+    {
+        policy: ingressLogin,
+        compliant: [
+            one(route("sso", "ml-lakehouse-trino-sso@kubernetescrd"), "forward-auth in front"),
+            one(route("oidc", undefined, "grafana"), "a UI with its own OIDC client"),
+            one(route("sign-in", undefined, "dex"), "the identity provider itself"),
+            { title: "basic auth on the fallback", resources: [route("basic", "ml-lakehouse-trino-auth@kubernetescrd")], config: { requireSingleSignOn: false } },
+            { title: "an allow-listed route without annotation", resources: [route(undefined)], config: { allowed: ["ml-lakehouse/trino"] } },
+        ],
+        violations: [
+            violation("no login annotation", route(undefined), /Ingress ml-lakehouse\/trino: annotation ml-platform\/login is undefined; expected one of oidc, sso, sign-in, basic, own/),
+            violation("sso without a middleware", route("sso"), /login "sso" but no traefik\.ingress\.kubernetes\.io\/router\.middlewares annotation/),
+            violation("basic auth while single sign-on is required", route("basic", "ml-lakehouse-trino-auth@kubernetescrd"), /login "basic" while single sign-on is required/),
+            violation("a UI's own login while single sign-on is required", route("own", undefined, "mlflow"), /Ingress ml-lakehouse\/mlflow: login "own" while single sign-on is required/),
+            violation("basic without a middleware on the fallback", route("basic"), /login "basic" but no/, { requireSingleSignOn: false }),
         ],
     },
 ];
