@@ -113,7 +113,11 @@ const nobodyPod = { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534, ...
 /** The redis image's `redis` user; the chart's default would run Redis as root. */
 const redisPod = { runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, ...seccomp };
 
-/** git-sync serves `/` on this port once it has synced; the probes use it. */
+/**
+ * git-sync serves `/` on this port once it has synced. The chart (since 1.21.0) binds git-sync to
+ * `dags.gitSync.httpPort` and adds its own startup probe there, so the port is set through that key, where the
+ * chart's bind, its startup probe and our liveness and readiness probes all read it.
+ */
 const gitSyncHttpPort = 2020;
 
 /** Zone spread (and host spread) for a replicated chart component; soft, so a single-zone pool still schedules. */
@@ -153,7 +157,7 @@ function gitSyncValues(spec: AirflowValuesSpec, resources: Resources) {
         maxFailures: 3,
         ...(creds?.kind === "https" ? { credentialsSecret: creds.secretName } : {}),
         ...(creds?.kind === "ssh" ? { sshKeySecret: creds.secretName, ...(creds.knownHosts ? { knownHosts: creds.knownHosts } : {}) } : {}),
-        env: [{ name: "GITSYNC_HTTP_BIND", value: `:${gitSyncHttpPort}` }],
+        httpPort: gitSyncHttpPort,
         livenessProbe: { httpGet: { path: "/", port: gitSyncHttpPort }, initialDelaySeconds: 30, periodSeconds: 30, failureThreshold: 5 },
         readinessProbe: { httpGet: { path: "/", port: gitSyncHttpPort }, periodSeconds: 15, failureThreshold: 3 },
         resources,

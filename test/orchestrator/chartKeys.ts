@@ -62,6 +62,8 @@ export const chartValuePaths: ReadonlySet<string> = new Set([
         "sshKeySecret",
         "knownHosts",
         "env",
+        // Since chart 1.21.0 (apache/airflow#62334): the port the chart binds git-sync's HTTP endpoint to and probes.
+        "httpPort",
         "livenessProbe",
         "readinessProbe",
         "resources",

@@ -71,7 +71,7 @@ const airflowSecurity = {
 const gitSyncCommon = {
     depth: 1,
     maxFailures: 3,
-    env: [{ name: "GITSYNC_HTTP_BIND", value: ":2020" }],
+    httpPort: 2020,
     livenessProbe: { httpGet: { path: "/", port: 2020 }, initialDelaySeconds: 30, periodSeconds: 30, failureThreshold: 5 },
     readinessProbe: { httpGet: { path: "/", port: 2020 }, periodSeconds: 15, failureThreshold: 3 },
 };
@@ -467,9 +467,10 @@ describe("orchestrator: properties of the values", () => {
         assert.equal(prod.pgbouncer.securityContexts.container.readOnlyRootFilesystem, true);
     });
 
-    it("probes the git-sync sidecar on its HTTP endpoint", () => {
+    it("probes the git-sync sidecar on the port the chart binds it to (one key: the chart's bind and startup probe read it too)", () => {
         const gs = dev.dags.gitSync;
-        assert.deepEqual(gs.env, [{ name: "GITSYNC_HTTP_BIND", value: ":2020" }]);
+        assert.equal(gs.httpPort, 2020);
+        assert.equal(gs.env, undefined, "a GITSYNC_HTTP_BIND of our own would follow the chart's and move the port away from its startup probe");
         assert.equal(gs.livenessProbe.httpGet.port, 2020);
         assert.equal(gs.readinessProbe.httpGet.port, 2020);
     });
