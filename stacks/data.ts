@@ -13,9 +13,15 @@ export function requiredBuckets(on: PlatformConfig["components"]): string[] {
     ];
 }
 
-/** MinIO on kind (and existing dev clusters), GCS on GKE, ADLS Gen2 on AKS. */
+/** MinIO on kind (and existing clusters without `objectStorage`), GCS on GKE, ADLS Gen2 on AKS, or the existing S3 store. */
 export function objectStorageArgs(config: PlatformConfig, cluster: Cluster, buckets: string[]): ObjectStorageArgs {
     const environment = config.environment;
+    if (config.cluster.provider === "existing" && config.cluster.objectStorage) {
+        const { endpoint, region, buckets: names, credentials, peerCidr } = config.cluster.objectStorage;
+        // Only the buckets the enabled components use (rules.ts checks each has a name).
+        const existing = { endpoint, region, buckets: Object.fromEntries(buckets.map((b) => [b, names[b]])), credentials, ...(peerCidr ? { peer: { cidr: peerCidr } } : {}) };
+        return { flavor: "minio", existing };
+    }
     switch (config.cluster.provider) {
         case "gke":
             return { flavor: "gcs", environment, buckets, gcp: cluster.gcp!, namePrefix: config.cluster.name };
@@ -26,9 +32,13 @@ export function objectStorageArgs(config: PlatformConfig, cluster: Cluster, buck
     }
 }
 
-/** In-cluster Postgres on kind, Cloud SQL on GKE, Flexible Server on AKS. */
+/** In-cluster Postgres on kind (and existing clusters without `postgres`), Cloud SQL on GKE, Flexible Server on AKS, or the existing server. */
 export function postgresArgs(config: PlatformConfig, cluster: Cluster): PostgresServerArgs {
     const environment = config.environment;
+    if (config.cluster.provider === "existing" && config.cluster.postgres) {
+        const { peerCidr, ...server } = config.cluster.postgres;
+        return { flavor: "existing", ...server, ...(peerCidr ? { peer: { cidr: peerCidr } } : {}) };
+    }
     switch (config.cluster.provider) {
         case "gke":
             return { flavor: "cloudsql", environment, gcp: cluster.gcp!, instanceName: `${config.cluster.name}-pg` };

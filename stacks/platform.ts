@@ -116,7 +116,8 @@ export function clusterSettingsArgs(
     workloads: { readonly webhookPorts?: readonly number[]; readonly kindRegistry?: boolean },
 ): ClusterArgs {
     if (cluster.provider === "existing") {
-        const { kubeconfigPath: _path, ...rest } = cluster;
+        // The data services an existing cluster brings are the data components' args (stacks/data.ts), not the cluster's.
+        const { kubeconfigPath: _path, postgres: _postgres, objectStorage: _store, ...rest } = cluster;
         return { ...rest, kubeconfig: kubeconfig! };
     }
     if (cluster.provider === "gke") {

@@ -9,6 +9,7 @@ import { sizing as streamingSizing } from "../components/streaming/sizing";
 import { topicResourceName } from "../components/streaming/config";
 import { addressInCidr, cidrContains, cidrRe, cidrsOverlap, canonicalCidr, ipInCidr, ipv4Re, isCanonicalCidr, isPrivateCidr } from "./cidr";
 import { requiredBuckets } from "./data";
+import type { PlatformConfig } from "./schema";
 import { keyName, NAMESPACE, problem, show } from "./messages";
 
 type Raw = Record<string, unknown>;
@@ -41,6 +42,7 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
 
     clusterRules(cluster, provider, ctx, add);
     if (provider === "gke") gcsBucketNameRules(cluster, on, add);
+    if (provider === "existing") existingBucketRules(cluster, on, add);
 
     // Environment and cluster: only when the provider is one we know, so a misspelled provider yields one problem.
     if (knownProvider) {
@@ -54,8 +56,14 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
             if (ingress.tls === undefined) add(["ingress", "tls"], undefined, `a certificate issuer when ${NAMESPACE}:cluster.provider is "${provider}": every route off kind is HTTPS`);
             if (ingress.domain === undefined) add(["ingress", "domain"], undefined, `the DNS domain of the UIs (<ui>.<domain>) when ${NAMESPACE}:cluster.provider is "${provider}"`);
         }
-        if (str(config.environment) === "prod" && (provider === "kind" || provider === "existing")) {
-            add(["environment"], "prod", `"dev" with ${NAMESPACE}:cluster.provider "${provider}": prod needs managed Postgres and object storage (gke or aks)`);
+        if (str(config.environment) === "prod" && provider === "kind") {
+            add(["environment"], "prod", `"dev" with ${NAMESPACE}:cluster.provider "kind": prod needs managed Postgres and object storage (gke or aks, or an existing cluster with its own)`);
+        }
+        if (str(config.environment) === "prod" && provider === "existing") {
+            // The in-cluster Postgres StatefulSet and MinIO are dev footprints: prod brings its own data services.
+            for (const key of ["postgres", "objectStorage"]) {
+                if (cluster[key] === undefined) add(["cluster", key], undefined, `an existing ${key === "postgres" ? "Postgres server" : "S3-compatible store"} when ${NAMESPACE}:environment is "prod" on cluster.provider "existing" (the in-cluster one is for dev)`);
+            }
         }
         const cdc = obj(obj(config.streaming).cdc);
         if (on.streaming === true && list(cdc.tables).length > 0 && !onKind && provider !== "existing") {
@@ -82,7 +90,7 @@ export function configRules(config: Raw, user: Raw, ctx: RuleContext): string[] 
     featureStoreRules(obj(config.featureStore), on, env, add);
     streamingRules(obj(config.streaming), env, add);
     orchestratorRules(obj(config.orchestrator), add);
-    servingRules(obj(config.serving), on, provider, add, obj(user.serving).models !== undefined);
+    servingRules(obj(config.serving), on, provider, add, obj(user.serving).models !== undefined, obj(obj(cluster.objectStorage).buckets));
     monitoringRules(obj(user.monitoring), env, add);
     alertRules(obj(config.monitoring).alerts, ctx.alertsSecretSet ?? false, add);
     // Like the other environment rules: only for a cluster provider we know (one problem for a misspelled one).
@@ -179,6 +187,23 @@ function clusterRules(cluster: Raw, provider: string | undefined, ctx: RuleConte
         });
     }
     if (provider === "existing") existingClusterRules(cluster, ctx, add);
+}
+
+/** Every bucket the enabled components use has a real name in `cluster.objectStorage.buckets`, and no name is used twice. */
+function existingBucketRules(cluster: Raw, on: Raw, add: Add) {
+    const store = obj(cluster.objectStorage);
+    if (cluster.objectStorage === undefined || !isObject(store.buckets)) return;
+    const names = store.buckets as Record<string, unknown>;
+    const needed = requiredBuckets(on as PlatformConfig["components"]);
+    const missing = needed.filter((b) => typeof names[b] !== "string");
+    if (missing.length) add(["cluster", "objectStorage", "buckets"], Object.keys(names), `a real bucket name for each of ${needed.join(", ")} (missing: ${missing.join(", ")})`);
+    const seen = new Map<string, string>();
+    for (const b of needed) {
+        const real = names[b];
+        if (typeof real !== "string") continue;
+        if (seen.has(real)) add(["cluster", "objectStorage", "buckets", b], real, `a bucket of its own ("${real}" is already ${seen.get(real)}'s)`);
+        seen.set(real, b);
+    }
 }
 
 const canonicalHint = (cidr: string) => `a range without host bits, such as "${canonicalCidr(cidr)}"`;
@@ -399,9 +424,11 @@ export function storageUriProblem(uri: string): string | undefined {
     }
 }
 
-function servingRules(serving: Raw, on: Raw, provider: string | undefined, add: Add, modelsSetByUser: boolean) {
+function servingRules(serving: Raw, on: Raw, provider: string | undefined, add: Add, modelsSetByUser: boolean, existingBuckets: Raw) {
     const names = new Set<string>();
-    const minioBuckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: true, monitoring: false, compute: on.compute === true, featureStore: false, notebooks: on.notebooks === true });
+    const platformBuckets = requiredBuckets({ lakehouse: on.lakehouse === true, streaming: false, orchestrator: on.orchestrator === true, tracking: on.tracking === true, serving: true, monitoring: false, compute: on.compute === true, featureStore: false, notebooks: on.notebooks === true });
+    // An existing S3 store (cluster.objectStorage) names its buckets; MinIO's are the logical names.
+    const minioBuckets = Object.keys(existingBuckets).length ? platformBuckets.flatMap((b) => (typeof existingBuckets[b] === "string" ? [existingBuckets[b] as string] : [])) : platformBuckets;
     list(serving.models).forEach((m, i) => {
         const model = obj(m);
         const name = str(model.name);
@@ -433,7 +460,7 @@ function servingRules(serving: Raw, on: Raw, provider: string | undefined, add: 
         }
         const bucket = /^s3:\/\/([^/]+)/.exec(uri)?.[1];
         if (bucket && (provider === "kind" || provider === "existing") && !minioBuckets.includes(bucket)) {
-            add(["serving", "models", i, "storageUri"], uri, `a bucket of the platform's MinIO (${minioBuckets.join(", ")}): on ${provider} the s3:// scheme reads from it`);
+            add(["serving", "models", i, "storageUri"], uri, `a bucket of the platform's ${Object.keys(existingBuckets).length ? "S3 store" : "MinIO"} (${minioBuckets.join(", ")}): on ${provider} the s3:// scheme reads from it`);
         }
     });
 }

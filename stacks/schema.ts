@@ -111,12 +111,50 @@ export const aksClusterSchema = z.strictObject({
     gpuPool: aksPool.optional(),
 });
 
+const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: "expected a Kubernetes name: lowercase letters, digits and -" });
+const secretKey = z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: "expected a Secret key: letters, digits, - . _" });
+
+/** A Postgres server the cluster's workloads already reach (bring your own): each component gets its database and role on it. */
+const existingPostgresSchema = z.strictObject({
+    /** DNS name or IPv4 address, as pods reach it. */
+    host: z.string().min(1),
+    port: port.optional(),
+    sslMode: z.enum(["require", "disable"]),
+    /** A Secret (created before `pulumi up`) with an admin that has CREATEROLE and CREATEDB. */
+    adminSecret: z.strictObject({ namespace: k8sName, name: k8sName, usernameKey: secretKey.optional(), passwordKey: secretKey.optional() }),
+    /** `managed` (a cloud service's admin, the default) or `superuser`. */
+    admin: z.enum(["managed", "superuser"]).optional(),
+    /** The server's range, for the NetworkPolicies (a DNS name cannot be named in one); default any address on the port. */
+    peerCidr: cidr.optional(),
+});
+
+/** An S3-compatible store (AWS S3, a shared MinIO, Ceph RGW): the platform's buckets by logical name, one access key. */
+const existingObjectStorageSchema = z.strictObject({
+    endpoint: z.url({ error: 'expected the S3 API endpoint, such as "https://s3.eu-west-1.amazonaws.com"' }),
+    region: z.string().min(1),
+    /** Real bucket name per logical bucket (`bronze`, `mlflow`, ...: every one the enabled components use). */
+    buckets: z.record(z.string(), z.string().min(3).max(63)),
+    /** A Secret (created before `pulumi up`) with the access key; every workload with a grant gets a copy. */
+    credentials: z.strictObject({
+        namespace: k8sName,
+        name: k8sName,
+        accessKeyIdKey: secretKey.optional(),
+        secretAccessKeyKey: secretKey.optional(),
+        access: z.enum(["read", "readwrite"]).optional(),
+    }),
+    peerCidr: cidr.optional(),
+});
+
 export const existingClusterSchema = z.strictObject({
     provider: z.literal("existing"),
     name: clusterName,
     /** Path of a kubeconfig file; or set the secret key `ml-platform:kubeconfig` to its content. */
     kubeconfigPath: z.string().min(1).optional(),
     context: z.string().min(1).optional(),
+    /** Default: a Postgres StatefulSet in the cluster (dev only). */
+    postgres: existingPostgresSchema.optional(),
+    /** Default: MinIO in the cluster (dev only). */
+    objectStorage: existingObjectStorageSchema.optional(),
 });
 
 export const clusterSchema = z.discriminatedUnion("provider", [

@@ -84,7 +84,7 @@ export const badConfigCases: BadConfigCase[] = [
     {
         name: "prod on kind",
         config: { environment: "prod", cluster: { provider: "kind" } },
-        problems: ['ml-platform:environment: got "prod"; expected "dev" with ml-platform:cluster.provider "kind": prod needs managed Postgres and object storage (gke or aks)'],
+        problems: ['ml-platform:environment: got "prod"; expected "dev" with ml-platform:cluster.provider "kind": prod needs managed Postgres and object storage (gke or aks, or an existing cluster with its own)'],
     },
     {
         name: "cloud cluster without domain and issuer",
@@ -256,6 +256,47 @@ export const badConfigCases: BadConfigCase[] = [
         config: { environment: "dev", cluster: { provider: "existing", kubeconfigPath: "/etc/hosts" }, ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } }, auth: "basic" }, kubeconfig: "apiVersion: v1" },
         secretKeys: ["ml-platform:kubeconfig"],
         problems: ['ml-platform:cluster.kubeconfigPath: got "/etc/hosts"; expected it unset when the secret ml-platform:kubeconfig is set (choose one)'],
+    },
+    {
+        name: "existing: prod without its own data services",
+        config: { environment: "prod", cluster: { provider: "existing", kubeconfigPath: "/etc/hosts" }, ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } }, auth: "basic" } },
+        problems: [
+            'ml-platform:cluster.postgres: got nothing; expected an existing Postgres server when ml-platform:environment is "prod" on cluster.provider "existing" (the in-cluster one is for dev)',
+            'ml-platform:cluster.objectStorage: got nothing; expected an existing S3-compatible store when ml-platform:environment is "prod" on cluster.provider "existing" (the in-cluster one is for dev)',
+        ],
+    },
+    {
+        name: "existing: an S3 store missing a bucket the components use, and one bucket named twice",
+        config: {
+            environment: "dev",
+            cluster: {
+                provider: "existing",
+                kubeconfigPath: "/etc/hosts",
+                objectStorage: {
+                    endpoint: "https://s3.eu-west-1.amazonaws.com",
+                    region: "eu-west-1",
+                    buckets: { bronze: "acme-bronze", silver: "acme-bronze", gold: "acme-gold", mlflow: "acme-mlflow", models: "acme-models", "airflow-logs": "acme-logs" },
+                    credentials: { namespace: "ml-secrets", name: "s3-key" },
+                },
+            },
+            ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } }, auth: "basic" },
+        },
+        problems: [
+            'ml-platform:cluster.objectStorage.buckets: got ["bronze","silver","gold","mlflow","models","airflow-logs"]; expected a real bucket name for each of bronze, silver, gold, airflow-logs, mlflow, models, spark-logs, notebooks (missing: spark-logs, notebooks)',
+            'ml-platform:cluster.objectStorage.buckets.silver: got "acme-bronze"; expected a bucket of its own ("acme-bronze" is already bronze\'s)',
+        ],
+    },
+    {
+        name: "existing: a Postgres admin Secret that is not a Kubernetes name",
+        config: {
+            environment: "dev",
+            cluster: { provider: "existing", kubeconfigPath: "/etc/hosts", postgres: { host: "pg.corp.io", sslMode: "verify", adminSecret: { namespace: "ml-secrets", name: "PG_Admin" } } },
+            ingress: { domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } }, auth: "basic" },
+        },
+        problems: [
+            'ml-platform:cluster.postgres.sslMode: got "verify"; expected one of "require"|"disable"',
+            'ml-platform:cluster.postgres.adminSecret.name: got "PG_Admin"; expected a Kubernetes name: lowercase letters, digits and -',
+        ],
     },
     // --- credentials in URLs (never printed)
     {

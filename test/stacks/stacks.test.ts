@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, loadStackConfig } from "../../stacks/config";
 import { buildPlatform } from "../../stacks/platform";
-import { constructStack, kubernetesResourcesWithoutProvider, loadStackFile, repoRoot, runProgram, shippedStacks } from "../harness";
+import { constructStack, kubernetesResourcesWithoutProvider, loadStackFile, mockSecretValue, repoRoot, runProgram, shippedStacks } from "../harness";
 
 describe("stacks construct from their real stack files", () => {
     for (const stack of shippedStacks) {
@@ -111,6 +111,41 @@ describe("existing cluster: kubeconfig from a file or a secret, never both", () 
         const missing = await attempt(existing({ kubeconfigPath: "/nonexistent/kubeconfig" }));
         assert.match(String(missing.result), /ml-platform:cluster\.kubeconfigPath: got "\/nonexistent\/kubeconfig"; expected a readable kubeconfig file/);
         for (const r of [neither, both, missing]) assert.deepEqual(r.resources, []);
+    });
+
+    it("prod on an existing cluster brings its own Postgres and S3 store: no in-cluster server, no MinIO, flows to their ranges", async () => {
+        const data = {
+            postgres: { host: "pg.corp.io", sslMode: "require", adminSecret: { namespace: "ml-secrets", name: "pg-admin" }, peerCidr: "10.20.0.0/24" },
+            objectStorage: {
+                endpoint: "https://s3.eu-west-1.amazonaws.com",
+                region: "eu-west-1",
+                buckets: Object.fromEntries(["bronze", "silver", "gold", "airflow-logs", "mlflow", "models", "spark-logs", "notebooks"].map((b) => [b, `acme-ml-${b}`])),
+                credentials: { namespace: "ml-secrets", name: "s3-key", access: "readwrite" },
+            },
+        };
+        const sso = { provider: "oidc", clientId: "ml", issuerUrl: "https://idp.corp.io", authorizeUrl: "https://idp.corp.io/authorize", tokenUrl: "https://idp.corp.io/token", userInfoUrl: "https://idp.corp.io/userinfo", groupsClaim: "groups", adminGroups: ["ml-admins"] };
+        const run = await attempt(
+            {
+                ...existing({ ...data }),
+                "ml-platform:environment": "prod",
+                "ml-platform:ingress": JSON.stringify({ domain: "ml.corp.io", tls: { ca: { secretName: "corp-ca" } } }),
+                "ml-platform:sso": JSON.stringify(sso),
+                "ml-platform:ssoClientSecret": "s3cr3t",
+                "ml-platform:kubeconfig": "apiVersion: v1\n",
+            },
+            ["ml-platform:kubeconfig", "ml-platform:ssoClientSecret"],
+        );
+        assert.ok(!(run.result instanceof Error), String(run.result));
+        const sts = run.byType("kubernetes:apps/v1:StatefulSet").map((r) => r.inputs.metadata.name);
+        assert.ok(!sts.includes("postgres") && !sts.includes("minio"), sts.join(", "));
+        // The admin and the S3 key are read from the Secrets named (the harness's reads hold mock values), and copied where used.
+        const copies = (value: string) => run.byType("kubernetes:core/v1:Secret").filter((r) => JSON.stringify(r.inputs).includes(value)).map((r) => r.inputs.metadata.namespace);
+        assert.deepEqual(copies(mockSecretValue("ml-secrets/pg-admin", "password")), ["ml-postgres"]);
+        assert.ok(copies(mockSecretValue("ml-secrets/s3-key", "AWS_SECRET_ACCESS_KEY")).includes("ml-lakehouse"));
+        const egress = run.byType("kubernetes:networking.k8s.io/v1:NetworkPolicy").flatMap((p) => p.inputs.spec.egress ?? []);
+        assert.ok(egress.some((e: any) => e.to?.some((t: any) => t.ipBlock?.cidr === "10.20.0.0/24") && e.ports?.some((p: any) => p.port === 5432)), "a flow to the Postgres range on 5432");
+        // Prod sizing applies: HA replicas and PDBs.
+        assert.ok(run.byType("kubernetes:policy/v1:PodDisruptionBudget").length > 0);
     });
 
     it("rejects a kubeconfig stored in plaintext", async () => {
