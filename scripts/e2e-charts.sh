@@ -10,6 +10,18 @@
 #   $CHART_SOURCES/<owner>+<name>/repo`. A chart whose source or tag is absent is reported missing.
 # The e2e serves this directory on 127.0.0.1 and points the stacks' `mirror.chartRepository` at it, so every
 # Helm release (the OCI-published KServe charts too) is installed from a chart built here.
+# Files a repository marks `export-ignore` under the chart's charts/ (apache/airflow: its committed
+#   chart/charts/postgresql-13.2.24.tgz) are taken from the tag too, as the chart's own release package has them.
+# A chart whose repository cannot be mirrored here (apache/airflow: 1.27 GB, over the `fetch` limit) may instead come
+#   from a local source named by <NAME>_CHART_SRC (AIRFLOW_CHART_SRC for airflow), used only when the mirror or its
+#   tag is absent: either the chart directory at the pinned tag (`git archive helm-chart/1.22.0 chart` of a full
+#   clone of github.com/apache/airflow, plus `git show helm-chart/1.22.0:chart/charts/postgresql-13.2.24.tgz` into
+#   its charts/, which export-ignore leaves out of the archive), or the ASF release package airflow-1.22.0.tgz
+#   (https://downloads.apache.org/airflow/helm-chart/1.22.0/, checked against its .sha512 and .asc before use).
+#   The script checks what it is given: its Chart.yaml must name the pinned chart and version, and every dependency
+#   it declares must be present in its charts/ (`helm dependency list`); it is copied to charts-src/<name>-<version>
+#   (a release package is copied to the repository as it is), with where it came from in charts-src/<name>-<version>.source.
+#   No copy of airflow 1.22.0 has been found that these sessions can fetch (see README "End-to-end test").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${ML_PLATFORM_E2E_CACHE:-$HOME/.cache/ml-platform/e2e-tools}"
@@ -46,6 +58,29 @@ CHARTS=(
   "airflow 1.22.0|apache/airflow helm-chart/1.22.0 chart|"
 )
 
+# local_chart NAME VERSION SRC WORK DEST: a chart directory or release package SRC checked against the pin (name,
+# version, every declared dependency present), copied to WORK and packaged into DEST. stdout: what was done, or why not.
+local_chart() {
+  local name=$1 version=$2 src=$3 work=$4 dest=$5 meta deps got_name got_version
+  if ! meta=$("$HELM" show chart "$src" 2>&1); then echo "helm show chart: $(tail -1 <<<"$meta")"; return 1; fi
+  got_name=$(awk '/^name:/{print $2; exit}' <<<"$meta"); got_version=$(awk '/^version:/{print $2; exit}' <<<"$meta")
+  if [ "$got_name" != "$name" ] || [ "$got_version" != "$version" ]; then
+    echo "it is chart $got_name $got_version, the pin is $name $version"; return 1
+  fi
+  rm -rf "$work" "$work.source"; mkdir -p "$work"
+  if [ -d "$src" ]; then cp -a "$src/." "$work/"; else tar -xzf "$src" -C "$work" --strip-components=1; fi
+  deps=$("$HELM" dependency list "$work" 2>/dev/null | awk 'NR>1 && NF && $NF != "ok" && $NF != "unpacked" {print $1 " " $2 " (" $NF ")"}')
+  if [ -n "$deps" ]; then echo "dependencies not in its charts/: $(tr '\n' ' ' <<<"$deps")"; return 1; fi
+  { echo "source: $src"; echo "checked: Chart.yaml $got_name $got_version; dependencies: $("$HELM" dependency list "$work" 2>/dev/null | awk 'NR>1 && NF {printf "%s %s %s; ", $1, $2, $NF}')";
+    if [ -d "$src" ]; then echo "packaged: helm package $work"; else echo "packaged: the release package as it is, sha256 $(sha256sum "$src" | cut -d' ' -f1)"; fi; } >"$work.source"
+  if [ -d "$src" ]; then
+    "$HELM" package "$work" -d "$dest" >&2 || { echo "helm package failed"; return 1; }
+    echo "directory checked and packaged"
+  else
+    cp "$src" "$dest/$name-$version.tgz"; echo "release package checked and copied as it is"
+  fi
+}
+
 mkdir -p "$OUT" "$CACHE/charts-src" "$CACHE/charts-deps"
 missing=0; built=0; found=0
 REPORT=()
@@ -58,12 +93,25 @@ for entry in "${CHARTS[@]}"; do
   if [ -f "$tgz" ]; then found=$((found + 1)); REPORT+=("found    $name $version"); continue; fi
   if [ $CHECK = 1 ]; then missing=$((missing + 1)); REPORT+=("missing  $name $version (run scripts/e2e-charts.sh)"); continue; fi
   gitdir="$SRC/${repo/\//+}/repo"
-  if ! git --git-dir="$gitdir" rev-parse -q --verify "$tag^{commit}" >/dev/null 2>&1; then
-    missing=$((missing + 1)); REPORT+=("missing  $name $version (no source: github.com/$repo at tag $tag not under $SRC)"); continue
-  fi
   work="$CACHE/charts-src/$name-$version"
+  if ! git --git-dir="$gitdir" rev-parse -q --verify "$tag^{commit}" >/dev/null 2>&1; then
+    srcvar="$(tr 'a-z-' 'A-Z_' <<<"$name")_CHART_SRC"
+    if [ -z "${!srcvar:-}" ]; then
+      missing=$((missing + 1)); REPORT+=("missing  $name $version (no source: github.com/$repo at tag $tag not under $SRC, and $srcvar unset)"); continue
+    fi
+    if why=$(local_chart "$name" "$version" "${!srcvar}" "$work" "$dest"); then
+      built=$((built + 1)); REPORT+=("built    $name $version (from $srcvar=${!srcvar}: $why)")
+    else
+      missing=$((missing + 1)); REPORT+=("missing  $name $version ($srcvar=${!srcvar} refused: $why)")
+    fi
+    continue
+  fi
   rm -rf "$work"; mkdir -p "$work"
   git --git-dir="$gitdir" archive "$tag" "$path" | tar -x -C "$work"
+  # export-ignore'd files under the chart's charts/ (vendored subcharts) are part of the chart at that tag.
+  git --git-dir="$gitdir" ls-tree -r --name-only "$tag" -- "$path/charts/" | while read -r f; do
+    [ -e "$work/$f" ] || { mkdir -p "$work/$(dirname "$f")"; git --git-dir="$gitdir" show "$tag:$f" >"$work/$f"; }
+  done
   chartdir="$work/$path"
   if compgen -G "$CACHE/charts-deps/$name/*.tgz" >/dev/null; then
     mkdir -p "$chartdir/charts"

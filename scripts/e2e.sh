@@ -188,8 +188,8 @@ snapshot() { # every listable object (but events and the API server's own leases
 }
 
 # ------------------------------------------------------------------ 2. up, no-change, destroy on the local API server
-# Airflow's chart (apache/airflow, helm-chart/1.22.0) could not be packaged here (see scripts/e2e-charts.sh), so the
-# orchestrator is off in these stacks unless its chart is in the repository.
+# Airflow's chart (apache/airflow, helm-chart/1.22.0) has no fetchable source here (see scripts/e2e-charts.sh and its
+# AIRFLOW_CHART_SRC), so the orchestrator is off in these stacks unless its chart is in the repository.
 ORCH=false; ls "$CHARTS"/airflow-*.tgz >/dev/null 2>&1 && ORCH=true
 cat > Pulumi.e2e-dev.yaml <<EOF
 config:
