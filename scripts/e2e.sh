@@ -9,8 +9,8 @@
 #   plugins and program (test/e2e/index.ts: the platform as the stacks compose it, plus skip-await on every Kubernetes
 #   object and Helm release).
 # Steps: `pulumi preview` of every committed stack (dev on kind, prod on GKE, prod-aks on AKS; the cloud ones as far as
-#   their provider plugins allow), then for a dev-shaped stack on the `existing` cluster (prod on `existing` is refused by
-#   the program by design: prod needs managed Postgres and object storage):
+#   their provider plugins allow), then for a dev-shaped and a prod-shaped stack on the `existing` cluster (prod there
+#   with its own Postgres and S3 store, `cluster.postgres`/`cluster.objectStorage`, as the program requires):
 #   `pulumi up`, `pulumi preview --expect-no-changes` (and with E2E_SECOND_UP=1 a second `up`), `pulumi destroy`,
 #   and a check that no object the stack created remains in the API server.
 #
@@ -18,7 +18,7 @@
 #        scripts/e2e.sh --if-available  run only when every tool and chart is already cached; otherwise print one
 #                                       line saying the e2e did NOT run, and exit 0 (for CI)
 # Env: E2E_SECOND_UP=1 (also a second `pulumi up --expect-no-changes` after the no-change preview),
-#      ML_PLATFORM_E2E_CACHE (tools/charts cache), E2E_KEEP=1 (keep the work dir), E2E_STACKS (default "dev"),
+#      ML_PLATFORM_E2E_CACHE (tools/charts cache), E2E_KEEP=1 (keep the work dir), E2E_STACKS (default "dev prod"),
 #      E2E_PREVIEW_STACKS (default "dev prod prod-aks").
 # Needs root (or unprivileged user namespaces) for `unshare --net`.
 set -uo pipefail
@@ -205,8 +205,20 @@ EOF
 # that oauth2-proxy, the forward-auth Middlewares and the UIs' OIDC clients install, and stay unchanged on a rerun.
 [ "$ORCH" = false ] && echo "e2e: NOTE the orchestrator (Airflow) is OFF in the e2e stacks: its chart is not in the local repository"
 sed -i 's|^main: .*|main: test/e2e/index.ts|' Pulumi.yaml
+# The prod shape: environment prod on the existing cluster, which requires the data services to be your own (an
+# in-cluster Postgres and MinIO are dev footprints): an existing Postgres and an S3-compatible store, reached by
+# name. No pod runs here, so nothing connects to them; the program reads their credential Secrets from this API
+# server, as it would from a real cluster, so they are created first (and belong to the baseline).
+kubectl create namespace e2e-data >/dev/null
+kubectl -n e2e-data create secret generic pg-admin --from-literal=username=platform_admin --from-literal=password=e2e-admin-password >/dev/null
+kubectl -n e2e-data create secret generic s3-key --from-literal=AWS_ACCESS_KEY_ID=e2e-access-key --from-literal=AWS_SECRET_ACCESS_KEY=e2e-secret-key >/dev/null
+BUCKETS=$(for b in bronze silver gold airflow-logs mlflow models spark-logs notebooks; do printf '"%s": "e2e-ml-%s", ' "$b" "$b"; done)
+sed -e 's/^  ml-platform:environment: dev$/  ml-platform:environment: prod/' \
+    -e "s|^  ml-platform:cluster: {provider: existing, name: e2e, kubeconfigPath: \(.*\)}$|  ml-platform:cluster: {provider: existing, name: e2e, kubeconfigPath: \\1, postgres: {host: pg.e2e.example, sslMode: require, adminSecret: {namespace: e2e-data, name: pg-admin}, peerCidr: 192.0.2.0/24}, objectStorage: {endpoint: \"https://s3.e2e.example\", region: eu-west-1, buckets: {${BUCKETS%, }}, credentials: {namespace: e2e-data, name: s3-key}, peerCidr: 198.51.100.0/24}}|" \
+    Pulumi.e2e-dev.yaml > Pulumi.e2e-prod.yaml
+grep -q 'environment: prod' Pulumi.e2e-prod.yaml && grep -q 'objectStorage:' Pulumi.e2e-prod.yaml || { echo "e2e: FAILED: could not write the prod-shaped stack file"; exit 1; }
 BASELINE=$(snapshot)
-for shape in ${E2E_STACKS:-dev}; do
+for shape in ${E2E_STACKS:-dev prod}; do
   stack="e2e-$shape"
   echo "e2e: 2. stack $stack ($shape-shaped, existing cluster at https://127.0.0.1:6443)"
   pulumi stack init "$stack" --non-interactive >/dev/null 2>&1
