@@ -188,10 +188,10 @@ register_plugin() {
   ln -f "$3" "$dir/pulumi-resource-$1" 2>/dev/null || true
 }
 
-# The kubernetes plugin. The npm SDK pinned in package.json (@pulumi/kubernetes, see SDK_KUBERNETES below) asks the
-# engine for plugin version SDK_KUBERNETES; the newest version buildable here is what scripts/pulumi-tools.sh builds
-# (4.25.0: 4.33.0 has no tag and no schema.json at any tag to build it from). When they differ, the built plugin is
-# registered under the SDK's version in the e2e-only plugin cache as a STAND-IN, and the report says so.
+# The kubernetes plugin. The npm SDK pinned in package.json (@pulumi/kubernetes 4.25.0) asks the engine for exactly its
+# own version, which scripts/pulumi-tools.sh builds (4.33.0 has no tag and no schema.json at any tag to build it from,
+# so the SDK is pinned to 4.25.0). Should they differ, the built plugin is registered under the SDK's version in the
+# e2e-only plugin cache as a STAND-IN, and the report says so.
 ensure_kubernetes() {
   local built_ver bin sdk
   built_ver=$(bash "$REPO/scripts/pulumi-tools.sh" --print-versions | sed -n 's/^pulumi-resource-kubernetes //p')
