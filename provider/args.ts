@@ -125,6 +125,100 @@ export interface ClusterUserPoolSettings {
     diskSizeGb?: number;
 }
 
+/** `cluster.postgres.sslMode` */
+export enum ClusterPostgresSslMode {
+    Require = "require",
+    Disable = "disable",
+}
+
+/** `cluster.postgres.adminSecret` */
+export interface ClusterPostgresAdminSecretSettings {
+    /** `ml-platform:cluster.postgres.adminSecret.namespace` */
+    namespace?: string;
+    /** `ml-platform:cluster.postgres.adminSecret.name` */
+    name?: string;
+    /** `ml-platform:cluster.postgres.adminSecret.usernameKey` */
+    usernameKey?: string;
+    /** `ml-platform:cluster.postgres.adminSecret.passwordKey` */
+    passwordKey?: string;
+}
+
+/** `cluster.postgres.admin` */
+export enum ClusterPostgresAdmin {
+    Managed = "managed",
+    Superuser = "superuser",
+}
+
+/** `cluster.postgres` */
+export interface ClusterPostgresSettings {
+    /** `ml-platform:cluster.postgres.host` */
+    host?: string;
+    /** `ml-platform:cluster.postgres.port` */
+    port?: number;
+    /** `ml-platform:cluster.postgres.sslMode` */
+    sslMode?: ClusterPostgresSslMode;
+    /** `ml-platform:cluster.postgres.adminSecret` */
+    adminSecret?: ClusterPostgresAdminSecretSettings;
+    /** `ml-platform:cluster.postgres.admin` */
+    admin?: ClusterPostgresAdmin;
+    /** `ml-platform:cluster.postgres.peerCidr` */
+    peerCidr?: string;
+}
+
+/** `cluster.objectStorage.buckets` */
+export interface ClusterObjectStorageBucketsSettings {
+    /** `ml-platform:cluster.objectStorage.buckets.bronze` */
+    bronze?: string;
+    /** `ml-platform:cluster.objectStorage.buckets.silver` */
+    silver?: string;
+    /** `ml-platform:cluster.objectStorage.buckets.gold` */
+    gold?: string;
+    /** `ml-platform:cluster.objectStorage.buckets.airflow-logs` */
+    airflow-logs?: string;
+    /** `ml-platform:cluster.objectStorage.buckets.mlflow` */
+    mlflow?: string;
+    /** `ml-platform:cluster.objectStorage.buckets.models` */
+    models?: string;
+    /** `ml-platform:cluster.objectStorage.buckets.spark-logs` */
+    spark-logs?: string;
+    /** `ml-platform:cluster.objectStorage.buckets.notebooks` */
+    notebooks?: string;
+}
+
+/** `cluster.objectStorage.credentials.access` */
+export enum ClusterObjectStorageCredentialsAccess {
+    Read = "read",
+    Readwrite = "readwrite",
+}
+
+/** `cluster.objectStorage.credentials` */
+export interface ClusterObjectStorageCredentialsSettings {
+    /** `ml-platform:cluster.objectStorage.credentials.namespace` */
+    namespace?: string;
+    /** `ml-platform:cluster.objectStorage.credentials.name` */
+    name?: string;
+    /** `ml-platform:cluster.objectStorage.credentials.accessKeyIdKey` */
+    accessKeyIdKey?: string;
+    /** `ml-platform:cluster.objectStorage.credentials.secretAccessKeyKey` */
+    secretAccessKeyKey?: string;
+    /** `ml-platform:cluster.objectStorage.credentials.access` */
+    access?: ClusterObjectStorageCredentialsAccess;
+}
+
+/** `cluster.objectStorage` */
+export interface ClusterObjectStorageSettings {
+    /** `ml-platform:cluster.objectStorage.endpoint` */
+    endpoint?: string;
+    /** `ml-platform:cluster.objectStorage.region` */
+    region?: string;
+    /** `ml-platform:cluster.objectStorage.buckets` */
+    buckets?: ClusterObjectStorageBucketsSettings;
+    /** `ml-platform:cluster.objectStorage.credentials` */
+    credentials?: ClusterObjectStorageCredentialsSettings;
+    /** `ml-platform:cluster.objectStorage.peerCidr` */
+    peerCidr?: string;
+}
+
 /** `cluster` */
 export interface ClusterSettings {
     /** `ml-platform:cluster.provider` */
@@ -177,6 +271,10 @@ export interface ClusterSettings {
     kubeconfigPath?: string;
     /** `ml-platform:cluster.context` */
     context?: string;
+    /** `ml-platform:cluster.postgres` */
+    postgres?: ClusterPostgresSettings;
+    /** `ml-platform:cluster.objectStorage` */
+    objectStorage?: ClusterObjectStorageSettings;
 }
 
 /** `mirror` */

@@ -1,25 +1,27 @@
 import { Cluster, ObjectStorageArgs, PostgresServerArgs } from "../components";
+import { LogicalBucket } from "./buckets";
 import { PlatformConfig } from "./schema";
 
 /** The buckets every enabled consumer needs, by logical name. */
-export function requiredBuckets(on: PlatformConfig["components"]): string[] {
+export function requiredBuckets(on: PlatformConfig["components"]): LogicalBucket[] {
+    const when = (on: boolean | undefined, ...buckets: LogicalBucket[]) => (on ? buckets : []);
     return [
-        ...(on.lakehouse ? ["bronze", "silver", "gold"] : []),
-        ...(on.orchestrator ? ["airflow-logs"] : []),
-        ...(on.tracking || on.serving ? ["mlflow"] : []),
-        ...(on.serving ? ["models"] : []),
-        ...(on.compute ? ["spark-logs"] : []),
-        ...(on.notebooks ? ["notebooks"] : []),
+        ...when(on.lakehouse, "bronze", "silver", "gold"),
+        ...when(on.orchestrator, "airflow-logs"),
+        ...when(on.tracking || on.serving, "mlflow"),
+        ...when(on.serving, "models"),
+        ...when(on.compute, "spark-logs"),
+        ...when(on.notebooks, "notebooks"),
     ];
 }
 
 /** MinIO on kind (and existing clusters without `objectStorage`), GCS on GKE, ADLS Gen2 on AKS, or the existing S3 store. */
-export function objectStorageArgs(config: PlatformConfig, cluster: Cluster, buckets: string[]): ObjectStorageArgs {
+export function objectStorageArgs(config: PlatformConfig, cluster: Cluster, buckets: LogicalBucket[]): ObjectStorageArgs {
     const environment = config.environment;
     if (config.cluster.provider === "existing" && config.cluster.objectStorage) {
         const { endpoint, region, buckets: names, credentials, peerCidr } = config.cluster.objectStorage;
         // Only the buckets the enabled components use (rules.ts checks each has a name).
-        const existing = { endpoint, region, buckets: Object.fromEntries(buckets.map((b) => [b, names[b]])), credentials, ...(peerCidr ? { peer: { cidr: peerCidr } } : {}) };
+        const existing = { endpoint, region, buckets: Object.fromEntries(buckets.map((b) => [b, names[b]!])), credentials, ...(peerCidr ? { peer: { cidr: peerCidr } } : {}) };
         return { flavor: "minio", existing };
     }
     switch (config.cluster.provider) {

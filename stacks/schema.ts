@@ -14,6 +14,7 @@ import {
 } from "./components-schema";
 import { cidrRe, ipv4Re } from "./cidr";
 import { TRIGGER_KEYS } from "./upgrade";
+import { LOGICAL_BUCKETS, LogicalBucket } from "./buckets";
 
 export { NAMESPACE } from "./messages";
 
@@ -132,8 +133,8 @@ const existingPostgresSchema = z.strictObject({
 const existingObjectStorageSchema = z.strictObject({
     endpoint: z.url({ error: 'expected the S3 API endpoint, such as "https://s3.eu-west-1.amazonaws.com"' }),
     region: z.string().min(1),
-    /** Real bucket name per logical bucket (`bronze`, `mlflow`, ...: every one the enabled components use). */
-    buckets: z.record(z.string(), z.string().min(3).max(63)),
+    /** Real bucket name per logical bucket: every one the enabled components use (rules.ts names a missing one). */
+    buckets: z.strictObject(Object.fromEntries(LOGICAL_BUCKETS.map((b) => [b, z.string().min(3).max(63).optional()])) as Record<LogicalBucket, z.ZodOptional<z.ZodString>>),
     /** A Secret (created before `pulumi up`) with the access key; every workload with a grant gets a copy. */
     credentials: z.strictObject({
         namespace: k8sName,
