@@ -156,6 +156,16 @@ export interface OAuth2ProxyConfigArgs {
     readonly access: AccessPolicy;
 }
 
+/**
+ * oauth2-proxy's cookie secret from 32 random bytes given as standard base64 (random.RandomBytes' `base64`): the same
+ * bytes as URL-safe base64. oauth2-proxy decodes the secret as URL-safe base64 only (v7.15.3 pkg/encryption
+ * SecretBytes: RawURLEncoding) and otherwise takes its 44 characters as the key, which it refuses at start
+ * ("cookie_secret must be 16, 24, or 32 bytes"): standard base64 holds a `+` or `/` for 3 random secrets in 4.
+ */
+export function oauth2ProxyCookieSecret(base64: string): string {
+    return base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
 const toml = (v: string | boolean | readonly string[]) => (typeof v === "boolean" ? String(v) : JSON.stringify(v));
 
 /**

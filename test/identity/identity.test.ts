@@ -68,6 +68,16 @@ describe("identity: Dex on kind, under mocks", () => {
         assert.equal(await unwrap(run.result.client.tokenUrl), "http://dex.localtest.me/token");
     });
 
+    it("oauth2-proxy's cookie secret is the 32 random bytes as URL-safe base64, the only base64 oauth2-proxy decodes", async () => {
+        // Bytes whose standard base64 is all `+` and `/`: oauth2-proxy would read that as a 44-byte key and refuse to start.
+        const bytes = Buffer.alloc(32, 0xfb);
+        const run = await runProgram(devIdentity, { outputs: { "random:index/randomBytes:RandomBytes": () => ({ base64: bytes.toString("base64") }) } });
+        const proxy = run.byType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "oauth2-proxy-credentials")!;
+        const cookieSecret: string = proxy.inputs.stringData["cookie-secret"];
+        assert.match(cookieSecret, /^[A-Za-z0-9_-]{43}$/);
+        assert.deepEqual(Buffer.from(cookieSecret, "base64url"), bytes);
+    });
+
     it("names the cluster's provider on every object; pods reach the issuer through Traefik, whose host CoreDNS rewrites", async () => {
         const run = await runProgram(devIdentity);
         assert.deepEqual(kubernetesResourcesWithoutProvider(run.resources, run.one("pulumi:providers:kubernetes").urn), []);

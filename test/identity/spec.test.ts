@@ -9,6 +9,7 @@ import {
     forwardAuthMiddleware,
     kindCorefile,
     oauth2ProxyConfig,
+    oauth2ProxyCookieSecret,
     oauth2ProxyValues,
     redirectPaths,
 } from "../../components/identity/spec";
@@ -108,6 +109,15 @@ describe("identity: oauth2-proxy", () => {
         // No groups claim (Google): no group settings at all.
         assert.doesNotMatch(cfg, /groups/);
         assert.doesNotMatch(cfg, /client_secret|cookie_secret|client_id/);
+    });
+
+    it("the cookie secret: random bytes as URL-safe base64 (oauth2-proxy decodes no other), the same bytes", () => {
+        for (const fill of [0x00, 0xfb, 0xff, 0x3e]) {
+            const bytes = Buffer.alloc(32, fill);
+            const secret = oauth2ProxyCookieSecret(bytes.toString("base64"));
+            assert.match(secret, /^[A-Za-z0-9_-]{43}$/, bytes.toString("base64"));
+            assert.deepEqual(Buffer.from(secret, "base64url"), bytes);
+        }
     });
 
     it("with groups: reads the claim and admits only the allowed groups; plain HTTP on kind", () => {
