@@ -91,7 +91,9 @@ export function dexConfig(args: DexConfigArgs): Record<string, unknown> {
         oauth2: { skipApprovalScreen: true, responseTypes: ["code"] },
         expiry: { idTokens: "1h", signingKeys: "6h" },
         enablePasswordDB: true,
-        staticPasswords: args.users.map((u) => ({ email: u.email, username: u.username, userID: u.userID, hash: u.hash, groups: [...u.groups] })),
+        // `preferredUsername` (Dex >= 2.45) is the `preferred_username` claim, which oauth2-proxy forwards as
+        // X-Auth-Request-Preferred-Username; `username` only names the user (`name`).
+        staticPasswords: args.users.map((u) => ({ email: u.email, username: u.username, preferredUsername: u.username, userID: u.userID, hash: u.hash, groups: [...u.groups] })),
         staticClients: args.clients.map((c) => ({ id: c.id, name: c.name, secret: c.secret, redirectURIs: [...c.redirectURIs] })),
     };
 }

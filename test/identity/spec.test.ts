@@ -56,6 +56,8 @@ describe("identity: Dex", () => {
         assert.deepEqual(config.storage, { type: "memory" });
         assert.equal(config.enablePasswordDB, true);
         assert.deepEqual(config.staticPasswords[0].groups, ["ml-platform-admins"]);
+        // Without it Dex sends no preferred_username, and oauth2-proxy no X-Auth-Request-Preferred-Username.
+        assert.equal(config.staticPasswords[0].preferredUsername, "admin");
         assert.deepEqual(config.staticClients, [{ id: "grafana", name: "grafana", secret: "s3cret", redirectURIs: ["http://grafana.localtest.me/login/generic_oauth"] }]);
         assert.equal(config.oauth2.skipApprovalScreen, true);
     });
