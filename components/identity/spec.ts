@@ -185,6 +185,9 @@ export function oauth2ProxyConfig(args: OAuth2ProxyConfigArgs): string {
         ["oidc_email_claim", "email"],
         ...(args.claims.groupsClaim ? ([["oidc_groups_claim", args.claims.groupsClaim]] as [string, string][]) : []),
         ["code_challenge_method", "S256"],
+        // oauth2-proxy's default `approval_prompt=force` makes Dex show its approval screen at every login
+        // (ForceApprovalPrompt overrides skipApprovalScreen), and asks Google for consent every time: `auto` does not.
+        ["approval_prompt", "auto"],
         ["email_domains", a.emailDomains],
         ...(a.allowedGroups.length ? ([["allowed_groups", a.allowedGroups]] as [string, readonly string[]][]) : []),
         ["upstreams", ["static://202"]],

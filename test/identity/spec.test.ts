@@ -105,6 +105,8 @@ describe("identity: oauth2-proxy", () => {
             "cookie_secure = true",
             'email_domains = ["acme.io"]',
             'scope = "openid email profile"',
+            // Not oauth2-proxy's default `force`: Dex would show its approval screen at every login despite skipApprovalScreen.
+            'approval_prompt = "auto"',
         ]) {
             assert.ok(cfg.split("\n").includes(line), line);
         }
