@@ -199,6 +199,8 @@ export class Identity extends pulumi.ComponentResource implements IdentityProvid
             tls: ingress.tls,
             claims: this.claims,
             access: this.access,
+            // Dex issues refresh tokens for `offline_access`: sessions then last `cookie_expire`, not the ID token's hour.
+            refreshTokens: dex,
         });
         const dnsReady: pulumi.Resource[] = [];
         if (dex && (args.kindDns ?? true)) {

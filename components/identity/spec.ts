@@ -156,6 +156,12 @@ export interface OAuth2ProxyConfigArgs {
     readonly tls: boolean;
     readonly claims: ClaimSettings;
     readonly access: AccessPolicy;
+    /**
+     * Ask for a refresh token (`offline_access`), which oauth2-proxy uses every `cookie_refresh`: without one the
+     * session ends when the ID token expires (Dex's after 1h), long before `cookie_expire`. Only for issuers that
+     * know the scope (Dex does; Google refuses it).
+     */
+    readonly refreshTokens?: boolean;
 }
 
 /**
@@ -181,7 +187,7 @@ export function oauth2ProxyConfig(args: OAuth2ProxyConfigArgs): string {
         ["provider", "oidc"],
         ["oidc_issuer_url", args.issuerUrl],
         ["redirect_url", args.redirectUrl],
-        ["scope", args.claims.scopes.join(" ")],
+        ["scope", [...args.claims.scopes, ...(args.refreshTokens ? ["offline_access"] : [])].join(" ")],
         ["oidc_email_claim", "email"],
         ...(args.claims.groupsClaim ? ([["oidc_groups_claim", args.claims.groupsClaim]] as [string, string][]) : []),
         ["code_challenge_method", "S256"],

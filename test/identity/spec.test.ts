@@ -129,6 +129,11 @@ describe("identity: oauth2-proxy", () => {
         assert.ok(cfg.includes('oidc_groups_claim = "groups"') && cfg.includes('allowed_groups = ["data"]') && cfg.includes("cookie_secure = false"));
     });
 
+    it("asks for a refresh token (offline_access) only when told: without one the session ends with the ID token, not at cookie_expire", () => {
+        assert.ok(oauth2ProxyConfig({ ...base, refreshTokens: true }).split("\n").includes('scope = "openid email profile offline_access"'));
+        assert.doesNotMatch(oauth2ProxyConfig(base), /offline_access/);
+    });
+
     it("chart values: credentials from the existing Secret only, restricted pod, no Redis; prod runs 2 with a PDB, dev 1 without", () => {
         const dev: any = oauth2ProxyValues({ environment: "dev", existingSecret: "oauth2-proxy-credentials", configFile: "x" });
         assert.deepEqual(dev.config, { existingSecret: "oauth2-proxy-credentials", configFile: "x" });
