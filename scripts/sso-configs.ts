@@ -72,6 +72,8 @@ async function main() {
     const proxyRelease = release(OAUTH2_PROXY.release);
     const proxyCfg: string = proxyRelease.values.config.configFile;
     const proxySecret = secret(IDENTITY_NAMESPACE, proxyRelease.values.config.existingSecret);
+    // oauth2_proxy.cfg's `key = <JSON value>` lines (TOML as oauth2ProxyConfig writes it).
+    const cfg = Object.fromEntries(proxyCfg.trim().split("\n").map((line) => [line.slice(0, line.indexOf(" = ")), JSON.parse(line.slice(line.indexOf(" = ") + 3))]));
 
     // A UI behind oauth2-proxy: its forward-auth Middleware (`<subdomain>-sso`) and its host `<subdomain>.<domain>`.
     const middlewares = run.byType("kubernetes:traefik.io/v1alpha1:Middleware").filter((m) => m.inputs.spec?.forwardAuth);
@@ -116,6 +118,11 @@ async function main() {
             cookieSecret: proxySecret["cookie-secret"],
             sessionStorage: proxyRelease.values.sessionStorage?.type,
             host: `auth.${domain}`,
+            scopes: String(cfg.scope).split(" "),
+            redirectUrl: cfg.redirect_url,
+            groupsClaim: cfg.oidc_groups_claim,
+            emailClaim: cfg.oidc_email_claim,
+            pkce: cfg.code_challenge_method === "S256",
         },
         forwardAuth: { host: `${subdomain}.${domain}`, address: middleware.spec.forwardAuth.address, authResponseHeaders: middleware.spec.forwardAuth.authResponseHeaders, trustForwardHeader: middleware.spec.forwardAuth.trustForwardHeader },
         setXAuthRequestHeaders: [...FORWARD_AUTH_HEADERS],

@@ -436,7 +436,19 @@ async function nativeClients(ports: Ports) {
     const g = plan.clients.grafana;
     const a = plan.clients.airflow;
     const n = plan.clients.notebooks;
+    const o = plan.proxy;
     const clients: NativeClient[] = [
+        {
+            // oauth2-proxy's own exchange, to see what its scopes get: the claims it reads, and a refresh token when
+            // it asks for one (offline_access), which must refresh with the groups still there.
+            name: "oauth2-proxy",
+            clientId: o.clientId,
+            clientSecret: o.clientSecret,
+            redirectUri: o.redirectUrl,
+            scopes: o.scopes,
+            pkce: o.pkce,
+            role: (id) => ({ username: id[o.emailClaim], admin: (id[o.groupsClaim] ?? []).includes(adminGroup), detail: `${o.groupsClaim} = ${JSON.stringify(id[o.groupsClaim])}` }),
+        },
         {
             name: "grafana",
             clientId: g.clientId,
@@ -519,10 +531,21 @@ async function nativeClients(ports: Ports) {
         const infoRes = await b.send("GET", endpoints.userInfo, undefined, { authorization: `Bearer ${tokens.access_token}`, accept: "application/json" });
         expect(infoRes.status === 200, `${step}: userinfo answers with the access token`, () => describe(infoRes));
         const info = JSON.parse(infoRes.body);
+        let refreshed = "";
+        if (c.scopes.includes("offline_access")) {
+            expect(tokens.refresh_token, `${step}: with offline_access, the token endpoint returns a refresh token`, () => tokenRes.body);
+            const again = await b.send("POST", endpoints.token, new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refresh_token }).toString(), { authorization: `Basic ${basic}`, accept: "application/json" });
+            expect(again.status === 200, `${step}: the refresh token refreshes`, () => describe(again));
+            const renewed = await verifyIdToken(b, JSON.parse(again.body).id_token, discovery.jwks_uri, step);
+            expect(renewed.email === plan.admin.email && renewed.groups?.includes(adminGroup), `${step}: the refreshed ID token keeps the email and groups`, () => JSON.stringify(renewed));
+            refreshed = "; the refresh token refreshes (groups kept)";
+        } else {
+            expect(!tokens.refresh_token, `${step}: without offline_access, no refresh token`, () => tokenRes.body);
+        }
         const r = c.role(id, info);
         expect(r.username === plan.admin.email, `${step}: the username the UI reads is the admin's email`, () => `${JSON.stringify(r)}\nID token: ${JSON.stringify(id)}\nuserinfo: ${JSON.stringify(info)}`);
         expect(r.admin, `${step}: the admin maps to the UI's admin role`, () => `${r.detail}\nID token: ${JSON.stringify(id)}\nuserinfo: ${JSON.stringify(info)}`);
-        ok(`${c.name}: code flow as client ${c.clientId} (scope "${c.scopes.join(" ")}"${c.pkce ? ", PKCE" : ""}) -> ID token for ${id.email}, groups ${JSON.stringify(id.groups)}; ${r.detail}`);
+        ok(`${c.name}: code flow as client ${c.clientId} (scope "${c.scopes.join(" ")}"${c.pkce ? ", PKCE" : ""}) -> ID token for ${id.email}, groups ${JSON.stringify(id.groups)}; ${r.detail}${refreshed}`);
     }
 }
 
