@@ -84,7 +84,8 @@ async function main() {
     const subdomain = String(middleware.metadata.name).replace(/-sso$/, "");
 
     const sso = platform.sso ?? fail("the dev stack reports no single sign-on");
-    const credentials = await unwrap(platform.credentials.sso.password);
+    const adminEmail = await unwrap(platform.credentials.sso.username);
+    const adminPassword = await unwrap(platform.credentials.sso.password);
     const kps = release("kps").values;
     const grafanaOauth = kps.grafana["grafana.ini"]["auth.generic_oauth"];
     const airflowConfig: string = release("airflow").values.apiServer.apiServerConfig;
@@ -105,11 +106,12 @@ async function main() {
         versions: { dex: images.dex.tag, oauth2Proxy: images.oauth2Proxy.tag },
         issuer,
         domain,
+        // The generated admin's login (credentials.sso) and its entry in Dex's static passwords (user ID, groups...).
         admin: {
-            email: await unwrap(platform.credentials.sso.username),
-            password: credentials,
-            ...(dex.staticPasswords.find((p: { email: string }) => p.email === platform.credentials.sso.username) ?? fail("the admin is not among Dex's static passwords")),
+            ...(dex.staticPasswords.find((p: { email: string }) => p.email === adminEmail) ?? fail(`the admin ${adminEmail} is not among Dex's static passwords`)),
             hash: undefined,
+            email: adminEmail,
+            password: adminPassword,
         },
         redirectUris: await unwrap(sso.redirectUris),
         proxy: {

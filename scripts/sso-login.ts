@@ -335,6 +335,7 @@ async function main() {
         }
         fail(`${what} answers on 127.0.0.1:${port}${p}`, fs.readFileSync(log, "utf8"));
     };
+    let passed = false;
     try {
         // --- the binaries are the ones the charts run ---
         await runVersions(dexBin, proxyBin);
@@ -363,8 +364,17 @@ async function main() {
         await nativeClients(ports);
         await wrongPassword(ports);
         console.log(`sso: login round trips passed (${checks} checks)`);
+        passed = true;
+    } catch (e) {
+        console.error(e instanceof StepError ? e.message : e);
     } finally {
         await stopAll();
+        if (!passed) {
+            for (const [name, log] of Object.entries(logs)) {
+                if (fs.existsSync(log)) console.error(`--- the last lines of ${name}'s log:\n${fs.readFileSync(log, "utf8").trimEnd().split("\n").slice(-15).join("\n")}`);
+            }
+            process.exitCode = 1;
+        }
     }
 }
 
