@@ -89,7 +89,9 @@ export function dexConfig(args: DexConfigArgs): Record<string, unknown> {
         web: { http: `0.0.0.0:${DEX.port}` },
         telemetry: { http: `0.0.0.0:${DEX.telemetryPort}` },
         oauth2: { skipApprovalScreen: true, responseTypes: ["code"] },
-        expiry: { idTokens: "1h", signingKeys: "6h" },
+        expiry: { idTokens: "1h" },
+        // Dex 2.45 deprecates `expiry.signingKeys` for this (it warns at start and will drop it).
+        signer: { type: "local", config: { keysRotationPeriod: "6h" } },
         enablePasswordDB: true,
         // `preferredUsername` (Dex >= 2.45) is the `preferred_username` claim, which oauth2-proxy forwards as
         // X-Auth-Request-Preferred-Username; `username` only names the user (`name`).

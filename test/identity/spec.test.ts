@@ -60,6 +60,9 @@ describe("identity: Dex", () => {
         assert.equal(config.staticPasswords[0].preferredUsername, "admin");
         assert.deepEqual(config.staticClients, [{ id: "grafana", name: "grafana", secret: "s3cret", redirectURIs: ["http://grafana.localtest.me/login/generic_oauth"] }]);
         assert.equal(config.oauth2.skipApprovalScreen, true);
+        // Not the deprecated expiry.signingKeys, which Dex 2.45 warns about and will remove.
+        assert.deepEqual(config.signer, { type: "local", config: { keysRotationPeriod: "6h" } });
+        assert.deepEqual(config.expiry, { idTokens: "1h" });
     });
 
     it("refuses two clients of one name", () => {
