@@ -342,7 +342,9 @@ async function main() {
 
         start("dex", dexBin, ["serve", "--web-http-addr", `127.0.0.1:${ports.dex}`, "--telemetry-addr", `127.0.0.1:${ports.dexTelemetry}`, path.join(dir, "dex.yaml")], {});
         await waitFor("Dex", ports.dexTelemetry, "/healthz/ready", logs.dex);
-        ok(`Dex ${plan.versions.dex} serves the generated config (issuer ${plan.issuer}) on 127.0.0.1:${ports.dex}`);
+        const warnings = fs.readFileSync(logs.dex, "utf8").split("\n").filter((l) => /level=WARN/.test(l));
+        expect(warnings.length === 0, "Dex starts without a warning about the generated config (deprecated or ignored settings)", () => warnings.join("\n"));
+        ok(`Dex ${plan.versions.dex} serves the generated config (issuer ${plan.issuer}) on 127.0.0.1:${ports.dex}, without warnings`);
         start(
             "oauth2-proxy",
             proxyBin,
