@@ -27,6 +27,7 @@ import {
     OAUTH2_PROXY,
     OAUTH2_PROXY_PODS,
     oauth2ProxyConfig,
+    oauth2ProxyCookieSecret,
     oauth2ProxyValues,
     redirectPaths,
     SSO_SUBDOMAINS,
@@ -186,8 +187,8 @@ export class Identity extends pulumi.ComponentResource implements IdentityProvid
                 name: PROXY_SECRET,
                 namespace: this.ns.metadata.name,
                 component: IDENTITY_COMPONENT,
-                // oauth2-proxy takes a 32-byte cookie secret as 44 characters of base64.
-                data: { "client-id": proxyClient.clientId, "client-secret": proxyClient.clientSecret, "cookie-secret": cookieSecret.base64 },
+                // oauth2-proxy takes a 32-byte cookie secret as URL-safe base64 (see oauth2ProxyCookieSecret).
+                data: { "client-id": proxyClient.clientId, "client-secret": proxyClient.clientSecret, "cookie-secret": cookieSecret.base64.apply(oauth2ProxyCookieSecret) },
             },
             parent,
         );
@@ -198,6 +199,8 @@ export class Identity extends pulumi.ComponentResource implements IdentityProvid
             tls: ingress.tls,
             claims: this.claims,
             access: this.access,
+            // Dex issues refresh tokens for `offline_access`: sessions then last `cookie_expire`, not the ID token's hour.
+            refreshTokens: dex,
         });
         const dnsReady: pulumi.Resource[] = [];
         if (dex && (args.kindDns ?? true)) {

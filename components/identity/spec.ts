@@ -89,9 +89,13 @@ export function dexConfig(args: DexConfigArgs): Record<string, unknown> {
         web: { http: `0.0.0.0:${DEX.port}` },
         telemetry: { http: `0.0.0.0:${DEX.telemetryPort}` },
         oauth2: { skipApprovalScreen: true, responseTypes: ["code"] },
-        expiry: { idTokens: "1h", signingKeys: "6h" },
+        expiry: { idTokens: "1h" },
+        // Dex 2.45 deprecates `expiry.signingKeys` for this (it warns at start and will drop it).
+        signer: { type: "local", config: { keysRotationPeriod: "6h" } },
         enablePasswordDB: true,
-        staticPasswords: args.users.map((u) => ({ email: u.email, username: u.username, userID: u.userID, hash: u.hash, groups: [...u.groups] })),
+        // `preferredUsername` (Dex >= 2.45) is the `preferred_username` claim, which oauth2-proxy forwards as
+        // X-Auth-Request-Preferred-Username; `username` only names the user (`name`).
+        staticPasswords: args.users.map((u) => ({ email: u.email, username: u.username, preferredUsername: u.username, userID: u.userID, hash: u.hash, groups: [...u.groups] })),
         staticClients: args.clients.map((c) => ({ id: c.id, name: c.name, secret: c.secret, redirectURIs: [...c.redirectURIs] })),
     };
 }
@@ -154,6 +158,22 @@ export interface OAuth2ProxyConfigArgs {
     readonly tls: boolean;
     readonly claims: ClaimSettings;
     readonly access: AccessPolicy;
+    /**
+     * Ask for a refresh token (`offline_access`), which oauth2-proxy uses every `cookie_refresh`: without one the
+     * session ends when the ID token expires (Dex's after 1h), long before `cookie_expire`. Only for issuers that
+     * know the scope (Dex does; Google refuses it).
+     */
+    readonly refreshTokens?: boolean;
+}
+
+/**
+ * oauth2-proxy's cookie secret from 32 random bytes given as standard base64 (random.RandomBytes' `base64`): the same
+ * bytes as URL-safe base64. oauth2-proxy decodes the secret as URL-safe base64 only (v7.15.3 pkg/encryption
+ * SecretBytes: RawURLEncoding) and otherwise takes its 44 characters as the key, which it refuses at start
+ * ("cookie_secret must be 16, 24, or 32 bytes"): standard base64 holds a `+` or `/` for 3 random secrets in 4.
+ */
+export function oauth2ProxyCookieSecret(base64: string): string {
+    return base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 const toml = (v: string | boolean | readonly string[]) => (typeof v === "boolean" ? String(v) : JSON.stringify(v));
@@ -169,10 +189,13 @@ export function oauth2ProxyConfig(args: OAuth2ProxyConfigArgs): string {
         ["provider", "oidc"],
         ["oidc_issuer_url", args.issuerUrl],
         ["redirect_url", args.redirectUrl],
-        ["scope", args.claims.scopes.join(" ")],
+        ["scope", [...args.claims.scopes, ...(args.refreshTokens ? ["offline_access"] : [])].join(" ")],
         ["oidc_email_claim", "email"],
         ...(args.claims.groupsClaim ? ([["oidc_groups_claim", args.claims.groupsClaim]] as [string, string][]) : []),
         ["code_challenge_method", "S256"],
+        // oauth2-proxy's default `approval_prompt=force` makes Dex show its approval screen at every login
+        // (ForceApprovalPrompt overrides skipApprovalScreen), and asks Google for consent every time: `auto` does not.
+        ["approval_prompt", "auto"],
         ["email_domains", a.emailDomains],
         ...(a.allowedGroups.length ? ([["allowed_groups", a.allowedGroups]] as [string, readonly string[]][]) : []),
         ["upstreams", ["static://202"]],

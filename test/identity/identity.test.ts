@@ -68,6 +68,23 @@ describe("identity: Dex on kind, under mocks", () => {
         assert.equal(await unwrap(run.result.client.tokenUrl), "http://dex.localtest.me/token");
     });
 
+    it("oauth2-proxy's cookie secret is the 32 random bytes as URL-safe base64, the only base64 oauth2-proxy decodes", async () => {
+        // Bytes whose standard base64 is all `+` and `/`: oauth2-proxy would read that as a 44-byte key and refuse to start.
+        const bytes = Buffer.alloc(32, 0xfb);
+        const run = await runProgram(devIdentity, { outputs: { "random:index/randomBytes:RandomBytes": () => ({ base64: bytes.toString("base64") }) } });
+        const proxy = run.byType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "oauth2-proxy-credentials")!;
+        const cookieSecret: string = proxy.inputs.stringData["cookie-secret"];
+        assert.match(cookieSecret, /^[A-Za-z0-9_-]{43}$/);
+        assert.deepEqual(Buffer.from(cookieSecret, "base64url"), bytes);
+    });
+
+    it("oauth2-proxy asks Dex for a refresh token (offline_access), so a session outlives Dex's one-hour ID token; the UIs' scopes stay without it", async () => {
+        const run = await runProgram(devIdentity);
+        const proxy = run.byType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "oauth2-proxy")!;
+        assert.ok(proxy.inputs.values.config.configFile.split("\n").includes('scope = "openid email profile groups offline_access"'));
+        assert.deepEqual(run.result.client.scopes, ["openid", "email", "profile", "groups"]);
+    });
+
     it("names the cluster's provider on every object; pods reach the issuer through Traefik, whose host CoreDNS rewrites", async () => {
         const run = await runProgram(devIdentity);
         assert.deepEqual(kubernetesResourcesWithoutProvider(run.resources, run.one("pulumi:providers:kubernetes").urn), []);
@@ -155,6 +172,8 @@ describe("identity: the organisation's provider, under mocks", () => {
 
     it("no Dex and no DNS rewrite: every client gets the organisation's client ID and its secret, as a secret", async () => {
         const run = await runProgram(prodIdentity);
+        // Google refuses the offline_access scope.
+        assert.doesNotMatch(run.byType("kubernetes:helm.sh/v3:Release").find((r) => r.inputs.name === "oauth2-proxy")!.inputs.values.config.configFile, /offline_access/);
         assert.equal(run.byType("kubernetes:helm.sh/v3:Release").some((r) => r.inputs.name === "dex"), false);
         assert.equal(run.byType("kubernetes:core/v1:ConfigMapPatch").length, 0);
         const secret = run.byType("kubernetes:core/v1:Secret").find((s) => s.inputs.metadata.name === "grafana-oidc")!;

@@ -9,6 +9,7 @@ import {
     forwardAuthMiddleware,
     kindCorefile,
     oauth2ProxyConfig,
+    oauth2ProxyCookieSecret,
     oauth2ProxyValues,
     redirectPaths,
 } from "../../components/identity/spec";
@@ -55,8 +56,13 @@ describe("identity: Dex", () => {
         assert.deepEqual(config.storage, { type: "memory" });
         assert.equal(config.enablePasswordDB, true);
         assert.deepEqual(config.staticPasswords[0].groups, ["ml-platform-admins"]);
+        // Without it Dex sends no preferred_username, and oauth2-proxy no X-Auth-Request-Preferred-Username.
+        assert.equal(config.staticPasswords[0].preferredUsername, "admin");
         assert.deepEqual(config.staticClients, [{ id: "grafana", name: "grafana", secret: "s3cret", redirectURIs: ["http://grafana.localtest.me/login/generic_oauth"] }]);
         assert.equal(config.oauth2.skipApprovalScreen, true);
+        // Not the deprecated expiry.signingKeys, which Dex 2.45 warns about and will remove.
+        assert.deepEqual(config.signer, { type: "local", config: { keysRotationPeriod: "6h" } });
+        assert.deepEqual(config.expiry, { idTokens: "1h" });
     });
 
     it("refuses two clients of one name", () => {
@@ -102,6 +108,8 @@ describe("identity: oauth2-proxy", () => {
             "cookie_secure = true",
             'email_domains = ["acme.io"]',
             'scope = "openid email profile"',
+            // Not oauth2-proxy's default `force`: Dex would show its approval screen at every login despite skipApprovalScreen.
+            'approval_prompt = "auto"',
         ]) {
             assert.ok(cfg.split("\n").includes(line), line);
         }
@@ -110,9 +118,23 @@ describe("identity: oauth2-proxy", () => {
         assert.doesNotMatch(cfg, /client_secret|cookie_secret|client_id/);
     });
 
+    it("the cookie secret: random bytes as URL-safe base64 (oauth2-proxy decodes no other), the same bytes", () => {
+        for (const fill of [0x00, 0xfb, 0xff, 0x3e]) {
+            const bytes = Buffer.alloc(32, fill);
+            const secret = oauth2ProxyCookieSecret(bytes.toString("base64"));
+            assert.match(secret, /^[A-Za-z0-9_-]{43}$/, bytes.toString("base64"));
+            assert.deepEqual(Buffer.from(secret, "base64url"), bytes);
+        }
+    });
+
     it("with groups: reads the claim and admits only the allowed groups; plain HTTP on kind", () => {
         const cfg = oauth2ProxyConfig({ ...base, tls: false, claims: { ...base.claims, groupsClaim: "groups" }, access: { ...base.access, allowedGroups: ["data"] } });
         assert.ok(cfg.includes('oidc_groups_claim = "groups"') && cfg.includes('allowed_groups = ["data"]') && cfg.includes("cookie_secure = false"));
+    });
+
+    it("asks for a refresh token (offline_access) only when told: without one the session ends with the ID token, not at cookie_expire", () => {
+        assert.ok(oauth2ProxyConfig({ ...base, refreshTokens: true }).split("\n").includes('scope = "openid email profile offline_access"'));
+        assert.doesNotMatch(oauth2ProxyConfig(base), /offline_access/);
     });
 
     it("chart values: credentials from the existing Secret only, restricted pod, no Redis; prod runs 2 with a PDB, dev 1 without", () => {
