@@ -174,13 +174,13 @@ export interface ClusterObjectStorageBucketsSettings {
     /** `ml-platform:cluster.objectStorage.buckets.gold` */
     gold?: string;
     /** `ml-platform:cluster.objectStorage.buckets.airflow-logs` */
-    airflow-logs?: string;
+    "airflow-logs"?: string;
     /** `ml-platform:cluster.objectStorage.buckets.mlflow` */
     mlflow?: string;
     /** `ml-platform:cluster.objectStorage.buckets.models` */
     models?: string;
     /** `ml-platform:cluster.objectStorage.buckets.spark-logs` */
-    spark-logs?: string;
+    "spark-logs"?: string;
     /** `ml-platform:cluster.objectStorage.buckets.notebooks` */
     notebooks?: string;
 }

@@ -108,7 +108,8 @@ export function platformArgsSource(): string {
     const objectType = (keyPath: string, s: Json, name = `${pascal(keyPath)}Settings`, extra: string[] = []): string => {
         const fields = Object.entries(s.properties!).map(([key, value]) => {
             const at = keyPath ? `${keyPath}.${key}` : key;
-            return `    /** \`ml-platform:${at}\` */\n    ${key}${REQUIRED.has(at) ? "" : "?"}: ${typeOf(at, value)};`;
+            const name = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+            return `    /** \`ml-platform:${at}\` */\n    ${name}${REQUIRED.has(at) ? "" : "?"}: ${typeOf(at, value)};`;
         });
         declarations.push(`/** \`${keyPath || "ml-platform"}\`${keyPath ? "" : ": the settings of a stack file's ml-platform namespace"} */\nexport interface ${name} {\n${[...fields, ...extra].join("\n")}\n}`);
         return name;
