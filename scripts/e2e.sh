@@ -136,7 +136,7 @@ PIDS+=($!)
 echo "e2e: API server $(kubectl version -o json 2>/dev/null | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log(JSON.parse(s).serverVersion.gitVersion))') ready after $(( $(date +%s) - T0 )) s; admission plugins disabled: $WEBHOOK_PLUGINS"
 
 # --- Helm hook Jobs: Helm waits for a hook Job to complete (skip-await does not cover hooks), and no Pod runs here. The
-# one stand-in for a kubelet: every Job carrying a helm.sh/hook annotation is marked Complete through its status
+# first stand-in for a kubelet: every Job carrying a helm.sh/hook annotation is marked Complete through its status
 # subresource (so kube-prometheus-stack's admission-create/patch hooks pass and are deleted by their hook policy).
 (
   while sleep 2; do
@@ -149,6 +149,32 @@ echo "e2e: API server $(kubectl version -o json 2>/dev/null | node -e 'let s="";
       done
   done
 ) >"$W/logs/hook-jobs.log" 2>&1 &
+PIDS+=($!)
+
+# --- Strimzi's cluster CA: in prod the Kafka cluster is TLS-only, its clients read the CA certificate from the Secret
+# <cluster>-cluster-ca-cert that Strimzi's operator writes once it reconciles the Kafka (the program's Kafka waits for
+# condition Ready, which skip-await turns off here). No operator pod runs, so the second stand-in writes that Secret,
+# owned by the Kafka object as the operator's is (the garbage collector removes it with the Kafka on destroy), with a
+# throwaway certificate.
+(
+  while sleep 2; do
+    kubectl get kafkas.kafka.strimzi.io -A -o jsonpath='{range .items[*]}{.metadata.namespace} {.metadata.name} {.metadata.uid}{"\n"}{end}' 2>/dev/null |
+      while read -r ns name uid; do
+        kubectl get secret -n "$ns" "$name-cluster-ca-cert" >/dev/null 2>&1 && continue
+        cat <<YAML | kubectl apply -f - >/dev/null && echo "$(date -u +%T) wrote Secret $ns/$name-cluster-ca-cert for Kafka $ns/$name"
+apiVersion: v1
+kind: Secret
+metadata:
+  name: $name-cluster-ca-cert
+  namespace: $ns
+  labels: {strimzi.io/cluster: $name, strimzi.io/kind: Kafka}
+  ownerReferences: [{apiVersion: kafka.strimzi.io/v1, kind: Kafka, name: $name, uid: $uid}]
+data:
+  ca.crt: $(base64 -w0 < "$W/pki/ca.crt")
+YAML
+      done
+  done
+) >"$W/logs/strimzi-ca.log" 2>&1 &
 PIDS+=($!)
 
 # --- the chart repository
@@ -237,6 +263,14 @@ for shape in ${E2E_STACKS:-dev prod}; do
   if [ "${E2E_SECOND_UP:-0}" = 1 ]; then
     run "$stack-up-again" pulumi up --stack "$stack" --yes --non-interactive --skip-preview --expect-no-changes
     if [ $RC = 0 ]; then ok "$stack: second up changes nothing"; else fail "$stack: second up:"$'\n'"$(errors_of "$OUT")"; fi
+  fi
+  if [ "$shape" = prod ]; then
+    # Prod protects its data (Kafka, namespaces with volumes, generated admin passwords): a destroy refuses them until
+    # someone unprotects them on purpose, as here.
+    protected=$(pulumi stack export --stack "$stack" 2>/dev/null | node -e 'let s="";process.stdin.on("data",c=>s+=c).on("end",()=>console.log((JSON.parse(s).deployment.resources||[]).filter(r=>r.protect).length))')
+    echo "  $stack: $protected resources protected; unprotecting them for the destroy"
+    if [ "${protected:-0}" -gt 0 ]; then ok "$stack: prod protects its data ($protected resources)"; else fail "$stack: no resource is protected in prod"; fi
+    pulumi state unprotect --stack "$stack" --all --yes >/dev/null 2>&1
   fi
   run "$stack-destroy" pulumi destroy --stack "$stack" --yes --non-interactive --skip-preview
   if [ $RC = 0 ]; then ok "$stack: destroy"; else fail "$stack: destroy:"$'\n'"$(errors_of "$OUT")"; fi
