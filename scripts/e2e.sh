@@ -151,16 +151,17 @@ echo "e2e: API server $(kubectl version -o json 2>/dev/null | node -e 'let s="";
 ) >"$W/logs/hook-jobs.log" 2>&1 &
 PIDS+=($!)
 
-# --- Strimzi's cluster CA: in prod the Kafka cluster is TLS-only, its clients read the CA certificate from the Secret
-# <cluster>-cluster-ca-cert that Strimzi's operator writes once it reconciles the Kafka (the program's Kafka waits for
-# condition Ready, which skip-await turns off here). No operator pod runs, so the second stand-in writes that Secret,
-# owned by the Kafka object as the operator's is (the garbage collector removes it with the Kafka on destroy), with a
-# throwaway certificate.
+# --- Strimzi's cluster CA: in prod the Kafka cluster is TLS-only, and its clients read the CA certificate from the
+# Secret <cluster>-cluster-ca-cert that Strimzi's operator writes while it reconciles the Kafka; the program's Kafka
+# waits for condition Ready (test/e2e/index.ts leaves that wait on). No operator pod runs, so the second stand-in does
+# what the operator would: writes that Secret, owned by the Kafka object as the operator's is (the garbage collector
+# removes it with the Kafka on destroy) with a throwaway certificate, then reports the Kafka Ready in its status.
 (
-  while sleep 2; do
-    kubectl get kafkas.kafka.strimzi.io -A -o jsonpath='{range .items[*]}{.metadata.namespace} {.metadata.name} {.metadata.uid}{"\n"}{end}' 2>/dev/null |
-      while read -r ns name uid; do
-        kubectl get secret -n "$ns" "$name-cluster-ca-cert" >/dev/null 2>&1 && continue
+  while sleep 1; do
+    kubectl get kafkas.kafka.strimzi.io -A -o jsonpath='{range .items[*]}{.metadata.namespace} {.metadata.name} {.metadata.uid} {.metadata.generation} {.status.observedGeneration}{"\n"}{end}' 2>/dev/null |
+      while read -r ns name uid gen observed; do
+        [ "$gen" = "$observed" ] && continue
+        now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
         cat <<YAML | kubectl apply -f - >/dev/null && echo "$(date -u +%T) wrote Secret $ns/$name-cluster-ca-cert for Kafka $ns/$name"
 apiVersion: v1
 kind: Secret
@@ -172,6 +173,9 @@ metadata:
 data:
   ca.crt: $(base64 -w0 < "$W/pki/ca.crt")
 YAML
+        kubectl patch kafkas.kafka.strimzi.io -n "$ns" "$name" --subresource=status --type=merge \
+          -p "{\"status\":{\"observedGeneration\":$gen,\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"$now\"}]}}" >/dev/null &&
+          echo "$(date -u +%T) marked Kafka $ns/$name Ready (generation $gen)"
       done
   done
 ) >"$W/logs/strimzi-ca.log" 2>&1 &
