@@ -213,6 +213,9 @@ measure() {
     "$jcmd" "$pid" VM.flags -all 2>/dev/null | grep -E ' (Use(Serial|G1|Parallel)GC|ActiveProcessorCount|ParallelGCThreads|ConcGCThreads|CICompilerCount|MaxHeapSize|InitialHeapSize|CompressedClassSpaceSize|ReservedCodeCacheSize|MaxDirectMemorySize) ' \
         | awk '{print $2 "=" $4}' | tr '\n' ' ' >"$WORK/$name-flags.txt" || true
     log "$name: ergonomics: $(cat "$WORK/$name-flags.txt")"
+    # The largest file-backed mappings (RSS that is not the JVM's own anonymous memory).
+    awk '/^[0-9a-f]+-[0-9a-f]+ / {f = ($6 != "" && $6 !~ /^\[/) ? $6 : ""} /^Rss:/ && f != "" {r[f] += $2}
+         END {for (f in r) printf "%8d kB %s\n", r[f], f}' "/proc/$pid/smaps" | sort -rn | head -8 >"$WORK/$name-file-rss.txt" || true
     if [[ "$NMT" == 1 ]]; then
         "$jcmd" "$pid" VM.native_memory summary >"$WORK/$name-nmt.txt" 2>&1 || true
         log "$name: NMT summary in $WORK/$name-nmt.txt"
