@@ -9,8 +9,9 @@
 #              with the Prometheus JMX exporter agent as Strimzi's metricsConfig adds it.
 #   connect    Kafka Connect 4.3.1 distributed worker, -Xms256m -Xmx256m, with the JMX exporter agent, a tiny
 #              FileStream source connector as its load.
-#   metastore  Hive Metastore 4.1.0 against a throwaway local PostgreSQL (schema from schematool),
-#              -Xmx512m (jvmHeapMiB(512Mi)) + the JMX exporter agent 1.0.1 as components/lakehouse/metastore.ts.
+#   metastore  Hive Metastore 4.1.0 against a throwaway local PostgreSQL, -Xmx1G -Xmx256m (the image's default,
+#              then SERVICE_OPTS with jvmHeapMiB(512Mi) = 256) + the JMX exporter agent 1.0.1, as
+#              components/lakehouse/metastore.ts; its load is Trino's Thrift calls (so `metastore` implies `trino`).
 #
 # Each JVM runs in its own memory cgroup whose limit is the container's memory LIMIT and whose CPU quota is its
 # CPU limit, so JVM ergonomics (GC threads, compressed class space, code cache, CPU count) match the pod.
