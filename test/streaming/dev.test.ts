@@ -46,10 +46,10 @@ describe("streaming component, dev (kind)", async () => {
         console.log(`streaming dev requests: ${f.cpuMillis}m CPU, ${f.memoryMi}Mi memory`, f.parts);
         assert.deepEqual(f, {
             cpuMillis: 530,
-            memoryMi: 1728,
+            memoryMi: 1696,
             parts: {
                 "strimzi-operator": [100, 256],
-                "kafka dual x1": [150, 512],
+                "kafka dual x1": [150, 480],
                 "topic-operator": [50, 192],
                 "kafka-exporter": [20, 32],
                 "connect x1": [150, 448],
