@@ -15,7 +15,8 @@
 # includes,format_timestamp,parse_timestamp,now}.rs and src/compiler/conversion are unchanged, and the compiler's
 # abort, `??` (op.rs), `!` (function_call.rs), not.rs and predicate changes only move diagnostic codes into codes.rs
 # (`git diff f9c3d17 33fec9b -- src/compiler/expression`). chrono (0.4.44) and regex (1.12.3) are locked to
-# Vector 0.57.0's versions.
+# Vector 0.57.0's versions. Built once against a checkout of 33fec9bd instead (`[patch.crates-io]`, its own
+# Cargo.lock), the runner printed the same diagnostics and records for these programs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 VRL_VERSION=0.33.1

@@ -286,6 +286,10 @@ function checkEnvelope(label: string, config: any, models: FeedbackModel[], name
         ...(out.warning_count ? [`${out.warning_count} warning(s):\n${out.warnings}`] : []),
     ]);
     if (!out.compiled) return [];
+    // The compiler's own type of the record, for every event, not only the sampled ones.
+    const fields = [...(out.target_kind ?? "").matchAll(/(\w+): (\w+)/g)].map(([, k, t]) => `${k}: ${t}`).sort();
+    const want = bronzeColumns(m).map(([c]) => `${c}: string`).sort();
+    check(`${label}: the compiled program's record type is the bronze columns, all strings: ${out.target_kind}`, JSON.stringify(fields) === JSON.stringify(want) ? [] : [`expected { ${want.join(", ")} }`]);
 
     const records: { model: FeedbackModel; record: any }[] = [];
     for (const [i, c] of cases.entries()) {
