@@ -325,6 +325,9 @@ export function icebergArtifacts(flavor: "minio" | "gcs" | "adls"): Maven[] {
     const common = [
         ice("iceberg-kafka-connect"),
         ice("iceberg-parquet"),
+        // The sink's writer factory links the ORC writer whatever the format (NoClassDefFoundError
+        // org/apache/iceberg/orc/OrcRowWriter without it; scripts/iceberg-sink-check.sh).
+        ice("iceberg-orc"),
         ice("iceberg-hive-metastore"),
         // The metastore client is Hive 3.1.3's (HiveMetaStoreClient in hive-standalone-metastore, HiveConf in
         // hive-common); it speaks to Hive Metastore 4.1.0 over Thrift. Found by scripts/iceberg-sink-check.sh:

@@ -91,12 +91,13 @@ describe("feedback: Kafka Connect with the Iceberg sink", () => {
         const store = fakeObjectStore("gcs", ["bronze", "silver", "gold"]);
         const models = resolveFeedbackModels([iris], "prod");
         const ext = feedbackConnectExtension(models, store, "bronze", { type: "registry", repository: "europe-west1-docker.pkg.dev/acme/ml/kafka-connect" });
-        assert.equal(ext.tagSuffix, "iceberg-1.11.0-gcs-e16ef86f");
+        assert.equal(ext.tagSuffix, "iceberg-1.11.0-gcs-fdf93534");
         assert.deepEqual(
             ext.plugins[0].artifacts.map((a: any) => `${a.group}:${a.artifact}:${a.version}`),
             [
                 "org.apache.iceberg:iceberg-kafka-connect:1.11.0",
                 "org.apache.iceberg:iceberg-parquet:1.11.0",
+                "org.apache.iceberg:iceberg-orc:1.11.0",
                 "org.apache.iceberg:iceberg-hive-metastore:1.11.0",
                 "org.apache.hive:hive-standalone-metastore:3.1.3",
                 "org.apache.hive:hive-common:3.1.3",
@@ -114,12 +115,14 @@ describe("feedback: Kafka Connect with the Iceberg sink", () => {
             const hive = icebergArtifacts(flavor).filter((a) => a.group === "org.apache.hive");
             assert.deepEqual(hive.map((a) => `${a.artifact}:${a.version}`), ["hive-standalone-metastore:3.1.3", "hive-common:3.1.3"], flavor);
         }
+        // The sink's writers link iceberg-orc's OrcRowWriter even for Parquet tables.
+        for (const flavor of ["minio", "gcs", "adls"] as const) assert.ok(icebergArtifacts(flavor).some((a) => a.artifact === "iceberg-orc"), flavor);
         // S3FileIO's AwsProperties needs the KMS model classes at class initialization.
         assert.ok(icebergArtifacts("minio").some((a) => a.group === "software.amazon.awssdk" && a.artifact === "kms"));
         // The image tag follows the artifact list, not only Iceberg's version.
         const other = feedbackConnectExtension(models, fakeObjectStore("minio", ["bronze"]), "bronze");
         assert.match(other.tagSuffix, /^iceberg-1\.11\.0-minio-[0-9a-f]{8}$/);
-        assert.equal(pluginRevision(icebergArtifacts("gcs")), "e16ef86f");
+        assert.equal(pluginRevision(icebergArtifacts("gcs")), "fdf93534");
         assert.notEqual(pluginRevision(icebergArtifacts("gcs").slice(1)), pluginRevision(icebergArtifacts("gcs")));
         assert.ok(icebergArtifacts("adls").some((a) => a.artifact === "azure-storage-file-datalake"));
         assert.deepEqual(ext.storage?.buckets, ["bronze"]);
