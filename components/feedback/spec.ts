@@ -8,6 +8,7 @@
  *   --Airflow DAG `feedback_monitoring` (Trino SQL, sql.ts)--> `lakehouse.feedback_gold.model_metrics` + gauges
  *   --PrometheusRule FeedbackDrift/FeedbackPrediction*--> Alertmanager webhook --> Airflow `POST /api/v2/dags/<retrainDag>/dagRuns`.
  */
+import { createHash } from "crypto";
 import { containerResources as res, platformLabels } from "../common/kubernetes";
 import type { ObjectStore } from "../storage/types";
 import type { ConnectExtension, ConnectImageOutput, KafkaClientSpec, KafkaTopicSpec } from "../streaming/types";
@@ -310,9 +311,9 @@ export function receiverDeployment(args: {
 /**
  * Apache Iceberg 1.11.0 (2026-05) from Maven Central. Iceberg publishes no runtime archive there (its
  * kafka-connect-runtime ZIP is built, not published), so Strimzi's build resolves these Maven artifacts and their
- * runtime dependencies: the sink, Parquet writing, the Hive Metastore catalog with Hive 4.1's client (the
- * Lakehouse runs Hive Metastore 4.1.0) and Hadoop 3.4.1's shaded client (as in the metastore image), and the FileIO
- * of the object store.
+ * runtime dependencies: the sink, Parquet writing, the Hive Metastore catalog with Hive 3.1.3's Thrift client
+ * (the Lakehouse runs Hive Metastore 4.1.0, whose client Iceberg 1.11.0 cannot use) and Hadoop 3.4.1's shaded
+ * client (as in the metastore image), and the FileIO of the object store.
  */
 export const icebergVersion = "1.11.0";
 type Maven = { readonly type: "maven"; readonly group: string; readonly artifact: string; readonly version: string; readonly includeScope: "runtime" };
@@ -324,8 +325,21 @@ export function icebergArtifacts(flavor: "minio" | "gcs" | "adls"): Maven[] {
     const common = [
         ice("iceberg-kafka-connect"),
         ice("iceberg-parquet"),
+        // The sink's writer factory links the ORC writer whatever the format (NoClassDefFoundError
+        // org/apache/iceberg/orc/OrcRowWriter without it; scripts/iceberg-sink-check.sh).
+        ice("iceberg-orc"),
         ice("iceberg-hive-metastore"),
-        maven("org.apache.hive", "hive-standalone-metastore-common", "4.1.0"),
+        // The metastore client is Hive 3.1.3's (HiveMetaStoreClient in hive-standalone-metastore, HiveConf in
+        // hive-common); it speaks to Hive Metastore 4.1.0 over Thrift. Found by scripts/iceberg-sink-check.sh:
+        // Iceberg 1.11.0's HiveCatalog.initialize reads HiveConf.ConfVars.METASTOREURIS, which Hive 4 renamed, so
+        // Hive 4.1's jars cannot serve (hive-standalone-metastore-common 4.1.0 alone: NoClassDefFoundError
+        // org/apache/hadoop/hive/conf/HiveConf$ConfVars; with hive-common 4.1.0: NoSuchFieldError METASTOREURIS). Hive
+        // 2.3.10's client (the one Iceberg's own runtime bundles, with Gradle exclusions) does not resolve as a
+        // Strimzi Maven artifact on a Java 9+ builder: jdk.tools:jdk.tools:1.7 at ${java.home}/../lib/tools.jar.
+        // STILL BROKEN: these bring Avro 1.8.2/1.7.7 beside Iceberg's 1.12.1 (Strimzi cannot exclude), and the task
+        // dies at its first write with NoSuchMethodError LogicalTypes.timestampNanos() (README, "Checked locally").
+        maven("org.apache.hive", "hive-standalone-metastore", "3.1.3"),
+        maven("org.apache.hive", "hive-common", "3.1.3"),
         maven("org.apache.hadoop", "hadoop-client-api", "3.4.1"),
         maven("org.apache.hadoop", "hadoop-client-runtime", "3.4.1"),
     ];
@@ -333,12 +347,20 @@ export function icebergArtifacts(flavor: "minio" | "gcs" | "adls"): Maven[] {
     // google-cloud-storage 2.78.0, the newest on Central (each checked to resolve on repo1.maven.org).
     switch (flavor) {
         case "minio":
-            return [...common, ice("iceberg-aws"), maven("software.amazon.awssdk", "s3", "2.44.4"), maven("software.amazon.awssdk", "sts", "2.44.4")];
+            // kms: iceberg-aws's AwsProperties names KMS types in its static initializer, so S3FileIO cannot even
+            // initialize without it (NoClassDefFoundError software/amazon/awssdk/services/kms/model/EncryptionAlgorithmSpec).
+            return [...common, ice("iceberg-aws"), ...["s3", "sts", "kms"].map((a) => maven("software.amazon.awssdk", a, "2.44.4"))];
         case "gcs":
             return [...common, ice("iceberg-gcp"), maven("com.google.cloud", "google-cloud-storage", "2.78.0")];
         case "adls":
             return [...common, ice("iceberg-azure"), maven("com.azure", "azure-storage-file-datalake", "12.26.3"), maven("com.azure", "azure-identity", "1.18.2")];
     }
+}
+
+/** First 8 hex digits of the SHA-256 of the artifacts' coordinates and scopes, in order. */
+export function pluginRevision(artifacts: readonly Maven[]): string {
+    const list = artifacts.map((a) => `${a.group}:${a.artifact}:${a.version}:${a.includeScope}`).join("\n");
+    return createHash("sha256").update(list).digest("hex").slice(0, 8);
 }
 
 /**
@@ -352,9 +374,11 @@ export function feedbackConnectExtension(
     bronzeBucket: string,
     image?: ConnectImageOutput,
 ): ConnectExtension {
+    const artifacts = icebergArtifacts(store.flavor);
     return {
-        plugins: [{ name: "iceberg", artifacts: icebergArtifacts(store.flavor) }],
-        tagSuffix: `iceberg-${icebergVersion}-${store.flavor}`,
+        plugins: [{ name: "iceberg", artifacts }],
+        // The artifact list's digest too: the tag changes whenever the plugin's artifacts do, not only the version.
+        tagSuffix: `iceberg-${icebergVersion}-${store.flavor}-${pluginRevision(artifacts)}`,
         acls: {
             consumes: [...models.map((m) => m.topic), CONTROL_TOPIC],
             produces: [CONTROL_TOPIC],
@@ -404,6 +428,10 @@ export function kafkaConnectorSpec(a: ConnectorArgs): Record<string, any> {
             autoRestart: { enabled: true },
             config: {
                 topics: a.models.map((m) => m.topic).join(","),
+                // The receiver keys records with the bare event id (Vector's `key_field`: the string's bytes, not
+                // JSON); the worker's JsonConverter fails on it ("Unexpected character ('-' (code 45)): Expected space
+                // separating root-level values", found by scripts/iceberg-sink-check.sh). The sink ignores keys.
+                "key.converter": "org.apache.kafka.connect.storage.StringConverter",
                 "iceberg.tables": a.models.map((m) => `${BRONZE_SCHEMA}.${m.table}`).join(","),
                 "iceberg.tables.route-field": "model",
                 ...Object.fromEntries(a.models.map((m) => [`iceberg.table.${BRONZE_SCHEMA}.${m.table}.route-regex`, `^${m.name}$`])),

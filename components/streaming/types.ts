@@ -116,7 +116,7 @@ export interface ConnectPlugin {
 export interface ConnectExtension {
     /** Plugins built into the image besides Debezium. */
     readonly plugins: readonly ConnectPlugin[];
-    /** Names the plugin set in the image tag (the tag changes exactly when the plugins do), e.g. `iceberg-1.11.0-gcs`. */
+    /** Names the plugin set in the image tag (the tag changes exactly when the plugins do), e.g. `iceberg-1.11.0-gcs-1a2b3c4d`. */
     readonly tagSuffix: string;
     /** Topics, groups and transactional IDs the Connect user needs for the extension's connectors (scram-tls ACLs). */
     readonly acls: Omit<KafkaClientSpec, "name">;
