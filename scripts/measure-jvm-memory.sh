@@ -374,17 +374,23 @@ TRINO_QUERIES=(
     "SELECT * FROM system.runtime.nodes"
 )
 
-trino_load() {
-    local pid="$1" end=$(( SECONDS + LOAD_SECS ))
+# query_load PID LOG PAUSE QUERY...: runs the queries through Trino in a loop for LOAD_SECS (PAUSE seconds between
+# rounds) while sampling PID's memory.
+query_load() {
+    local pid="$1" out="$2" pause="$3" end=$(( SECONDS + LOAD_SECS ))
+    shift 3
     (
         while (( SECONDS < end )); do
-            for q in "${TRINO_QUERIES[@]}"; do (( SECONDS < end )) && trino_query "$q"; done
+            for q in "$@"; do (( SECONDS < end )) && trino_query "$q"; done
+            sleep "$pause"
         done
-    ) >>"$WORK/trino-queries.log" 2>&1 &
+    ) >>"$out" 2>&1 &
     local lp=$!
     sample "$pid" "$LOAD_SECS"
     wait "$lp" || true
 }
+
+trino_load() { query_load "$1" "$WORK/trino-queries.log" 0 "${TRINO_QUERIES[@]}"; }
 
 run_trino() {
     trino_install
@@ -517,18 +523,7 @@ METASTORE_QUERIES=(
     "SELECT count(*) FROM hive.information_schema.schemata"
 )
 
-metastore_load() {
-    local pid="$1" end=$(( SECONDS + LOAD_SECS ))
-    (
-        while (( SECONDS < end )); do
-            for q in "${METASTORE_QUERIES[@]}"; do trino_query "$q"; done
-            sleep 1
-        done
-    ) >>"$WORK/metastore-queries.log" 2>&1 &
-    local lp=$!
-    sample "$pid" "$LOAD_SECS"
-    wait "$lp" || true
-}
+metastore_load() { query_load "$1" "$WORK/metastore-queries.log" 1 "${METASTORE_QUERIES[@]}"; }
 
 measure_metastore() {
     measure metastore "$HIVE_VERSION" "$METASTORE_OPTS" "$MS_PID" metastore_load
