@@ -22,6 +22,8 @@ cd "$(dirname "$0")/.."
 VRL_VERSION=0.33.1
 cache="${ML_PLATFORM_TOOLS_CACHE:-$HOME/.cache/ml-platform}/vrl-$VRL_VERSION"
 bin="$cache/target/release/vrl-runner"
+# rustup installs into ~/.cargo/bin, which a non-login shell (CI) may not have on PATH.
+[ -x "$HOME/.cargo/bin/cargo" ] && PATH="$PATH:$HOME/.cargo/bin"
 if ! command -v cargo >/dev/null; then
   echo "vrl: cargo not found (https://rustup.rs); nothing was checked" >&2
   exit 1
