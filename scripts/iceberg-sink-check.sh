@@ -97,18 +97,32 @@ resolve() {
   mvnq -f "$pom/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$out" >&2 || return 1
   touch "$pom/.done"
 }
-# Strimzi 1.2.0's build of a `type: maven` artifact (KafkaConnectDockerfile): the artifact's own POM downloaded as
-# pom.xml, `mvn dependency:copy-dependencies [-DincludeScope=<scope>] -DoutputDirectory=<plugin>/<sha1(g+a+v)[0:8]>
-# -f pom.xml`, then the artifact's jar into the same directory; the image gets /opt/kafka/plugins/<plugin>/<hash>/.
+# Strimzi 1.2.0's build (cluster-operator/.../model/KafkaConnectDockerfile.java), artifact by artifact, each in its own
+# directory <plugin>/<hash> (Util.hashStub: the first 8 hex digits of a SHA-1):
+# - `type: maven`: hash of "<group>/<artifact>/<version>"; the artifact's own POM downloaded as pom.xml,
+#   `mvn dependency:copy-dependencies [-DincludeScope=<scope>] -DoutputDirectory=<dir> -f pom.xml`, then the
+#   artifact's jar into the same directory;
+# - `type: jar`: hash of the URL; the file downloaded as <dir>/<hash>.jar and, with a sha512sum, checked by
+#   `sha512sum -c` (a mismatch fails the build); nothing else.
 strimzi_plugin() { # <plugin.path root> <plugin name> <artifact list>
   local root=$1 name=$2 list=$3 out="$1/$2"
   [ -f "$root/.done" ] && return 0
   rm -rf "$root" "$root.poms"; mkdir -p "$out"
-  local gav scope g a v h d base
-  while read -r gav scope; do
-    [ -n "$gav" ] || continue
+  local type gav scope g a v h d base
+  while read -r type gav scope; do
+    [ -n "$type" ] || continue
+    if [ "$type" = jar ]; then
+      h=$(printf %s "$gav" | sha1sum | cut -c1-8) d="$out/$h"
+      mkdir -p "$d"
+      curl -fsSL --retry 3 -o "$d/$h.jar" "$gav" || return 1
+      if [ "$scope" != - ]; then
+        echo "$scope $d/$h.jar" | sha512sum -c --quiet >&2 || { echo "iceberg-sink: $gav does not match its sha512sum" >&2; return 1; }
+      fi
+      log "plugin artifact $gav -> $h (jar)"
+      continue
+    fi
     IFS=: read -r g a v <<<"$gav"
-    h=$(printf %s "$g$a$v" | sha1sum | cut -c1-8)
+    h=$(printf %s "$g/$a/$v" | sha1sum | cut -c1-8)
     d="$out/$h" base="$CENTRAL/${g//.//}/$a/$v/$a-$v"
     mkdir -p "$d" "$root.poms/$h"
     curl -fsSL --retry 3 -o "$root.poms/$h/pom.xml" "$base.pom" || return 1
