@@ -386,6 +386,19 @@ export function pluginRevision(artifacts: readonly PluginArtifact[]): string {
 }
 
 /**
+ * The Connect worker's `offset.flush.interval.ms` (Kafka's default 60 s; Kafka's sample
+ * config/connect-distributed.properties sets 10 s). It paces the Iceberg sink's answers to its coordinator: a sink
+ * task reads the control topic only inside put() (IcebergSinkTask.put -> CommitterImpl.save -> Worker.process, a
+ * `poll(Duration.ZERO)`; its preCommit() returns nothing and never flushes), and Kafka 4.3.1's WorkerSinkTask, with
+ * no new records, calls put() once per offset-commit interval (`poll(nextCommit - now)`). The START_COMMIT is
+ * fetched by one put() and handled by the next, so an idle task answers up to two intervals late: with 60 s past
+ * the coordinator's 30 s `iceberg.control.commit.timeout-ms`, every commit timed out ("Commit timeout reached",
+ * "committed to 0 table(s)") and the files landed one to two intervals late as a partial commit (found by
+ * scripts/iceberg-sink-check.sh). 10 s answers within about 20 s. Debezium's source offsets are flushed as often.
+ */
+export const OFFSET_FLUSH_INTERVAL_MS = 10_000;
+
+/**
  * What the loop adds to the platform's Kafka Connect cluster (Streaming's, the one CDC runs on; one JVM for both in
  * dev, inside its budget): the Iceberg plugin, the Connect user's grants for the model topics, the control topic and
  * the sink's transactions, and write access to the bronze zone.
@@ -410,6 +423,7 @@ export function feedbackConnectExtension(
         },
         storage: { store, buckets: [bronzeBucket] },
         image,
+        workerConfig: { "offset.flush.interval.ms": OFFSET_FLUSH_INTERVAL_MS },
     };
 }
 

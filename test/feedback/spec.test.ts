@@ -9,6 +9,7 @@ import {
     feedbackTopics,
     hiveClientJars,
     icebergArtifacts,
+    OFFSET_FLUSH_INTERVAL_MS,
     pluginRevision,
     kafkaConnectorSpec,
     loggerSpec,
@@ -145,6 +146,12 @@ describe("feedback: Kafka Connect with the Iceberg sink", () => {
         assert.ok(rest.length > 0);
         assert.ok(icebergArtifacts("adls").some((a) => a.type === "maven" && a.artifact === "azure-storage-file-datalake"));
         assert.deepEqual(ext.storage?.buckets, ["bronze"]);
+        // An idle sink task answers the coordinator's START_COMMIT within two put() calls, one per offset-flush
+        // interval: that must stay inside the commit timeout (Iceberg's default 30 s; the connector keeps it).
+        assert.deepEqual(ext.workerConfig, { "offset.flush.interval.ms": OFFSET_FLUSH_INTERVAL_MS });
+        assert.ok(2 * OFFSET_FLUSH_INTERVAL_MS < 30_000);
+        const conn = kafkaConnectorSpec({ namespace: "ml-streaming", connectCluster: "cdc", models, metastoreUri: "thrift://hms:9083", bronzeUri: "gs://b/", flavor: "gcs", commitIntervalMs: 300_000 });
+        assert.equal(conn.spec.config["iceberg.control.commit.timeout-ms"], undefined);
         assert.deepEqual(
             acls({ name: "connect", ...ext.acls }).filter((a) => a.resource.type === "transactionalId"),
             [{ resource: { type: "transactionalId", name: "feedback-", patternType: "prefix" }, operations: ["Write", "Describe"] }],

@@ -96,6 +96,8 @@ describe("feedback loop per stack (captured under mocks)", () => {
             const cr = (kind: string) => run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`));
             const connect = cr("KafkaConnect")[0];
             assert.equal(connect.inputs.spec.authentication.type, "scram-sha-512");
+            // The Iceberg sink's worker setting reaches the KafkaConnect (feedbackConnectExtension's workerConfig).
+            assert.equal(connect.inputs.spec.config["offset.flush.interval.ms"], 10_000);
             assert.ok(identity in connect.inputs.spec.template.serviceAccount.metadata.annotations);
             const users = Object.fromEntries(cr("KafkaUser").map((u) => [u.inputs.metadata.name, u.inputs.spec.authorization.acls]));
             assert.deepEqual(users["feedback-logger"].map((a: any) => [a.resource.name, a.operations.join("+")]), [["feedback.churn", "Write+Describe+Create"]]);
