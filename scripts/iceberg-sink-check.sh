@@ -406,8 +406,8 @@ sleep 65 # one more commit interval: anything committed twice would show now
 
 # --- 8. checks through Trino ------------------------------------------------------------------------------------------------
 exp() { json "$in/expect.json" "$1"; }
-read -r rows ids mn mx < <(trino_q "SELECT count(*), count(DISTINCT event_id || event_type), CAST(min(event_time) AS varchar), CAST(max(event_time) AS varchar) FROM $table" | tr '\t' ' ' | sed 's/ UTC/_UTC/g')
-mn=${mn/_UTC/ UTC} mx=${mx/_UTC/ UTC}
+# Tab-separated: the timestamps have spaces in them.
+IFS=$'\t' read -r rows ids mn mx < <(trino_q "SELECT count(*), count(DISTINCT event_id || event_type), CAST(min(event_time) AS varchar), CAST(max(event_time) AS varchar) FROM $table")
 parts=$(trino_q "SELECT CAST(partition.event_time_day AS varchar) || '=' || CAST(record_count AS varchar) FROM ${bronze_table}\$partitions\" ORDER BY 1" | paste -sd, -)
 spec=$(trino_q "SELECT regexp_extract(\"Create Table\", 'partitioning = ARRAY\[[^]]*\]') FROM (SHOW CREATE TABLE $table)" 2>/dev/null || true)
 [ -n "$spec" ] || spec=$(trino_q "SHOW CREATE TABLE $table" | grep -o "partitioning = ARRAY\[[^]]*\]")
@@ -424,6 +424,12 @@ echo "  after restart   first commit had $first rows (want $half), snapshots $sn
 echo "  event_time      min $mn (want $(exp minEventTime)), max $mx (want $(exp maxEventTime))"
 echo "  partitions      $parts (want $want_parts); $spec"
 echo "  monitoring SQL  rc=$mon_rc; read-back: $metrics"
+# The coordinator's rounds (Iceberg 1.11.0's CommitState/Coordinator log lines): a round is "ready" once every
+# partition's worker answered its START_COMMIT, else it ends at the commit timeout as a partial commit.
+ready=$(cat "$run"/connect*.log | grep -c "INFO CommitState: Commit .* ready, received responses for all")
+timedout=$(cat "$run"/connect*.log | grep -c "Commit timeout reached")
+landed=$(cat "$run"/connect*.log | grep -c "committed to [1-9][0-9]* table(s)")
+echo "  commit rounds   $ready answered by the worker, $timedout timed out; $landed committed data (want some answered)"
 [ -s "$run/monitoring.err" ] && sed 's/^/  monitoring: /' "$run/monitoring.err"
 ok=1
 [ "$rows" = "$total" ] && [ "$ids" = "$total" ] || ok=0
@@ -431,6 +437,7 @@ ok=1
 [ "$parts" = "$want_parts" ] || ok=0
 [[ "$spec" == *"day(event_time)"* ]] || ok=0
 [ "$mon_rc" = 0 ] && [ "${request_count%.*}" = "$(exp requests)" ] || ok=0
+[ "$ready" -gt 0 ] || ok=0
 if [ "$ok" = 1 ]; then echo "iceberg-sink: PASS"; else
   grep -h -E "ERROR|Exception" "$run"/connect*.log | grep -v "^\s" | sort | uniq -c | sort -rn | head -20
   echo "iceberg-sink: FAIL"; exit 1
