@@ -97,18 +97,32 @@ resolve() {
   mvnq -f "$pom/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$out" >&2 || return 1
   touch "$pom/.done"
 }
-# Strimzi 1.2.0's build of a `type: maven` artifact (KafkaConnectDockerfile): the artifact's own POM downloaded as
-# pom.xml, `mvn dependency:copy-dependencies [-DincludeScope=<scope>] -DoutputDirectory=<plugin>/<sha1(g+a+v)[0:8]>
-# -f pom.xml`, then the artifact's jar into the same directory; the image gets /opt/kafka/plugins/<plugin>/<hash>/.
+# Strimzi 1.2.0's build (cluster-operator/.../model/KafkaConnectDockerfile.java), artifact by artifact, each in its own
+# directory <plugin>/<hash> (Util.hashStub: the first 8 hex digits of a SHA-1):
+# - `type: maven`: hash of "<group>/<artifact>/<version>"; the artifact's own POM downloaded as pom.xml,
+#   `mvn dependency:copy-dependencies [-DincludeScope=<scope>] -DoutputDirectory=<dir> -f pom.xml`, then the
+#   artifact's jar into the same directory;
+# - `type: jar`: hash of the URL; the file downloaded as <dir>/<hash>.jar and, with a sha512sum, checked by
+#   `sha512sum -c` (a mismatch fails the build); nothing else.
 strimzi_plugin() { # <plugin.path root> <plugin name> <artifact list>
   local root=$1 name=$2 list=$3 out="$1/$2"
   [ -f "$root/.done" ] && return 0
   rm -rf "$root" "$root.poms"; mkdir -p "$out"
-  local gav scope g a v h d base
-  while read -r gav scope; do
-    [ -n "$gav" ] || continue
+  local type gav scope g a v h d base
+  while read -r type gav scope; do
+    [ -n "$type" ] || continue
+    if [ "$type" = jar ]; then
+      h=$(printf %s "$gav" | sha1sum | cut -c1-8) d="$out/$h"
+      mkdir -p "$d"
+      curl -fsSL --retry 3 -o "$d/$h.jar" "$gav" || return 1
+      if [ "$scope" != - ]; then
+        echo "$scope $d/$h.jar" | sha512sum -c --quiet >&2 || { echo "iceberg-sink: $gav does not match its sha512sum" >&2; return 1; }
+      fi
+      log "plugin artifact $gav -> $h (jar)"
+      continue
+    fi
     IFS=: read -r g a v <<<"$gav"
-    h=$(printf %s "$g$a$v" | sha1sum | cut -c1-8)
+    h=$(printf %s "$g/$a/$v" | sha1sum | cut -c1-8)
     d="$out/$h" base="$CENTRAL/${g//.//}/$a/$v/$a-$v"
     mkdir -p "$d" "$root.poms/$h"
     curl -fsSL --retry 3 -o "$root.poms/$h/pom.xml" "$base.pom" || return 1
@@ -392,8 +406,8 @@ sleep 65 # one more commit interval: anything committed twice would show now
 
 # --- 8. checks through Trino ------------------------------------------------------------------------------------------------
 exp() { json "$in/expect.json" "$1"; }
-read -r rows ids mn mx < <(trino_q "SELECT count(*), count(DISTINCT event_id || event_type), CAST(min(event_time) AS varchar), CAST(max(event_time) AS varchar) FROM $table" | tr '\t' ' ' | sed 's/ UTC/_UTC/g')
-mn=${mn/_UTC/ UTC} mx=${mx/_UTC/ UTC}
+# Tab-separated: the timestamps have spaces in them.
+IFS=$'\t' read -r rows ids mn mx < <(trino_q "SELECT count(*), count(DISTINCT event_id || event_type), CAST(min(event_time) AS varchar), CAST(max(event_time) AS varchar) FROM $table")
 parts=$(trino_q "SELECT CAST(partition.event_time_day AS varchar) || '=' || CAST(record_count AS varchar) FROM ${bronze_table}\$partitions\" ORDER BY 1" | paste -sd, -)
 spec=$(trino_q "SELECT regexp_extract(\"Create Table\", 'partitioning = ARRAY\[[^]]*\]') FROM (SHOW CREATE TABLE $table)" 2>/dev/null || true)
 [ -n "$spec" ] || spec=$(trino_q "SHOW CREATE TABLE $table" | grep -o "partitioning = ARRAY\[[^]]*\]")
@@ -410,6 +424,12 @@ echo "  after restart   first commit had $first rows (want $half), snapshots $sn
 echo "  event_time      min $mn (want $(exp minEventTime)), max $mx (want $(exp maxEventTime))"
 echo "  partitions      $parts (want $want_parts); $spec"
 echo "  monitoring SQL  rc=$mon_rc; read-back: $metrics"
+# The coordinator's rounds (Iceberg 1.11.0's CommitState/Coordinator log lines): a round is "ready" once every
+# partition's worker answered its START_COMMIT, else it ends at the commit timeout as a partial commit.
+ready=$(cat "$run"/connect*.log | grep -c "INFO CommitState: Commit .* ready, received responses for all")
+timedout=$(cat "$run"/connect*.log | grep -c "Commit timeout reached")
+landed=$(cat "$run"/connect*.log | grep -c "committed to [1-9][0-9]* table(s)")
+echo "  commit rounds   $ready answered by the worker, $timedout timed out; $landed committed data (want some answered)"
 [ -s "$run/monitoring.err" ] && sed 's/^/  monitoring: /' "$run/monitoring.err"
 ok=1
 [ "$rows" = "$total" ] && [ "$ids" = "$total" ] || ok=0
@@ -417,6 +437,7 @@ ok=1
 [ "$parts" = "$want_parts" ] || ok=0
 [[ "$spec" == *"day(event_time)"* ]] || ok=0
 [ "$mon_rc" = 0 ] && [ "${request_count%.*}" = "$(exp requests)" ] || ok=0
+[ "$ready" -gt 0 ] || ok=0
 if [ "$ok" = 1 ]; then echo "iceberg-sink: PASS"; else
   grep -h -E "ERROR|Exception" "$run"/connect*.log | grep -v "^\s" | sort | uniq -c | sort -rn | head -20
   echo "iceberg-sink: FAIL"; exit 1

@@ -2,8 +2,9 @@
  * Writes the inputs of scripts/iceberg-sink-check.sh into the directory given, all from the program's own functions
  * (nothing copied by hand), with only endpoints, credentials and TLS substituted for local ones:
  *
- *   plugin-artifacts.txt  the Iceberg plugin's Maven artifacts as the KafkaConnect's `spec.build.plugins` names them
- *                         (kafkaConnectSpec + feedbackConnectExtension), one `group:artifact:version scope` a line
+ *   plugin-artifacts.txt  the Iceberg plugin's artifacts as the KafkaConnect's `spec.build.plugins` names them
+ *                         (kafkaConnectSpec + feedbackConnectExtension), one a line: `maven group:artifact:version scope`
+ *                         or `jar url sha512sum`
  *   worker.json           Connect worker settings of kafkaConnectSpec's `spec.config` (converters, replication)
  *   broker.json           broker settings of kafkaConfig (dev)
  *   topics.txt            feedbackTopics: `name partitions retentionMs` a line (`-` for the broker's default)
@@ -56,7 +57,13 @@ const plugins = connect.spec.build.plugins.filter((p: any) => p.name === "iceber
 if (plugins.length !== 1) throw new Error(`expected one iceberg plugin in the KafkaConnect build, got ${JSON.stringify(connect.spec.build.plugins)}`);
 write(
     "plugin-artifacts.txt",
-    plugins[0].artifacts.map((a: any) => `${a.group}:${a.artifact}:${a.version} ${a.includeScope ?? "-"}`).join("\n") + "\n",
+    plugins[0].artifacts
+        .map((a: any) => {
+            if (a.type === "maven") return `maven ${a.group}:${a.artifact}:${a.version} ${a.includeScope ?? "-"}`;
+            if (a.type === "jar") return `jar ${a.url} ${a.sha512sum ?? "-"}`;
+            throw new Error(`artifact type ${a.type} is not emulated by scripts/iceberg-sink-check.sh`);
+        })
+        .join("\n") + "\n",
 );
 // Substitution: Strimzi's KubernetesSecretConfigProvider is a Strimzi image class; nothing here names a Secret.
 const worker = Object.fromEntries(Object.entries(connect.spec.config).filter(([k]) => !k.startsWith("config.providers")));

@@ -311,35 +311,57 @@ export function receiverDeployment(args: {
 /**
  * Apache Iceberg 1.11.0 (2026-05) from Maven Central. Iceberg publishes no runtime archive there (its
  * kafka-connect-runtime ZIP is built, not published), so Strimzi's build resolves these Maven artifacts and their
- * runtime dependencies: the sink, Parquet writing, the Hive Metastore catalog with Hive 3.1.3's Thrift client
- * (the Lakehouse runs Hive Metastore 4.1.0, whose client Iceberg 1.11.0 cannot use) and Hadoop 3.4.1's shaded
- * client (as in the metastore image), and the FileIO of the object store.
+ * runtime dependencies: the sink, Parquet writing, the Hive Metastore catalog, Hadoop 3.4.1's shaded client (as in
+ * the metastore image), and the FileIO of the object store; Hive 3.1.3's Thrift client comes as bare jars
+ * ({@link hiveClientJars}; the Lakehouse runs Hive Metastore 4.1.0, whose client Iceberg 1.11.0 cannot use).
  */
 export const icebergVersion = "1.11.0";
 type Maven = { readonly type: "maven"; readonly group: string; readonly artifact: string; readonly version: string; readonly includeScope: "runtime" };
+/** Strimzi's `type: jar` artifact: the file alone (no dependencies), verified against `sha512sum` at build. */
+type Jar = { readonly type: "jar"; readonly url: string; readonly sha512sum: string };
+export type PluginArtifact = Maven | Jar;
 // `runtime`: compile and runtime dependencies only (Strimzi 1.2.0's CRD: without a scope, every dependency is included).
 const maven = (group: string, artifact: string, version: string): Maven => ({ type: "maven", group, artifact, version, includeScope: "runtime" });
+/** A jar on Maven Central; the SHA-512 was computed from the downloaded file, whose SHA-1 matches Central's `.sha1`. */
+const centralJar = (group: string, artifact: string, version: string, sha512sum: string): Jar => ({
+    type: "jar",
+    url: `https://repo1.maven.org/maven2/${group.replace(/\./g, "/")}/${artifact}/${version}/${artifact}-${version}.jar`,
+    sha512sum,
+});
 
-export function icebergArtifacts(flavor: "minio" | "gcs" | "adls"): Maven[] {
+/**
+ * Hive 3.1.3's metastore client, as bare jars. Iceberg 1.11.0's HiveCatalog reads HiveConf.ConfVars.METASTOREURIS,
+ * which Hive 4 renamed, so Hive 4.1's jars cannot serve (hive-standalone-metastore-common 4.1.0 alone:
+ * NoClassDefFoundError org/apache/hadoop/hive/conf/HiveConf$ConfVars; with hive-common 4.1.0: NoSuchFieldError
+ * METASTOREURIS); Hive 2.3.10's (the one Iceberg's own runtime bundles, with Gradle exclusions) does not resolve as a
+ * Strimzi Maven artifact on a Java 9+ builder (jdk.tools:jdk.tools:1.7). As Maven artifacts, Hive 3.1.3's bring
+ * Avro 1.8.2/1.7.7 beside Iceberg's 1.12.1 (Strimzi cannot exclude a dependency) and the task dies at its first write
+ * (NoSuchMethodError LogicalTypes.timestampNanos()); as `type: jar` artifacts they bring nothing. The list is what
+ * the client needs at run time, found by scripts/iceberg-sink-check.sh, at the versions Hive 3.1.3's POM names:
+ * HiveMetaStoreClient (hive-standalone-metastore), HiveConf (hive-common), Thrift and fb303 (libthrift, libfb303
+ * 0.9.3), ValidWriteIdList (hive-storage-api 2.7.0), and what HiveConf loads: Guava 19.0 (SystemVariables'
+ * ImmutableMap) and commons-lang 2.6 (StringUtils).
+ */
+export const hiveClientJars: readonly Jar[] = [
+    centralJar("org.apache.hive", "hive-standalone-metastore", "3.1.3", "24282f8b26d720aec97cff4bb0f20ac4654a5577a9e708b51242a190df181500de398801928aaac4ee8f30ed63787660b7bd8b9f797078a797238c2130de6162"),
+    centralJar("org.apache.hive", "hive-common", "3.1.3", "acad7ebe916349162d7ae9976b85da6294712982f96a9976412572a8bb38682a9392abe86515d9e25b6ac33cf6816a374a55f89043bb7fce25975cc4f98c2cfd"),
+    centralJar("org.apache.thrift", "libthrift", "0.9.3", "75658fa43a04a1cb8184af3fe832fc910186779b2cdfa243d98268a7fd8ea344dbe01139a415298a9abfa36b72740f4c4aa5726d0883434a6713bfbaafa4e62c"),
+    centralJar("org.apache.thrift", "libfb303", "0.9.3", "e30ddf2b4651d08bfcf980f98263fa95cc0a37fb722a2972811c9f9437dbfba4ab20d81e142a991501a3c5409e2651c43b936321f85f1e5e9ab5ad55ca3d6a82"),
+    centralJar("org.apache.hive", "hive-storage-api", "2.7.0", "16bbd536196f501032051f973af66b1cf421d807e9c8bddb55d0d6046f0a615e3181fd322086e74596b93ed2787f16c44602bec52cbc077180edab14d10bbc2e"),
+    centralJar("com.google.guava", "guava", "19.0", "834f2bf4a5b35edffde0263409649aeaf34ca9a742ba511a06bb9b01626f9e774d2d3c8ba91a7905929dc8cd5e6471de29f7d0ab10260ece2af709b7fdbe4bc3"),
+    centralJar("commons-lang", "commons-lang", "2.6", "4a5a3dbe4941c645e2cca068cca5c1882cfe988b02e7cd981d1e51784900767d1deab0e0e0566f559c9fcabb4a180e436d5bb948902d4f4106f37360466afb42"),
+];
+
+export function icebergArtifacts(flavor: "minio" | "gcs" | "adls"): PluginArtifact[] {
     const ice = (a: string) => maven("org.apache.iceberg", a, icebergVersion);
-    const common = [
+    const common: PluginArtifact[] = [
         ice("iceberg-kafka-connect"),
         ice("iceberg-parquet"),
         // The sink's writer factory links the ORC writer whatever the format (NoClassDefFoundError
         // org/apache/iceberg/orc/OrcRowWriter without it; scripts/iceberg-sink-check.sh).
         ice("iceberg-orc"),
         ice("iceberg-hive-metastore"),
-        // The metastore client is Hive 3.1.3's (HiveMetaStoreClient in hive-standalone-metastore, HiveConf in
-        // hive-common); it speaks to Hive Metastore 4.1.0 over Thrift. Found by scripts/iceberg-sink-check.sh:
-        // Iceberg 1.11.0's HiveCatalog.initialize reads HiveConf.ConfVars.METASTOREURIS, which Hive 4 renamed, so
-        // Hive 4.1's jars cannot serve (hive-standalone-metastore-common 4.1.0 alone: NoClassDefFoundError
-        // org/apache/hadoop/hive/conf/HiveConf$ConfVars; with hive-common 4.1.0: NoSuchFieldError METASTOREURIS). Hive
-        // 2.3.10's client (the one Iceberg's own runtime bundles, with Gradle exclusions) does not resolve as a
-        // Strimzi Maven artifact on a Java 9+ builder: jdk.tools:jdk.tools:1.7 at ${java.home}/../lib/tools.jar.
-        // STILL BROKEN: these bring Avro 1.8.2/1.7.7 beside Iceberg's 1.12.1 (Strimzi cannot exclude), and the task
-        // dies at its first write with NoSuchMethodError LogicalTypes.timestampNanos() (README, "Checked locally").
-        maven("org.apache.hive", "hive-standalone-metastore", "3.1.3"),
-        maven("org.apache.hive", "hive-common", "3.1.3"),
+        ...hiveClientJars,
         maven("org.apache.hadoop", "hadoop-client-api", "3.4.1"),
         maven("org.apache.hadoop", "hadoop-client-runtime", "3.4.1"),
     ];
@@ -357,11 +379,24 @@ export function icebergArtifacts(flavor: "minio" | "gcs" | "adls"): Maven[] {
     }
 }
 
-/** First 8 hex digits of the SHA-256 of the artifacts' coordinates and scopes, in order. */
-export function pluginRevision(artifacts: readonly Maven[]): string {
-    const list = artifacts.map((a) => `${a.group}:${a.artifact}:${a.version}:${a.includeScope}`).join("\n");
+/** First 8 hex digits of the SHA-256 of the artifacts (coordinates and scope, or URL and SHA-512), in order. */
+export function pluginRevision(artifacts: readonly PluginArtifact[]): string {
+    const list = artifacts.map((a) => (a.type === "maven" ? `${a.group}:${a.artifact}:${a.version}:${a.includeScope}` : `${a.url}#${a.sha512sum}`)).join("\n");
     return createHash("sha256").update(list).digest("hex").slice(0, 8);
 }
+
+/**
+ * The Connect worker's `offset.flush.interval.ms` (Kafka's default 60 s; Kafka's sample
+ * config/connect-distributed.properties sets 10 s). It paces the Iceberg sink's answers to its coordinator: a sink
+ * task reads the control topic only inside put() (IcebergSinkTask.put -> CommitterImpl.save -> Worker.process, a
+ * `poll(Duration.ZERO)`; its preCommit() returns nothing and never flushes), and Kafka 4.3.1's WorkerSinkTask, with
+ * no new records, calls put() once per offset-commit interval (`poll(nextCommit - now)`). The START_COMMIT is
+ * fetched by one put() and handled by the next, so an idle task answers up to two intervals late: with 60 s past
+ * the coordinator's 30 s `iceberg.control.commit.timeout-ms`, every commit timed out ("Commit timeout reached",
+ * "committed to 0 table(s)") and the files landed one to two intervals late as a partial commit (found by
+ * scripts/iceberg-sink-check.sh). 10 s answers within about 20 s. Debezium's source offsets are flushed as often.
+ */
+export const OFFSET_FLUSH_INTERVAL_MS = 10_000;
 
 /**
  * What the loop adds to the platform's Kafka Connect cluster (Streaming's, the one CDC runs on; one JVM for both in
@@ -388,6 +423,7 @@ export function feedbackConnectExtension(
         },
         storage: { store, buckets: [bronzeBucket] },
         image,
+        workerConfig: { "offset.flush.interval.ms": OFFSET_FLUSH_INTERVAL_MS },
     };
 }
 

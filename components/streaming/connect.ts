@@ -119,6 +119,7 @@ export function kafkaConnectSpec(plan: StreamingPlan, output: ConnectImageOutput
                 // Connector configs name Secrets as ${secrets:<namespace>/<name>:<key>}; values are read at task start.
                 "config.providers": "secrets",
                 "config.providers.secrets.class": "io.strimzi.kafka.KubernetesSecretConfigProvider",
+                ...(plan.connectExtension?.workerConfig ?? {}),
             },
             resources: s.connect.resources,
             jvmOptions: s.connect.heap,

@@ -124,6 +124,8 @@ export interface ConnectExtension {
     readonly storage?: { readonly store: ObjectStore; readonly buckets: readonly string[] };
     /** Where the image is pushed when there is no CDC connector (with one, `cdc.image`). */
     readonly image?: ConnectImageOutput;
+    /** Worker settings the extension's connectors need, added to the KafkaConnect's `spec.config`. Default none. */
+    readonly workerConfig?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** Memory and CPU of a Flink JobManager or TaskManager. */

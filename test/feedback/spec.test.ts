@@ -7,7 +7,9 @@ import {
     feedbackClients,
     feedbackConnectExtension,
     feedbackTopics,
+    hiveClientJars,
     icebergArtifacts,
+    OFFSET_FLUSH_INTERVAL_MS,
     pluginRevision,
     kafkaConnectorSpec,
     loggerSpec,
@@ -91,41 +93,65 @@ describe("feedback: Kafka Connect with the Iceberg sink", () => {
         const store = fakeObjectStore("gcs", ["bronze", "silver", "gold"]);
         const models = resolveFeedbackModels([iris], "prod");
         const ext = feedbackConnectExtension(models, store, "bronze", { type: "registry", repository: "europe-west1-docker.pkg.dev/acme/ml/kafka-connect" });
-        assert.equal(ext.tagSuffix, "iceberg-1.11.0-gcs-fdf93534");
+        assert.equal(ext.tagSuffix, "iceberg-1.11.0-gcs-e43abe2d");
         assert.deepEqual(
-            ext.plugins[0].artifacts.map((a: any) => `${a.group}:${a.artifact}:${a.version}`),
+            ext.plugins[0].artifacts.map((a: any) => (a.type === "maven" ? `${a.group}:${a.artifact}:${a.version}` : a.url)),
             [
                 "org.apache.iceberg:iceberg-kafka-connect:1.11.0",
                 "org.apache.iceberg:iceberg-parquet:1.11.0",
                 "org.apache.iceberg:iceberg-orc:1.11.0",
                 "org.apache.iceberg:iceberg-hive-metastore:1.11.0",
-                "org.apache.hive:hive-standalone-metastore:3.1.3",
-                "org.apache.hive:hive-common:3.1.3",
+                "https://repo1.maven.org/maven2/org/apache/hive/hive-standalone-metastore/3.1.3/hive-standalone-metastore-3.1.3.jar",
+                "https://repo1.maven.org/maven2/org/apache/hive/hive-common/3.1.3/hive-common-3.1.3.jar",
+                "https://repo1.maven.org/maven2/org/apache/thrift/libthrift/0.9.3/libthrift-0.9.3.jar",
+                "https://repo1.maven.org/maven2/org/apache/thrift/libfb303/0.9.3/libfb303-0.9.3.jar",
+                "https://repo1.maven.org/maven2/org/apache/hive/hive-storage-api/2.7.0/hive-storage-api-2.7.0.jar",
+                "https://repo1.maven.org/maven2/com/google/guava/guava/19.0/guava-19.0.jar",
+                "https://repo1.maven.org/maven2/commons-lang/commons-lang/2.6/commons-lang-2.6.jar",
                 "org.apache.hadoop:hadoop-client-api:3.4.1",
                 "org.apache.hadoop:hadoop-client-runtime:3.4.1",
                 "org.apache.iceberg:iceberg-gcp:1.11.0",
                 "com.google.cloud:google-cloud-storage:2.78.0",
             ],
         );
-        assert.ok(icebergArtifacts("minio").some((a) => a.artifact === "iceberg-aws"));
+        assert.ok(icebergArtifacts("minio").some((a) => a.type === "maven" && a.artifact === "iceberg-aws"));
         // Iceberg 1.11.0's HiveCatalog reads HiveConf.ConfVars.METASTOREURIS: Hive 3.1's hive-common has it; Hive 4.1's
         // renamed it (NoSuchFieldError) and hive-standalone-metastore-common 4.1.0 has no HiveConf at all
-        // (NoClassDefFoundError), both seen by scripts/iceberg-sink-check.sh. So: no Hive 4 jar in the plugin.
+        // (NoClassDefFoundError), both seen by scripts/iceberg-sink-check.sh. So: no Hive 4 jar in the plugin. And no
+        // Hive jar as a Maven artifact: Strimzi adds every runtime dependency and cannot exclude one, and Hive 3.1.3's
+        // bring Avro 1.8.2/1.7.7, which breaks Iceberg's writers (NoSuchMethodError LogicalTypes.timestampNanos()).
         for (const flavor of ["minio", "gcs", "adls"] as const) {
-            const hive = icebergArtifacts(flavor).filter((a) => a.group === "org.apache.hive");
-            assert.deepEqual(hive.map((a) => `${a.artifact}:${a.version}`), ["hive-standalone-metastore:3.1.3", "hive-common:3.1.3"], flavor);
+            const arts = icebergArtifacts(flavor);
+            assert.ok(!arts.some((a) => a.type === "maven" && (a.group === "org.apache.hive" || a.group === "org.apache.thrift")), flavor);
+            const jars = arts.filter((a) => a.type === "jar");
+            assert.deepEqual(jars, [...hiveClientJars], flavor);
+            for (const j of jars) {
+                assert.match(j.url, /^https:\/\/repo1\.maven\.org\/maven2\/.+\.jar$/);
+                assert.match(j.sha512sum, /^[0-9a-f]{128}$/);
+            }
         }
         // The sink's writers link iceberg-orc's OrcRowWriter even for Parquet tables.
-        for (const flavor of ["minio", "gcs", "adls"] as const) assert.ok(icebergArtifacts(flavor).some((a) => a.artifact === "iceberg-orc"), flavor);
+        for (const flavor of ["minio", "gcs", "adls"] as const) assert.ok(icebergArtifacts(flavor).some((a) => a.type === "maven" && a.artifact === "iceberg-orc"), flavor);
         // S3FileIO's AwsProperties needs the KMS model classes at class initialization.
-        assert.ok(icebergArtifacts("minio").some((a) => a.group === "software.amazon.awssdk" && a.artifact === "kms"));
+        assert.ok(icebergArtifacts("minio").some((a) => a.type === "maven" && a.group === "software.amazon.awssdk" && a.artifact === "kms"));
         // The image tag follows the artifact list, not only Iceberg's version.
         const other = feedbackConnectExtension(models, fakeObjectStore("minio", ["bronze"]), "bronze");
         assert.match(other.tagSuffix, /^iceberg-1\.11\.0-minio-[0-9a-f]{8}$/);
-        assert.equal(pluginRevision(icebergArtifacts("gcs")), "fdf93534");
+        assert.equal(pluginRevision(icebergArtifacts("gcs")), "e43abe2d");
         assert.notEqual(pluginRevision(icebergArtifacts("gcs").slice(1)), pluginRevision(icebergArtifacts("gcs")));
-        assert.ok(icebergArtifacts("adls").some((a) => a.artifact === "azure-storage-file-datalake"));
+        // A jar's checksum is part of the revision: another file, another image tag.
+        const [first, ...rest] = hiveClientJars;
+        const gcs = icebergArtifacts("gcs");
+        assert.notEqual(pluginRevision(gcs.map((a) => (a === first ? { ...first, sha512sum: "0".repeat(128) } : a))), pluginRevision(gcs));
+        assert.ok(rest.length > 0);
+        assert.ok(icebergArtifacts("adls").some((a) => a.type === "maven" && a.artifact === "azure-storage-file-datalake"));
         assert.deepEqual(ext.storage?.buckets, ["bronze"]);
+        // An idle sink task answers the coordinator's START_COMMIT within two put() calls, one per offset-flush
+        // interval: that must stay inside the commit timeout (Iceberg's default 30 s; the connector keeps it).
+        assert.deepEqual(ext.workerConfig, { "offset.flush.interval.ms": OFFSET_FLUSH_INTERVAL_MS });
+        assert.ok(2 * OFFSET_FLUSH_INTERVAL_MS < 30_000);
+        const conn = kafkaConnectorSpec({ namespace: "ml-streaming", connectCluster: "cdc", models, metastoreUri: "thrift://hms:9083", bronzeUri: "gs://b/", flavor: "gcs", commitIntervalMs: 300_000 });
+        assert.equal(conn.spec.config["iceberg.control.commit.timeout-ms"], undefined);
         assert.deepEqual(
             acls({ name: "connect", ...ext.acls }).filter((a) => a.resource.type === "transactionalId"),
             [{ resource: { type: "transactionalId", name: "feedback-", patternType: "prefix" }, operations: ["Write", "Describe"] }],

@@ -62,7 +62,7 @@ describe("feedback loop per stack (captured under mocks)", () => {
         assert.deepEqual(p.topic, { name: "feedback.sklearn-iris", retentionMs: 86_400_000 });
         assert.deepEqual(p.connect.plugins, ["debezium-postgres", "iceberg"]);
         assert.equal(p.connect.cluster, "cdc");
-        assert.match(p.connect.image, /connect-registry\.ml-streaming\.svc\.cluster\.local:5000\/ml-platform\/kafka-connect:1\.2\.0-kafka-4\.3\.1-debezium-3\.7\.0\.Final-iceberg-1\.11\.0-minio-db11dfaf$/);
+        assert.match(p.connect.image, /connect-registry\.ml-streaming\.svc\.cluster\.local:5000\/ml-platform\/kafka-connect:1\.2\.0-kafka-4\.3\.1-debezium-3\.7\.0\.Final-iceberg-1\.11\.0-minio-35201aa7$/);
         assert.equal(p.table, "feedback_bronze.sklearn_iris");
         assert.deepEqual(p.job.models, ["sklearn-iris"]);
         // The monitoring DAG runs after `up`: Airflow gets it with the feedback connection, not by a copy into the DAG repository.
@@ -87,7 +87,7 @@ describe("feedback loop per stack (captured under mocks)", () => {
             const p = dataPath(run, "churn");
             assert.deepEqual(p.topic, { name: "feedback.churn", retentionMs: 1_209_600_000 });
             assert.deepEqual(p.connect.plugins, ["iceberg"]);
-            assert.equal(p.connect.image, `registry.acme.io/ml/kafka-connect:1.2.0-kafka-4.3.1-iceberg-1.11.0-${stack === "prod" ? "gcs-fdf93534" : "adls-14d8470a"}`);
+            assert.equal(p.connect.image, `registry.acme.io/ml/kafka-connect:1.2.0-kafka-4.3.1-iceberg-1.11.0-${stack === "prod" ? "gcs-e43abe2d" : "adls-3480dd9e"}`);
             assert.equal(p.table, "feedback_bronze.churn");
             assert.ok(p.alerts.includes('FeedbackPredictionDrift: feedback_prediction_psi{platform_target="airflow-statsd", model="churn"} > 0.25 -> train_churn'));
             assert.deepEqual(p.route?.matchers, ['platform_component = "feedback"', 'retrain_dag =~ ".+"']);
@@ -96,6 +96,8 @@ describe("feedback loop per stack (captured under mocks)", () => {
             const cr = (kind: string) => run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type.endsWith(`:${kind}`));
             const connect = cr("KafkaConnect")[0];
             assert.equal(connect.inputs.spec.authentication.type, "scram-sha-512");
+            // The Iceberg sink's worker setting reaches the KafkaConnect (feedbackConnectExtension's workerConfig).
+            assert.equal(connect.inputs.spec.config["offset.flush.interval.ms"], 10_000);
             assert.ok(identity in connect.inputs.spec.template.serviceAccount.metadata.annotations);
             const users = Object.fromEntries(cr("KafkaUser").map((u) => [u.inputs.metadata.name, u.inputs.spec.authorization.acls]));
             assert.deepEqual(users["feedback-logger"].map((a: any) => [a.resource.name, a.operations.join("+")]), [["feedback.churn", "Write+Describe+Create"]]);

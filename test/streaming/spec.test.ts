@@ -175,6 +175,8 @@ describe("streaming: Kafka Connect and Debezium", () => {
         assert.deepEqual(connect.spec.tls, { trustedCertificates: [{ secretName: "platform-cluster-ca-cert", pattern: "*.crt" }] });
         assert.deepEqual(connect.spec.authentication, { type: "scram-sha-512", username: "connect", passwordSecret: { secretName: "connect-scram-password", password: "password" } });
         assert.equal(connect.spec.config["config.providers.secrets.class"], "io.strimzi.kafka.KubernetesSecretConfigProvider");
+        // Kafka's default offset-flush interval unless an extension asks otherwise (the feedback loop's Iceberg sink).
+        assert.equal(connect.spec.config["offset.flush.interval.ms"], undefined);
         assert.deepEqual(connect.spec.template.podDisruptionBudget, { maxUnavailable: 1 });
         assert.equal(connect.spec.template.pod.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");
     });
