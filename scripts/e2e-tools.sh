@@ -19,6 +19,9 @@
 #                                    lines for its staging modules at v0.37.2 (Go module proxy)
 #   etcd 3.7.0                       a throwaway module whose main calls etcdmain.Main (the etcd version
 #                                    k8s.io/kubernetes v1.37.2 itself requires)
+#   pulumi-resource-gcp 9.34.0       scripts/e2e-plugin-gcp.sh: pulumi-gcp at tag v9.34.0 (GCP_SRC) with its `upstream`,
+#                                    terraform-provider-google-beta at the commit the submodule names (GCP_UPSTREAM_SRC),
+#                                    patched, schema regenerated with its tfgen, then built (optional: cloud stacks only)
 # The provider plugins are also registered in the plugin cache ($PULUMI_HOME/plugins) with
 # `pulumi plugin install resource <name> <version> --file <binary>`, which is how the CLI finds them.
 #
@@ -33,10 +36,13 @@
 # .../src/pulumi-command-v1.2.1, then the bare mirrors /work/.mirror/pulumi+pulumi-{random,command}
 # (exported there at the tag). Their Go dependencies come from the Go module proxy.
 #
-# gcp 9.34.0 and azure-native 3.18.0 are only reported (found in the plugin cache or missing): building them
-# needs the upstream Terraform provider tree, patches and a schema regeneration (gcp) or the repo's codegen
-# (azure-native), which this script does not attempt. The e2e test previews the cloud stacks only as far as
-# their plugins allow.
+# gcp: see scripts/e2e-plugin-gcp.sh for its steps and inputs (GCP_SRC, GCP_UPSTREAM_SRC; by default exported from the
+# bare mirrors /work/.mirror/{pulumi+pulumi-gcp,hashicorp+terraform-provider-google-beta}/repo).
+# azure-native 3.18.0 is only reported (found in the plugin cache or missing): its provider embeds a schema and metadata
+# that its codegen (pulumi-gen-azure-native) generates from the azure-rest-api-specs submodule (every
+# specification/*/resource-manager JSON; that repository is a 1.29 GB snapshot and pulumi-azure-native's own 1.83 GB,
+# both over what can be fetched here; the Go module proxy refuses the provider module), which this script does
+# not attempt. The e2e test previews the AKS stack only as far as that allows.
 #
 # Cache: a warm run only checks files and takes seconds. Go's module and build caches are used as configured.
 set -euo pipefail
@@ -292,7 +298,7 @@ if want command; then ensure_source_plugin command "$COMMAND_VERSION" COMMAND_SR
 if want helm; then ensure_helm; fi
 if want kube; then ensure_kube; fi
 if want etcd; then ensure_etcd; fi
-if want gcp; then report_cloud gcp "$GCP_VERSION"; fi
+if want gcp; then source "$REPO/scripts/e2e-plugin-gcp.sh"; ensure_gcp; fi
 if want azure-native; then report_cloud azure-native "$AZURE_NATIVE_VERSION"; fi
 
 log "report (cache $CACHE):"

@@ -301,6 +301,9 @@ declare -A PREVIEW_SETS=(
   [prod-aks]="--path cluster.adminGroupObjectIds[0]=6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b --path cluster.authorizedIpRanges[0]=203.0.113.0/24 --path ingress.domain=ml.e2e.example --path ingress.tls.acme.email=ops@e2e.example --path sso.provider=entra --path sso.tenantId=0b6f2c1e-3d4a-4b5c-8d9e-1f2a3b4c5d6e --path sso.clientId=5a1b2c3d-4e5f-4a6b-9c8d-7e6f5a4b3c2d"
 )
 MISSING_PLUGINS=()
+# The gcp provider loads credentials when it is configured, before it plans anything; without any it fails the GKE
+# preview ("No credentials loaded"). A placeholder access token satisfies it: a preview calls no Google API here.
+export GOOGLE_OAUTH_ACCESS_TOKEN=e2e-placeholder-token
 for stack in ${E2E_PREVIEW_STACKS-dev prod prod-aks}; do
   pulumi stack init "$stack" --non-interactive >/dev/null 2>&1
   # What the stack file leaves to the operator ("Before the first pulumi up ... set") is set to placeholders.
