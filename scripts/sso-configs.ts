@@ -17,7 +17,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { images } from "../components/versions";
-import { AIRFLOW_OIDC_ENV, DEX_CONFIG_KEY, FORWARD_AUTH_HEADERS, IDENTITY_NAMESPACE, OAUTH2_PROXY } from "../components/identity";
+import { AIRFLOW_OIDC_ENV, DEX, DEX_CONFIG_KEY, FORWARD_AUTH_HEADERS, IDENTITY_NAMESPACE, OAUTH2_PROXY } from "../components/identity";
 import { GRAFANA_OIDC_ENV } from "../components/monitoring/grafanaOidc";
 import { OAUTH_ENV } from "../components/notebooks/spec";
 import { runProgram, shippedStackConfig, unwrap } from "../test/harness";
@@ -104,6 +104,8 @@ async function main() {
     const hubEnv = release("jupyterhub").values.hub.extraEnv as Record<string, { valueFrom: Ref }>;
     const plan = {
         versions: { dex: images.dex.tag, oauth2Proxy: images.oauth2Proxy.tag },
+        // What each pod requests in dev: their peak memory in the round trips must fit.
+        memoryRequests: { dex: release(DEX.release).values.resources.requests.memory, "oauth2-proxy": proxyRelease.values.resources.requests.memory },
         issuer,
         domain,
         // The generated admin's login (credentials.sso) and its entry in Dex's static passwords (user ID, groups...).

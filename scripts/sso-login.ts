@@ -301,6 +301,7 @@ async function main() {
         proxyMetrics: await freePort(),
     };
     const children: ChildProcess[] = [];
+    const byName = new Map<string, ChildProcess>();
     const logs: Record<string, string> = { dex: path.join(dir, "dex.log"), "oauth2-proxy": path.join(dir, "oauth2-proxy.log") };
     const server = traefik(ports);
     await new Promise<void>((r) => server.listen(ports.traefik, "127.0.0.1", r));
@@ -308,6 +309,7 @@ async function main() {
         const out = fs.openSync(logs[name], "w");
         const child = spawn(bin, args, { stdio: ["ignore", out, out], env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env } });
         children.push(child);
+        byName.set(name, child);
         child.on("exit", (code, signal) => {
             if (!stopping) console.error(`${name} exited (${code ?? signal}); its log:\n${fs.readFileSync(logs[name], "utf8")}`);
         });
@@ -365,6 +367,7 @@ async function main() {
         await forwardAuthFlow(ports);
         await nativeClients(ports);
         await wrongPassword(ports);
+        memoryFits(byName);
         console.log(`sso: login round trips passed (${checks} checks)`);
         passed = true;
     } catch (e) {
@@ -559,6 +562,19 @@ async function nativeClients(ports: Ports) {
         expect(r.admin, `${step}: the admin maps to the UI's admin role`, () => `${r.detail}\nID token: ${JSON.stringify(id)}\nuserinfo: ${JSON.stringify(info)}`);
         ok(`${c.name}: code flow as client ${c.clientId} (scope "${c.scopes.join(" ")}"${c.pkce ? ", PKCE" : ""}) -> ID token for ${id.email}, groups ${JSON.stringify(id.groups)}; ${r.detail}${refreshed}`);
     }
+}
+
+/** Each server's peak resident memory over the round trips (VmHWM) against what its dev pod requests. */
+function memoryFits(servers: Map<string, ChildProcess>) {
+    servers.forEach((child, name) => {
+        const status = fs.readFileSync(`/proc/${child.pid}/status`, "utf8");
+        const kib = (field: string) => Number(status.match(new RegExp(`^${field}:\\s+(\\d+) kB$`, "m"))?.[1] ?? NaN);
+        const peakMiB = kib("VmHWM") / 1024;
+        const request: string = plan.memoryRequests[name];
+        const requestMiB = Number(request.match(/^(\d+)Mi$/)?.[1] ?? fail(`${name}: memory request ${request}`, "expected a quantity in Mi"));
+        expect(peakMiB <= requestMiB, `${name}'s peak memory in the round trips fits its dev request (${request})`, () => `VmHWM ${peakMiB.toFixed(1)} MiB`);
+        ok(`${name}: peak RSS ${peakMiB.toFixed(1)} MiB (now ${(kib("VmRSS") / 1024).toFixed(1)}) over the round trips, within its dev request ${request}`);
+    });
 }
 
 async function wrongPassword(ports: Ports) {
