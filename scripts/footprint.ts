@@ -1,9 +1,11 @@
 /**
  * Prints the requests and limits of every workload of a shipped stack, per component and in total, computed
- * from the same program under Pulumi mocks (and the values passed to each chart). No cluster is contacted.
+ * from the same program under Pulumi mocks (and the values passed to each chart), and for dev each line of the dev
+ * budget (stacks/budget.ts) beside what its components request. No cluster is contacted.
  *   npm run footprint -- --stack dev
  */
 import { constructStack, shippedStacks } from "../test/harness";
+import { formatBudget } from "../stacks/budget";
 import { footprint, formatFootprint } from "../stacks/footprint";
 
 async function main() {
@@ -14,7 +16,9 @@ async function main() {
         process.exit(2);
     }
     const run = await constructStack(stack);
-    console.log(formatFootprint(footprint(run.resources), stack));
+    const report = footprint(run.resources);
+    console.log(formatFootprint(report, stack));
+    if (stack === "dev") console.log(`\n${formatBudget(report)}`);
 }
 
 main().catch((e) => {

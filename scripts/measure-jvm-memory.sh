@@ -3,7 +3,7 @@
 # taken from the real processes rather than guesses:
 #
 #   trino      Trino 483 coordinator, node-scheduler.include-coordinator=true (dev has no workers), the chart's
-#              jvm.config with -Xmx from jvmHeapMiB(1536Mi) = 896M, catalogs `lakehouse` (iceberg) and `hive`
+#              jvm.config with -Xmx from jvmHeapMiB(1152Mi) = 576M, catalogs `lakehouse` (iceberg) and `hive`
 #              against the metastore below, plus `tpch` for the load (dev has no tpch catalog: load only).
 #   kafka      Kafka 4.3.1, one KRaft node with roles controller+broker, -Xms256m -Xmx256m (dev `dual` pool),
 #              with the Prometheus JMX exporter agent as Strimzi's metricsConfig adds it.
@@ -257,10 +257,13 @@ stop_pid() {
 # 368 either: the same call is compiled here.
 
 TRINO_HOME="$CACHE/trino-$TRINO_VERSION"
-# components/lakehouse/sizing.ts, dev coordinator: limit 1536Mi, cpu limit 2 -> jvmHeapMiB = 896.
-TRINO_MEM_LIMIT_MIB=1536
+# components/lakehouse/sizing.ts, dev coordinator: limit 1152Mi, cpu limit 2 -> jvmHeapMiB = 576. TRINO_MEM_LIMIT_MIB,
+# TRINO_HEAP_MIB and TRINO_EXTRA_JVM_OPTS (space-separated) try other sizes; the query memory follows the heap as
+# trinoNodeMemory computes it.
+TRINO_MEM_LIMIT_MIB="${TRINO_MEM_LIMIT_MIB:-1152}"
 TRINO_CPUS=2
-TRINO_HEAP_MIB=896
+TRINO_HEAP_MIB="${TRINO_HEAP_MIB:-576}"
+read -r -a TRINO_EXTRA_JVM_OPTS <<<"${TRINO_EXTRA_JVM_OPTS:-}"
 # trinodb/charts 1.42.2 configmap-coordinator.yaml jvm.config, with components/lakehouse/trino-values.ts'
 # additionalJVMConfig (the JDK-8329528 workaround). The chart's -agentpath:/usr/lib/trino/bin/libjvmkill.so is
 # left out: the tiny agent ships only in the image.
@@ -273,6 +276,7 @@ TRINO_JVM_OPTS=(
     # Not in jvm.config: Trino 483 refuses to start without the Vector API ("Trino requires the Vector API to be
     # enabled/linked at runtime"); the image's launcher supplies it.
     --add-modules=jdk.incubator.vector
+    "${TRINO_EXTRA_JVM_OPTS[@]}"
 )
 
 trino_install() {
@@ -314,9 +318,9 @@ trino_configure() { # trino_configure ETC_DIR METASTORE_URI
 coordinator=true
 node-scheduler.include-coordinator=true
 http-server.http.port=$TRINO_PORT
-query.max-memory=537MB
-query.max-memory-per-node=537MB
-memory.heap-headroom-per-node=269MB
+query.max-memory=$(( TRINO_HEAP_MIB * 6 / 10 ))MB
+query.max-memory-per-node=$(( TRINO_HEAP_MIB * 6 / 10 ))MB
+memory.heap-headroom-per-node=$(( (TRINO_HEAP_MIB * 3 + 9) / 10 ))MB
 discovery.uri=http://127.0.0.1:$TRINO_PORT
 http-server.process-forwarded=true
 EOF

@@ -3,6 +3,7 @@
  * the operator custom resources that become pods (Strimzi, Flink, KServe), and the values passed to Helm charts.
  * Pure: it reads registrations (type, URN, inputs) and never talks to a cluster.
  */
+import { KSERVE_AGENT_RESOURCES } from "../components/serving/charts";
 
 export interface Resources {
     /** CPU in cores. */
@@ -89,11 +90,21 @@ interface ChartHints {
     readonly replicasAt?: Readonly<Record<string, string>>;
     /** Values path of a workload -> values path of the boolean that enables it. */
     readonly enabledBy?: Readonly<Record<string, string>>;
-    /** Values path of a workload -> how many pods run it (sidecars in several pods). */
-    readonly copies?: Readonly<Record<string, number>>;
+    /** Values path of a workload -> how many containers run it (one sidecar's values in several pods or kinds). */
+    readonly copies?: Readonly<Record<string, number | ((values: any) => number)>>;
     /** Values path of a workload -> its pod count, where the chart derives it from several values. */
     readonly podsOf?: Readonly<Record<string, (values: any) => number>>;
 }
+
+/**
+ * kube-prometheus-stack 88.5.3's Grafana 12.11.1 subchart runs one container per sidecar kind that is enabled and not
+ * turned into an init container, every one with `sidecar.resources`.
+ */
+const grafanaSidecars = (values: any) => {
+    const sc = values.grafana?.sidecar ?? {};
+    const init: Record<string, string> = { dashboards: "initDashboards", datasources: "initDatasources", alerts: "initAlerts", notifiers: "initNotifiers" };
+    return ["dashboards", "datasources", "alerts", "notifiers", "plugins"].filter((k) => sc[k]?.enabled === true && !(init[k] && sc[k][init[k]] === true)).length;
+};
 
 /** The Valkey chart 0.11.0: a Deployment of one, or with `replica.enabled` a StatefulSet of `replica.replicas + 1` (the exporter is a sidecar). */
 const valkeyPods = (values: any) => (values.replica?.enabled ? Number(values.replica.replicas ?? 2) + 1 : 1);
@@ -106,7 +117,14 @@ export const chartHints: Readonly<Record<string, ChartHints>> = {
     },
     trino: { replicasAt: { worker: "server.workers" } },
     "cert-manager": { transient: ["startupapicheck"] },
-    "kube-prometheus-stack": { transient: ["prometheusOperator.admissionWebhooks.patch"] },
+    "kube-prometheus-stack": {
+        transient: ["prometheusOperator.admissionWebhooks.patch"],
+        copies: {
+            "grafana.sidecar": grafanaSidecars,
+            // The operator adds the reloader to the Prometheus pod and to the Alertmanager pod.
+            "prometheusOperator.prometheusConfigReloader": (values) => 1 + (values.alertmanager?.enabled === false ? 0 : 1),
+        },
+    },
     "flink-kubernetes-operator": { enabledBy: { "operatorPod.webhook": "webhook.create" } },
     valkey: { podsOf: { "(root)": valkeyPods, "metrics.exporter": valkeyPods } },
 };
@@ -124,7 +142,8 @@ export function chartFootprint(chart: string, values: any): { workload: string; 
         .map((w) => {
             const replicasPath = hints.replicasAt?.[w.workload];
             const podsOf = hints.podsOf?.[w.workload];
-            const replicas = podsOf ? podsOf(values) : replicasPath ? Number(at(values, replicasPath) ?? 0) : w.replicas * (hints.copies?.[w.workload] ?? 1);
+            const copies = hints.copies?.[w.workload] ?? 1;
+            const replicas = podsOf ? podsOf(values) : replicasPath ? Number(at(values, replicasPath) ?? 0) : w.replicas * (typeof copies === "function" ? copies(values) : copies);
             return { ...w, replicas };
         })
         .filter((w) => w.replicas > 0);
@@ -202,7 +221,12 @@ export function workloadsOf(r: Registered, scaledBy: ScaledBy = () => undefined)
         case /^kubernetes:serving\.kserve\.io\/v1beta1:InferenceService$/.test(r.type): {
             const predictor = spec.predictor ?? {};
             const container = predictor.model ?? predictor.containers?.[0] ?? {};
-            return one(name, Number(predictor.minReplicas ?? 1), fromResources(container.resources, "predictor"));
+            const replicas = Number(predictor.minReplicas ?? 1);
+            // A predictor that logs gets KServe's agent beside its server: the feedback loop's cost, counted there.
+            const agent: WorkloadFootprint[] = predictor.logger
+                ? [{ component: "feedback", source: kind, workload: `${name}-agent`, replicas, ...fromResources(KSERVE_AGENT_RESOURCES, "agent") }]
+                : [];
+            return [...one(name, replicas, fromResources(container.resources, "predictor")), ...agent];
         }
         case r.type === "kubernetes:ray.io/v1:RayCluster": {
             // Steady state: the head (with the autoscaler beside it) and each worker group at its minimum.

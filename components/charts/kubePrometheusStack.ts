@@ -96,8 +96,19 @@ export interface GrafanaValues {
             readonly folderAnnotation?: string;
             readonly provider?: { readonly foldersFromFilesStructure?: boolean; readonly allowUiUpdates?: boolean };
         };
-        /** `defaultDatasourceEnabled` and `uid` are read by kube-prometheus-stack's own datasource ConfigMap. */
-        readonly datasources?: { readonly enabled: boolean; readonly defaultDatasourceEnabled?: boolean; readonly uid?: string };
+        /**
+         * `defaultDatasourceEnabled` and `uid` are read by kube-prometheus-stack's own datasource ConfigMap.
+         * `initDatasources` runs the sidecar as an init container instead (`_pod.tpl`); with it, `skipReload` (no
+         * Grafana to call yet) and `watchMethod: LIST` (load once and exit).
+         */
+        readonly datasources?: {
+            readonly enabled: boolean;
+            readonly defaultDatasourceEnabled?: boolean;
+            readonly uid?: string;
+            readonly initDatasources?: boolean;
+            readonly skipReload?: boolean;
+            readonly watchMethod?: "WATCH" | "LIST" | "SLEEP";
+        };
     };
 }
 

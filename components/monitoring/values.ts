@@ -318,7 +318,10 @@ function grafanaValues(input: StackValuesInput): GrafanaValues {
                 folderAnnotation: "grafana_folder",
                 provider: { foldersFromFilesStructure: true, allowUiUpdates: false },
             },
-            datasources: { enabled: true, defaultDatasourceEnabled: true, uid: "prometheus" },
+            // The datasources (Prometheus and Alertmanager, from this release's own ConfigMap) are loaded once, by an
+            // init container, instead of a second sidecar holding its own memory all the time; a changed datasource
+            // reaches Grafana with its next rollout, which every chart upgrade brings.
+            datasources: { enabled: true, defaultDatasourceEnabled: true, uid: "prometheus", initDatasources: true, skipReload: true, watchMethod: "LIST" },
         },
     };
 }

@@ -27,6 +27,13 @@ export const kserveControllerSizing: Record<Environment, { manager: ReturnType<t
 };
 
 /**
+ * What KServe v0.20.0 gives the agent sidecar it injects into a predictor that logs (`spec.predictor.logger`). The
+ * chart writes these into its `inferenceservice-config` ConfigMap as fixed text (`files/common/configmap-patch.yaml`,
+ * key `agent`), not from values, so they are stated here for the footprint rather than set.
+ */
+export const KSERVE_AGENT_RESOURCES = { requests: { cpu: "100m", memory: "100Mi" }, limits: { cpu: "1", memory: "1Gi" } } as const;
+
+/**
  * kserve-resources values: raw Kubernetes deployments (`Standard`, the v0.20 name of `RawDeployment`; no Knative or
  * Istio), no Ingress per model (models are cluster-local; the platform ingress exposes what it chooses), webhook
  * certificates from cert-manager, and Prometheus scrape annotations on model pods.

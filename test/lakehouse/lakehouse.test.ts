@@ -279,7 +279,7 @@ describe("lakehouse: environments", () => {
         assert.equal(metastoreDeployment(r).inputs.spec.replicas, 1);
     });
 
-    it("dev footprint: long-running pods request 350m CPU and 1280Mi memory in total", async () => {
+    it("dev footprint: long-running pods request 350m CPU and 1360Mi memory in total", async () => {
         const r = await deploy(LAYOUTS[0]);
         let cpu = 0;
         let mem = 0;
@@ -292,7 +292,7 @@ describe("lakehouse: environments", () => {
         const v = releaseValues(r);
         add(v.coordinator.resources, 1);
         add(v.worker.resources, v.server.workers);
-        assert.deepEqual({ cpu: `${cpu}m`, memory: `${mem}Mi` }, { cpu: "350m", memory: "1280Mi" });
+        assert.deepEqual({ cpu: `${cpu}m`, memory: `${mem}Mi` }, { cpu: "350m", memory: "1360Mi" });
     });
 });
 

@@ -55,7 +55,7 @@ describe("lakehouse: JVM sizing", () => {
     });
 
     it("caps one query at its per-node share on every node of the largest cluster", () => {
-        assert.equal(trinoQueryMaxMemory(defaultSizing("dev")), "537MB"); // the coordinator alone
+        assert.equal(trinoQueryMaxMemory(defaultSizing("dev")), "345MB"); // the coordinator alone
         assert.equal(trinoQueryMaxMemory(defaultSizing("prod")), `${Math.floor(9830 * 0.6) * 10}MB`); // 10 workers of 12Gi
     });
 });

@@ -34,13 +34,13 @@ describe("lakehouse: Trino chart values, dev", () => {
         assert.equal(dev.worker.gracefulShutdown.enabled, false);
     });
 
-    it("derives -Xmx and Trino's memory limits from the 1536Mi container limit", () => {
+    it("derives -Xmx and Trino's memory limits from the 1152Mi container limit", () => {
         // dev requests less than the limit (burstable) so the whole platform fits a laptop; the heap follows the limit.
-        assert.deepEqual(dev.coordinator.resources, { requests: { cpu: "250m", memory: "896Mi" }, limits: { cpu: "2", memory: "1536Mi" } });
-        assert.deepEqual(dev.coordinator.jvm, { maxHeapSize: "896M" });
-        assert.deepEqual(dev.coordinator.config.memory, { heapHeadroomPerNode: "269MB" });
-        assert.deepEqual(dev.coordinator.config.query, { maxMemoryPerNode: "537MB" });
-        assert.equal(dev.server.config.query.maxMemory, "537MB");
+        assert.deepEqual(dev.coordinator.resources, { requests: { cpu: "250m", memory: "976Mi" }, limits: { cpu: "2", memory: "1152Mi" } });
+        assert.deepEqual(dev.coordinator.jvm, { maxHeapSize: "576M" });
+        assert.deepEqual(dev.coordinator.config.memory, { heapHeadroomPerNode: "173MB" });
+        assert.deepEqual(dev.coordinator.config.query, { maxMemoryPerNode: "345MB" });
+        assert.equal(dev.server.config.query.maxMemory, "345MB");
     });
 
     it("reaches MinIO keys by Secret name only", () => {

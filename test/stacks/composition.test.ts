@@ -1,23 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import { budgetRows, DEV_CPU_BUDGET } from "../../stacks/budget";
 import { footprint } from "../../stacks/footprint";
 import { constructStack, Registration, unwrap } from "../harness";
-
-/**
- * The dev budget of issue 9: the whole dev platform, every component on, fits a laptop. Raised from 6 GiB to 6.25 GiB
- * for the feature store (issue 18): one Feast feature server, measured at 242 MiB PSS (gunicorn's master and one
- * worker, feast 0.66.0 `feast serve --metrics --workers 1`), requests 256Mi; the rest of dev requested 5.93 GiB.
- * Raised to 6.5 GiB for the notebooks (issue 20), with no user server running: JupyterHub's hub measured at 162 MiB
- * PSS plus 22 MiB for the idle culler it runs (requests 192Mi) and configurable-http-proxy at 58 MiB RSS (64Mi); the
- * rest of dev requested 6.18 GiB (6328 MiB), which left 72 MiB.
- * Raised to 6.6 GiB for single sign-on (Dex and oauth2-proxy, 64 MiB requested together; not measured) and the
- * feedback loop's receiver (Vector, 64Mi; not measured): dev requests 6.55 GiB, 0.55 GiB over issue 9's 6 GiB.
- * The JVMs were then measured under their pod limits (scripts/measure-jvm-memory.sh): after load Trino held 1296 MiB
- * (request 896Mi), Connect 542 (448Mi; 408 of it anonymous), Kafka 410 (now 480Mi, was 512Mi), the metastore 319-334
- * (384Mi). So re-requesting them cannot bring dev under 6 GiB: it would add about 0.7 GiB. Dev requests 6.52 GiB.
- */
-const DEV_BUDGET = { cpu: 4, memoryGiB: 6.6 };
 
 const namespacesOf = (resources: Registration[]) => resources.filter((r) => r.type === "kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name as string);
 const policiesIn = (resources: Registration[], ns: string) =>
@@ -31,12 +17,16 @@ describe("composition", async () => {
     const report = footprint(run.resources);
 
 describe("dev", () => {
-    it(`requests at most ${DEV_BUDGET.cpu} vCPU and ${DEV_BUDGET.memoryGiB} GiB in total, every component on`, () => {
-        for (const c of ["storage", "postgres", "lakehouse", "streaming", "orchestrator", "tracking", "serving", "monitoring", "ingress", "certmanager", "featurestore", "notebooks"]) {
+    it(`requests at most ${DEV_CPU_BUDGET} vCPU, and per line of the dev memory budget (stacks/budget.ts), every component on`, () => {
+        for (const c of ["storage", "postgres", "lakehouse", "streaming", "orchestrator", "tracking", "serving", "monitoring", "ingress", "certmanager", "compute", "featurestore", "notebooks", "identity", "feedback"]) {
             assert.ok(report.byComponent[c], `${c} has no workload in the dev footprint`);
         }
-        assert.ok(report.total.requests.cpu <= DEV_BUDGET.cpu, `dev requests ${report.total.requests.cpu} vCPU`);
-        assert.ok(report.total.requests.memory <= DEV_BUDGET.memoryGiB * 2 ** 30, `dev requests ${(report.total.requests.memory / 2 ** 30).toFixed(2)} GiB`);
+        assert.ok(report.total.requests.cpu <= DEV_CPU_BUDGET, `dev requests ${report.total.requests.cpu} vCPU`);
+        const { rows, uncovered } = budgetRows(report);
+        assert.deepEqual(uncovered, [], "components with no line in the dev budget");
+        for (const r of rows) {
+            assert.ok(r.requestedMiB <= r.memoryMiB, `${r.components.join(", ")} request ${r.requestedMiB.toFixed(1)} MiB, over their ${r.memoryMiB} MiB (${r.why})`);
+        }
     });
 
     it("every workload, in every stack, requests CPU and memory", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { budgetRows } from "../../stacks/budget";
 import { chartFootprint, chartWorkloads, componentOf, footprint, parseCpu, parseMemory, workloadsOf } from "../../stacks/footprint";
 
 const urn = (chain: string, name: string) => `urn:pulumi:dev::ml-platform::${chain}::${name}`;
@@ -99,6 +100,32 @@ describe("footprint: workloads", () => {
         assert.deepEqual(chartFootprint("oci://x/flink-kubernetes-operator", { webhook: { create: false }, operatorPod: { ...res, webhook: res } }).map((w) => w.workload), ["operatorPod"]);
     });
 
+    it("counts Grafana's sidecars per kind that runs as a container, and the config reloader in Prometheus and Alertmanager", () => {
+        const res = { resources: { requests: { cpu: "10m", memory: "64Mi" } } };
+        const kps = (datasources: object, alertmanager: object = {}) =>
+            chartFootprint("kube-prometheus-stack", {
+                grafana: { sidecar: { ...res, dashboards: { enabled: true }, datasources } },
+                alertmanager,
+                prometheusOperator: { prometheusConfigReloader: res },
+            }).map((w) => [w.workload, w.replicas]);
+        assert.deepEqual(kps({ enabled: true }), [["grafana.sidecar", 2], ["prometheusOperator.prometheusConfigReloader", 2]]);
+        assert.deepEqual(kps({ enabled: true, initDatasources: true }, { enabled: false }), [["grafana.sidecar", 1], ["prometheusOperator.prometheusConfigReloader", 1]]);
+    });
+
+    it("counts KServe's agent beside a predictor that logs, as the feedback loop's", () => {
+        const res = { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } };
+        const isvc = (logger?: object) => ({
+            type: "kubernetes:serving.kserve.io/v1beta1:InferenceService",
+            name: "iris",
+            urn: urn("mlplatform:serving:Serving$kubernetes:serving.kserve.io/v1beta1:InferenceService", "iris"),
+            inputs: { spec: { predictor: { minReplicas: 2, ...(logger ? { logger } : {}), model: { resources: res } } } },
+        });
+        assert.deepEqual(footprint([isvc()]).total.requests, { cpu: 0.2, memory: 512 * 2 ** 20 });
+        const logging = footprint([isvc({ url: "http://receiver", mode: "all" })]);
+        assert.deepEqual(logging.total.requests, { cpu: 0.4, memory: 712 * 2 ** 20 });
+        assert.deepEqual(logging.byComponent.feedback.requests, { cpu: 0.2, memory: 200 * 2 ** 20 });
+    });
+
     it("counts Valkey's pods as the chart makes them: one standalone, a primary plus replicas, the exporter in each", () => {
         const res = { resources: { requests: { cpu: "100m", memory: "256Mi" } } };
         const standalone = chartFootprint("valkey", { ...res, replica: { enabled: false }, metrics: { enabled: true, exporter: res } });
@@ -147,5 +174,18 @@ describe("footprint: workloads", () => {
         ]);
         assert.equal(report.byComponent.compute.requests.cpu, 1 + 0.1 + 2 * 4);
         assert.equal(report.byComponent.compute.requests.memory, 2 ** 30 + 256 * 2 ** 20 + 2 * 2 ** 30);
+    });
+});
+
+describe("footprint: the dev budget", () => {
+    it("sets each budget line beside what its components request, and names the components no line covers", () => {
+        const mib = (n: number) => ({ requests: { cpu: 0.1, memory: n * 2 ** 20 }, limits: { cpu: 1, memory: 2 * n * 2 ** 20 } });
+        const report = { workloads: [], byComponent: { lakehouse: mib(900), streaming: mib(300), notebooks: mib(300), extra: mib(10) }, total: mib(1510) };
+        const { rows, uncovered } = budgetRows(report, [
+            { components: ["lakehouse", "streaming"], memoryMiB: 1200, why: "core" },
+            { components: ["notebooks"], memoryMiB: 256, why: "hub" },
+        ]);
+        assert.deepEqual(rows.map((r) => [r.components.join("+"), r.requestedMiB, r.requestedMiB <= r.memoryMiB]), [["lakehouse+streaming", 1200, true], ["notebooks", 300, false]]);
+        assert.deepEqual(uncovered, ["extra"]);
     });
 });
