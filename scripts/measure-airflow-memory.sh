@@ -217,11 +217,6 @@ cg_peak_mib() {
     for f in "$d/memory.peak" "$d/memory.max_usage_in_bytes"; do [[ -r "$f" ]] && { echo $(( $(cat "$f") / 1048576 )); return; }; done
     echo n/a
 }
-cg_current_mib() {
-    local d="${CG_MEM[$1]}" f
-    for f in "$d/memory.current" "$d/memory.usage_in_bytes"; do [[ -r "$f" ]] && { echo $(( $(cat "$f") / 1048576 )); return; }; done
-    echo n/a
-}
 
 start_in_cgroup() { # start_in_cgroup NAME LOGFILE CMD...
     local name="$1" logf="$2"; shift 2
@@ -233,30 +228,35 @@ start_in_cgroup() { # start_in_cgroup NAME LOGFILE CMD...
 
 # --- sampling: sums over every process of a cgroup (the process tree)
 
-# tree_kb NAME FIELD... -> sum of the /proc/PID/status fields (kB) over the tree
-tree_status_kb() {
-    local name="$1"; shift
-    local files=() p
-    for p in $(cg_pids "$name"); do files+=("/proc/$p/status"); done
-    (( ${#files[@]} )) || { echo 0; return; }
-    local re; re="^($(IFS='|'; echo "$*")):"
-    awk -v re="$re" '$0 ~ re {s += $2} END {printf "%d", s}' "${files[@]}" 2>/dev/null || echo 0
+# Sums over the tree read the files through `cat`, which skips a process that exits meanwhile (a parsing child).
+tree_files() { local p; for p in $(cg_pids "$1"); do echo "/proc/$p/$2"; done; }
+tree_status_kb() { # tree_status_kb NAME FIELD -> sum of that /proc/PID/status field (kB) over the tree
+    local files; files="$(tree_files "$1" status)"
+    [[ -n "$files" ]] || { echo 0; return; }
+    # shellcheck disable=SC2086
+    cat $files 2>/dev/null | awk -v f="$2:" '$1 == f {s += $2} END {printf "%d", s}'
 }
 tree_rss_mib() { echo $(( $(tree_status_kb "$1" VmRSS) / 1024 )); }
-tree_pss_uss() { # PSS/USS MiB summed over the tree
-    local files=() p
-    for p in $(cg_pids "$1"); do files+=("/proc/$p/smaps_rollup"); done
-    awk '/^Pss:/ {p += $2} /^Private_(Clean|Dirty):/ {u += $2} END {printf "%d/%d", p/1024, u/1024}' "${files[@]}" 2>/dev/null
-}
 tree_anon_mib() { echo $(( $(tree_status_kb "$1" RssAnon) / 1024 )); }
+tree_pss_uss() { # PSS/USS MiB summed over the tree
+    # shellcheck disable=SC2046
+    cat $(tree_files "$1" smaps_rollup) 2>/dev/null | awk '/^Pss:/ {p += $2} /^Private_(Clean|Dirty):/ {u += $2} END {printf "%d/%d", p/1024, u/1024}'
+}
 tree_nprocs() { cg_pids "$1" | wc -l; }
 max_hwm_mib() { # the largest VmHWM of any process in the tree
-    local files=() p
-    for p in $(cg_pids "$1"); do files+=("/proc/$p/status"); done
-    awk '/^VmHWM:/ {if ($2 > m) m = $2} END {printf "%d", m/1024}' "${files[@]}" 2>/dev/null
+    # shellcheck disable=SC2046
+    cat $(tree_files "$1" status) 2>/dev/null | awk '/^VmHWM:/ {if ($2 > m) m = $2} END {printf "%d", m/1024}'
+}
+cg_ws_mib() { # the cgroup's working set as the kubelet computes it: usage minus inactive file pages
+    local d="${CG_MEM[$1]}"
+    if [[ -r "$d/memory.current" ]]; then
+        echo $(( ($(cat "$d/memory.current") - $(awk '$1 == "inactive_file" {print $2}' "$d/memory.stat")) / 1048576 ))
+    else
+        echo $(( ($(cat "$d/memory.usage_in_bytes") - $(awk '$1 == "total_inactive_file" {print $2}' "$d/memory.stat")) / 1048576 ))
+    fi
 }
 
-declare -A MAIN_PID MAXRSS MAXN
+declare -A MAIN_PID MAXRSS MAXN MAXWS
 # sample_all SECONDS: MAXRSS[name] = max tree RSS over the window, MAXN[name] = max process count.
 sample_all() {
     local end=$(( SECONDS + $1 )) n r c
@@ -266,8 +266,9 @@ sample_all() {
             kill -0 "${MAIN_PID[$n]}" 2>/dev/null || { log "$n DIED (see $RUN/logs/$n.log)"; tail -20 "$RUN/logs/$n.log" >&2; exit 1; }
             r="$(tree_rss_mib "$n")"; (( r > MAXRSS[$n] )) && MAXRSS[$n]=$r
             c="$(tree_nprocs "$n")"; (( c > MAXN[$n] )) && MAXN[$n]=$c
+            c="$(cg_ws_mib "$n")"; (( c > ${MAXWS[$n]:-0} )) && MAXWS[$n]=$c   # over the whole run
         done
-        echo "$(date -u +%T) $(for n in "${PROCS[@]}"; do printf '%s=%s ' "$n" "$(tree_rss_mib "$n")"; done)" >>"$RUN/samples.log"
+        echo "$(date -u +%T) $(for n in "${PROCS[@]}"; do printf '%s=%s/ws%s ' "$n" "$(tree_rss_mib "$n")" "$(cg_ws_mib "$n")"; done)" >>"$RUN/samples.log"
         sleep "$SAMPLE_EVERY"
     done
 }
@@ -505,9 +506,9 @@ sample_all "$SETTLE_SECS"
 sample_all 15
 for n in "${PROCS[@]}"; do
     CPU_SETTLE[$n]="$(cpu_milli "$n")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "${MEM_LIMIT[$n]}" "${CPU_LIMIT[$n]}" "${IDLE[$n]}" "${IDLE_PU[$n]}" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "${MEM_LIMIT[$n]}" "${CPU_LIMIT[$n]}" "${IDLE[$n]}" "${IDLE_PU[$n]}" \
         "${LOADMAX[$n]}" "${MAXRSS[$n]}" "$(tree_pss_uss "$n")" "$(tree_anon_mib "$n")" "$(max_hwm_mib "$n")" \
-        "$(cg_current_mib "$n")" "$(cg_peak_mib "$n")" "$(tree_nprocs "$n")/${LOADN[$n]}" \
+        "$(cg_ws_mib "$n")" "${MAXWS[$n]}" "$(cg_peak_mib "$n")" "$(tree_nprocs "$n")/${LOADN[$n]}" \
         "${CPU_IDLE[$n]}/${CPU_LOAD[$n]}/${CPU_SETTLE[$n]}" >>"$RESULTS"
 done
 per_process "after load"
@@ -526,17 +527,18 @@ per_process "after load"
 } >"$RUN/load-summary.txt"
 
 print_table() {
-    printf '%-14s %13s %8s %13s %8s %9s %13s %6s %6s %6s %7s %5s %14s\n' process "limit" "RSS idle" "PSS/USS idle" "RSS load" \
-        "RSS after" "PSS/USS after" "anon" maxHWM "cg now" "cg peak" procs "CPU m i/l/s"
-    local n mem cpu idle ipu lmax after apu anon hwm cur peak np cpum
-    while IFS=$'\t' read -r n mem cpu idle ipu lmax after apu anon hwm cur peak np cpum; do
-        printf '%-14s %13s %8s %13s %8s %9s %13s %6s %6s %6s %7s %5s %14s\n' "$n" "${mem}Mi/${cpu}m" "$idle" "$ipu" "$lmax" "$after" "$apu" \
-            "$anon" "$hwm" "$cur" "$peak" "$np" "$cpum"
+    printf '%-14s %13s %8s %13s %8s %9s %13s %6s %6s %6s %6s %7s %5s %14s\n' process "limit" "RSS idle" "PSS/USS idle" "RSS load" \
+        "RSS after" "PSS/USS after" "anon" maxHWM "WS now" "WS max" "cg peak" procs "CPU m i/l/s"
+    local n mem cpu idle ipu lmax after apu anon hwm ws wsmax peak np cpum
+    while IFS=$'\t' read -r n mem cpu idle ipu lmax after apu anon hwm ws wsmax peak np cpum; do
+        printf '%-14s %13s %8s %13s %8s %9s %13s %6s %6s %6s %6s %7s %5s %14s\n' "$n" "${mem}Mi/${cpu}m" "$idle" "$ipu" "$lmax" "$after" "$apu" \
+            "$anon" "$hwm" "$ws" "$wsmax" "$peak" "$np" "$cpum"
     done <"$RESULTS"
     echo "(MiB, sums over each process tree = every process in the cgroup. RSS idle: max over 15 s after ${IDLE_SECS} s idle;"
     echo " RSS load: max during ${LOAD_SECS} s of load; RSS after: max over 15 s after ${SETTLE_SECS} s settling; PSS/USS and"
-    echo " anon (RssAnon) at the end; maxHWM: the largest VmHWM of one process; cg now/peak: memory.current/peak of the"
-    echo " cgroup, page cache included; procs: processes at the end / max seen during load; CPU m i/l/s: average"
+    echo " anon (RssAnon) at the end; maxHWM: the largest VmHWM of one process; WS now/max: the cgroup's working set"
+    echo " (usage minus inactive file pages, what the kubelet and \`kubectl top\` report) at the end / max over every sample;"
+    echo " cg peak: the cgroup's peak usage, all page cache included; procs: processes at the end / max seen during load; CPU m i/l/s: average"
     echo " millicores used while idle / under load / settling. Samples every ${SAMPLE_EVERY} s.)"
     echo
     cat "$RUN/load-summary.txt"
