@@ -67,6 +67,8 @@ KUBE_PORT=16443
 ETCD_PORT=12379
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=lib/throwaway-postgres.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway-postgres.sh"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Outside the namespace: installation (needs the network), then re-exec inside `unshare --net`.
@@ -301,16 +303,7 @@ wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
 
 # --- PostgreSQL 15 (the metadata database)
 
-start_postgres() {
-    mkdir -p "$TMP/pg"; echo measure >"$TMP/pg/pw"; chown -R postgres: "$TMP/pg"
-    PG_DATA="$TMP/pg/data"
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -A scram-sha-256 --pwfile="$TMP/pg/pw" -U postgres >"$RUN/logs/pg-init.log"
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$TMP/pg/postgres.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA -c max_connections=200" start >/dev/null
-    PGPASSWORD=measure "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE USER airflow PASSWORD 'airflow'" \
-        -c "CREATE DATABASE airflow OWNER airflow" >/dev/null
-    log "postgres: $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT"
-}
+start_postgres() { start_throwaway_postgres "$TMP/pg" "$PG_PORT" airflow airflow -c max_connections=200; }
 
 # --- etcd + kube-apiserver (as scripts/e2e.sh), a kubeconfig for the KubernetesExecutor
 

@@ -66,6 +66,8 @@ CGROUPS=()
 PG_DATA=""
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+# shellcheck source=lib/throwaway-postgres.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway-postgres.sh"
 
 cleanup() {
     local pid cg
@@ -453,17 +455,7 @@ metastore_install() {
     fi
 }
 
-start_postgres() {
-    # Owned by the postgres user, which runs the server.
-    mkdir -p "$WORK/pg"; echo measure >"$WORK/pg/pw"; chown -R postgres: "$WORK/pg"
-    PG_DATA="$WORK/pg/data"
-    runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DATA" -A scram-sha-256 --pwfile="$WORK/pg/pw" -U postgres >"$WORK/pg-init.log"
-    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$WORK/pg/pg.log" -w \
-        -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $PG_DATA" start >/dev/null
-    PGPASSWORD=measure "$PG_BIN/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE USER hive PASSWORD 'hive'" \
-        -c "CREATE DATABASE metastore OWNER hive" >/dev/null
-    log "postgres: $("$PG_BIN/postgres" --version) on 127.0.0.1:$PG_PORT"
-}
+start_postgres() { start_throwaway_postgres "$WORK/pg" "$PG_PORT" metastore hive; }
 
 start_metastore() {
     metastore_install
