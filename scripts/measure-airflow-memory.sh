@@ -67,8 +67,8 @@ KUBE_PORT=16443
 ETCD_PORT=12379
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-# shellcheck source=lib/throwaway-postgres.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway-postgres.sh"
+# shellcheck source=lib/measure.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/measure.sh"
 
 # ---------------------------------------------------------------------------------------------------------------
 # Outside the namespace: installation (needs the network), then re-exec inside `unshare --net`.
@@ -171,17 +171,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- cgroups (as scripts/measure-jvm-memory.sh)
-
-cg_self() {
-    local ctl="$1" line
-    while IFS= read -r line; do
-        case "$line" in
-            *:"$ctl":*|*,"$ctl":*|*:"$ctl",*) echo "${line#*:*:}"; return ;;
-        esac
-    done </proc/self/cgroup
-    grep '^0::' /proc/self/cgroup | cut -d: -f3
-}
+# --- cgroups (as scripts/measure-jvm-memory.sh; cg_self is in lib/measure.sh)
 
 declare -A CG_MEM CG_ENTER CG_CPUACCT
 cg_make() { # cg_make NAME MEM_MIB CPU_MILLI

@@ -66,8 +66,8 @@ CGROUPS=()
 PG_DATA=""
 
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-# shellcheck source=lib/throwaway-postgres.sh
-source "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway-postgres.sh"
+# shellcheck source=lib/measure.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/measure.sh"
 
 cleanup() {
     local pid cg
@@ -124,17 +124,8 @@ fetch_one() {
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# Cgroups: the container limits. cgroup v1 (memory + cpu controllers) or v2, nested under our own cgroup.
-
-cg_self() { # cg_self CONTROLLER -> our own cgroup path for that controller (v1), or the v2 path
-    local ctl="$1" line
-    while IFS= read -r line; do
-        case "$line" in
-            *:"$ctl":*|*,"$ctl":*|*:"$ctl",*) echo "${line#*:*:}"; return ;;
-        esac
-    done </proc/self/cgroup
-    grep '^0::' /proc/self/cgroup | cut -d: -f3
-}
+# Cgroups: the container limits. cgroup v1 (memory + cpu controllers) or v2, nested under our own cgroup (cg_self,
+# lib/measure.sh).
 
 # cg_make NAME MEM_MIB CPUS — creates the cgroups; sets CG_ENTER to the files a process writes its pid to.
 cg_make() {

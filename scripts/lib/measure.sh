@@ -1,5 +1,17 @@
-# Sourced by the measurement scripts: a throwaway PostgreSQL cluster on 127.0.0.1, run by the `postgres` user.
-# Needs PG_BIN (Debian's /usr/lib/postgresql/<version>/bin) and a `log` function.
+# Sourced by the measurement scripts (measure-jvm-memory.sh, measure-airflow-memory.sh): where our own cgroup is, and
+# a throwaway PostgreSQL cluster on 127.0.0.1 run by the `postgres` user (needs PG_BIN, Debian's
+# /usr/lib/postgresql/<version>/bin, and a `log` function).
+
+# cg_self CONTROLLER: our own cgroup's path for that controller (cgroup v1), or the v2 path.
+cg_self() {
+    local ctl="$1" line
+    while IFS= read -r line; do
+        case "$line" in
+            *:"$ctl":*|*,"$ctl":*|*:"$ctl",*) echo "${line#*:*:}"; return ;;
+        esac
+    done </proc/self/cgroup
+    grep '^0::' /proc/self/cgroup | cut -d: -f3
+}
 
 # start_throwaway_postgres DIR PORT DB OWNER [SERVER_OPTION...]: initdb in DIR/data (password auth, superuser
 # `postgres` with password `measure`), start it on 127.0.0.1:PORT with its socket in the data dir, then create the
