@@ -256,13 +256,13 @@ wait_for metrics 60 curl -sf "http://127.0.0.1:$METRICS_PORT/metrics"
 ( while true; do curl -s -o /dev/null "http://127.0.0.1:$METRICS_PORT/metrics"; sleep 15; done ) & PIDS+=($!)
 
 cat >"$RUN/load.py" <<'EOF'
-import collections, os, sys, time, uuid, requests
+import collections, os, re, sys, time, uuid, requests
 base, secs = sys.argv[1], int(sys.argv[2])
 s = requests.Session(); s.auth = (os.environ["ADMIN_USER"], os.environ["ADMIN_PASSWORD"])
 codes = collections.Counter()
 def call(method, path, **kw):
     r = s.request(method, base + path, timeout=60, **kw)
-    codes[f"{method} {path.split('?')[0]} {r.status_code}"] += 1
+    codes[f"{method} {re.sub(r'/([0-9a-f]{32}|[0-9]+)(?=/)', '/<id>', path.split('?')[0])} {r.status_code}"] += 1
     return r.json() if r.headers.get("content-type", "").startswith("application/json") else None
 model = "measure-model"
 call("POST", "/api/2.0/mlflow/registered-models/create", json={"name": model})
