@@ -26,8 +26,8 @@
 # Usage: scripts/measure-mlflow-memory.sh
 #   IDLE_SECS (default 60), LOAD_SECS (default 120), SETTLE_SECS (default 30), SAMPLE_EVERY (default 3)
 #   MLFLOW_LIMIT_MIB (default 1024, the pod's limit) the server container's memory limit
-#   MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false, like any MLFLOW_* variable, reaches the server (the pod sets none: MLflow's
-#     default, true, starts a Huey consumer process per job type next to the uvicorn worker)
+#   MLFLOW_SERVER_ENABLE_JOB_EXECUTION (default false, as the pod sets it; true is MLflow's own default, which starts a
+#     Huey consumer process per job type next to the uvicorn worker: with it, raise MLFLOW_LIMIT_MIB to 4096)
 #   MLFLOW_PYTHON  the Python to build the venvs from (default: a python3.12)
 # The lock: `uv pip freeze` of the venv; refresh with
 #   uv pip freeze -p $CACHE/venv-3.18.0-py3.12/bin/python >scripts/measure-mlflow-memory.lock.txt
@@ -235,6 +235,7 @@ export HOME="$TMP/home" MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true
 export MLFLOW_BACKEND_STORE_URI="postgresql://mlflow:mlflow@127.0.0.1:$PG_PORT/mlflow?sslmode=disable"
 export MLFLOW_AUTH_CONFIG_PATH="$TMP/auth/basic_auth.ini"
 export MLFLOW_FLASK_SERVER_SECRET_KEY="$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
+export MLFLOW_SERVER_ENABLE_JOB_EXECUTION="${MLFLOW_SERVER_ENABLE_JOB_EXECUTION:-false}"
 cd "$TMP/home"
 
 log "init: mlflow db upgrade; the auth config script"

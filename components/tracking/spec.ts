@@ -43,15 +43,17 @@ export interface MlflowSizing {
 }
 
 /**
- * dev: one pod, one worker (the `mlflow server` parent plus a worker hold ~0.4 GiB). prod: two pods spread over
- * zones, two workers each; MLflow is stateless (state lives in Postgres and the object store), so pods scale out.
+ * dev: one pod, one worker. Measured (scripts/measure-mlflow-memory.sh, MLflow 3.18.0, dev's arguments, job runner
+ * off): the `mlflow server` parent and its worker hold 411 MiB idle, 473 under a small REST load, 441 after it (working
+ * set); `mlflow db upgrade` peaks at 291 MiB; the metrics exporter 13 MiB. prod: two pods spread over zones, two
+ * workers each; MLflow is stateless (state lives in Postgres and the object store), so pods scale out.
  */
 export const mlflowSizing: Record<Environment, MlflowSizing> = {
     dev: {
         replicas: 1,
         workers: 1,
-        server: res("100m", "384Mi", "1", "1Gi"),
-        init: res("50m", "256Mi", "500m", "512Mi"),
+        server: res("100m", "480Mi", "1", "1Gi"),
+        init: res("50m", "320Mi", "500m", "512Mi"),
         metrics: res("10m", "32Mi", "100m", "64Mi"),
     },
     prod: {
@@ -296,6 +298,10 @@ export function mlflowDeployment(a: MlflowDeploymentArgs): { metadata: k8s.types
                                 ...common,
                                 backendUri,
                                 { name: "MLFLOW_AUTH_CONFIG_PATH", value: AUTH_CONFIG_PATH },
+                                // MLflow 3.18 starts a job runner by default (GenAI server-side jobs, none of which the
+                                // platform uses): eight Huey consumer processes beside the server, about 2 GiB, which the
+                                // pod's limit kills (measured, scripts/measure-mlflow-memory.sh).
+                                { name: "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", value: "false" },
                                 secretEnv("MLFLOW_FLASK_SERVER_SECRET_KEY", a.adminSecret, adminSecretKeys.flaskSecretKey),
                                 ...store.env,
                             ],

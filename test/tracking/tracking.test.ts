@@ -111,6 +111,8 @@ describe("tracking: database and secrets", () => {
                 secretKeyRef: { name: "mlflow-admin", key: "flask-secret-key" },
             });
             assert.equal(run.byType("kubernetes:core/v1:ConfigMap").length, 0);
+            // No job runner: its eight consumer processes would not fit the pod.
+            assert.deepEqual(container("mlflow").env.find((e: any) => e.name === "MLFLOW_SERVER_ENABLE_JOB_EXECUTION"), { name: "MLFLOW_SERVER_ENABLE_JOB_EXECUTION", value: "false" });
         });
     }
 
@@ -266,12 +268,12 @@ describe("tracking: availability and pod security", () => {
 });
 
 describe("tracking: footprint", () => {
-    it("dev requests stay small: measured from the Deployment the program registers", async () => {
+    it("dev requests: measured from the Deployment the program registers", async () => {
         const { run } = await deploy("dev", minio);
         const report = footprint(run.resources);
         const t = report.byComponent.tracking;
-        // Server 100m/384Mi + metrics sidecar 10m/32Mi (init containers run before, not alongside).
-        assert.deepEqual(t.requests, { cpu: 0.11, memory: 416 * 2 ** 20 });
+        // Server 100m/480Mi + metrics sidecar 10m/32Mi (init containers run before, not alongside).
+        assert.deepEqual(t.requests, { cpu: 0.11, memory: 512 * 2 ** 20 });
         assert.deepEqual(report.workloads.map((w) => w.missingRequests), [[]]);
         const sized = mlflowDeployment({
             environment: "dev", namespace: "ns", image: "i", sizing: mlflowSizing.dev, args: [], serviceAccountName: "sa",
