@@ -171,39 +171,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- cgroups (as scripts/measure-jvm-memory.sh; cg_self is in lib/measure.sh)
+# --- cgroups (cg_make, cg_pids, cg_cpu_usec, cg_ws_mib: lib/measure.sh)
 
-declare -A CG_MEM CG_ENTER CG_CPUACCT
-cg_make() { # cg_make NAME MEM_MIB CPU_MILLI
-    local name="airflow-measure-$1-$$" mem=$(( $2 * 1024 * 1024 )) quota=$(( $3 * 100 )) d
-    if [[ -d /sys/fs/cgroup/memory ]]; then
-        d="/sys/fs/cgroup/memory$(cg_self memory)/$name"; mkdir "$d"; CGROUPS+=("$d")
-        echo "$mem" >"$d/memory.limit_in_bytes"; CG_MEM[$1]="$d"; CG_ENTER[$1]="$d/cgroup.procs"
-        d="/sys/fs/cgroup/cpu$(cg_self cpu)/$name"; mkdir "$d"; CGROUPS+=("$d")
-        echo 100000 >"$d/cpu.cfs_period_us"; echo "$quota" >"$d/cpu.cfs_quota_us"; CG_ENTER[$1]+=" $d/cgroup.procs"
-        d="/sys/fs/cgroup/cpuacct$(cg_self cpuacct)/$name"   # CPU time used (the same directory if co-mounted with cpu)
-        if [[ -d /sys/fs/cgroup/cpuacct && ! -d "$d" ]]; then mkdir "$d"; CGROUPS+=("$d"); CG_ENTER[$1]+=" $d/cgroup.procs"; fi
-        CG_CPUACCT[$1]="$d"
-    else
-        d="/sys/fs/cgroup$(cg_self '')/$name"; mkdir "$d"; CGROUPS+=("$d")
-        echo "$mem" >"$d/memory.max"; echo "$quota 100000" >"$d/cpu.max"
-        CG_MEM[$1]="$d"; CG_ENTER[$1]="$d/cgroup.procs"
-    fi
-}
-cg_cpu_usec() { # CPU time the cgroup used so far, microseconds
-    local d="${CG_MEM[$1]}" f
-    [[ -r "$d/cpu.stat" ]] && { awk '/^usage_usec/ {print $2}' "$d/cpu.stat"; return; }
-    f="${CG_CPUACCT[$1]:-}/cpuacct.usage"
-    [[ -r "$f" ]] && { echo $(( $(cat "$f") / 1000 )); return; }
-    echo 0
-}
+declare -A CG_MEM CG_CPU CG_ENTER
 declare -A CPU_MARK
 cpu_mark() { local n; for n in "${PROCS[@]}"; do CPU_MARK[$n]="$(cg_cpu_usec "$n")"; done; CPU_T=$SECONDS; }
 cpu_milli() { # average millicores of NAME since cpu_mark
     local dt=$(( SECONDS - CPU_T )); (( dt > 0 )) || dt=1
     echo $(( ($(cg_cpu_usec "$1") - CPU_MARK[$1]) / 1000 / dt ))
 }
-cg_pids() { cat "${CG_MEM[$1]}/cgroup.procs" 2>/dev/null; }
 cg_peak_mib() {
     local d="${CG_MEM[$1]}" f
     for f in "$d/memory.peak" "$d/memory.max_usage_in_bytes"; do [[ -r "$f" ]] && { echo $(( $(cat "$f") / 1048576 )); return; }; done
@@ -212,7 +188,7 @@ cg_peak_mib() {
 
 start_in_cgroup() { # start_in_cgroup NAME LOGFILE CMD...
     local name="$1" logf="$2"; shift 2
-    cg_make "$name" "${MEM_LIMIT[$name]}" "${CPU_LIMIT[$name]}"
+    cg_make "$name" airflow-measure "${MEM_LIMIT[$name]}" "${CPU_LIMIT[$name]}"
     setsid bash -c 'for f in '"${CG_ENTER[$name]}"'; do echo $$ >"$f"; done; exec "$@"' measure "$@" >"$logf" 2>&1 </dev/null &
     PIDS+=($!)
     MAIN_PID[$name]=$!
@@ -238,14 +214,6 @@ tree_nprocs() { cg_pids "$1" | wc -l; }
 max_hwm_mib() { # the largest VmHWM of any process in the tree
     # shellcheck disable=SC2046
     cat $(tree_files "$1" status) 2>/dev/null | awk '/^VmHWM:/ {if ($2 > m) m = $2} END {printf "%d", m/1024}'
-}
-cg_ws_mib() { # the cgroup's working set as the kubelet computes it: usage minus inactive file pages
-    local d="${CG_MEM[$1]}"
-    if [[ -r "$d/memory.current" ]]; then
-        echo $(( ($(cat "$d/memory.current") - $(awk '$1 == "inactive_file" {print $2}' "$d/memory.stat")) / 1048576 ))
-    else
-        echo $(( ($(cat "$d/memory.usage_in_bytes") - $(awk '$1 == "total_inactive_file" {print $2}' "$d/memory.stat")) / 1048576 ))
-    fi
 }
 
 declare -A MAIN_PID MAXRSS MAXN MAXWS

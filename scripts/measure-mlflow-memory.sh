@@ -147,35 +147,11 @@ trap 'exit 130' INT TERM
 
 # --- cgroups: memory limit = the container's memory limit, CPU quota = its CPU limit
 declare -A CG_MEM CG_CPU CG_ENTER MAIN_PID
-cg_make() { # cg_make NAME
-    local name="mlflow-measure-$1-$$" d
-    if [[ -d /sys/fs/cgroup/memory ]]; then
-        d="/sys/fs/cgroup/memory$(cg_self memory)/$name"; mkdir "$d"; CGROUPS+=("$d"); CG_MEM[$1]="$d"
-        echo $(( MEM_LIMIT[$1] * 1048576 )) >"$d/memory.limit_in_bytes"
-        d="/sys/fs/cgroup/cpu$(cg_self cpu)/$name"; mkdir "$d"; CGROUPS+=("$d"); CG_CPU[$1]="$d"
-        echo 100000 >"$d/cpu.cfs_period_us"; echo $(( CPU_LIMIT[$1] * 100 )) >"$d/cpu.cfs_quota_us"
-        CG_ENTER[$1]="${CG_MEM[$1]}/cgroup.procs $d/cgroup.procs"
-        d="/sys/fs/cgroup/cpuacct$(cg_self cpuacct)/$name"
-        if [[ ! -f "$d/cpuacct.usage" ]]; then mkdir "$d"; CGROUPS+=("$d"); CG_ENTER[$1]+=" $d/cgroup.procs"; fi
-        CG_CPU[$1]="$d"
-    else
-        d="/sys/fs/cgroup$(cg_self '')/$name"; mkdir "$d"; CGROUPS+=("$d"); CG_MEM[$1]="$d" CG_CPU[$1]="$d"
-        echo $(( MEM_LIMIT[$1] * 1048576 )) >"$d/memory.max"; echo "$(( CPU_LIMIT[$1] * 100 )) 100000" >"$d/cpu.max"
-        CG_ENTER[$1]="$d/cgroup.procs"
-    fi
-}
 start_in_cgroup() { # start_in_cgroup NAME CMD...
     local name="$1"; shift
-    cg_make "$name"
+    cg_make "$name" mlflow-measure "${MEM_LIMIT[$name]}" "${CPU_LIMIT[$name]}"
     setsid bash -c 'for f in '"${CG_ENTER[$name]}"'; do echo $$ >"$f"; done; exec "$@"' measure "$@" >"$RUN/logs/$name.log" 2>&1 </dev/null &
     PIDS+=($!); MAIN_PID[$name]=$!
-}
-cg_pids() { cat "${CG_MEM[$1]}/cgroup.procs" 2>/dev/null; }
-cpu_usec() { local d="${CG_CPU[$1]}"; if [[ -r "$d/cpuacct.usage" ]]; then echo $(( $(cat "$d/cpuacct.usage") / 1000 )); else awk '/^usage_usec/ {print $2}' "$d/cpu.stat"; fi; }
-ws_mib() { # the working set as the kubelet computes it
-    local d="${CG_MEM[$1]}"
-    if [[ -r "$d/memory.current" ]]; then echo $(( ($(cat "$d/memory.current") - $(awk '$1 == "inactive_file" {print $2}' "$d/memory.stat")) / 1048576 ))
-    else echo $(( ($(cat "$d/memory.usage_in_bytes") - $(awk '$1 == "total_inactive_file" {print $2}' "$d/memory.stat")) / 1048576 )); fi
 }
 tree_sums() { # tree_sums NAME -> "RSS PSS USS nprocs" (MiB), over every process of the cgroup
     local p f=()
@@ -188,15 +164,15 @@ tree_sums() { # tree_sums NAME -> "RSS PSS USS nprocs" (MiB), over every process
 # sample PHASE SECONDS: a line per container and sample in samples.tsv: phase t name ws rss pss uss nprocs cpu-milli
 sample() {
     local phase="$1" end=$(( SECONDS + $2 )) n t0=$SECONDS
-    declare -A c0; for n in "${PROCS[@]}"; do c0[$n]="$(cpu_usec "$n")"; done
+    declare -A c0; for n in "${PROCS[@]}"; do c0[$n]="$(cg_cpu_usec "$n")"; done
     local tprev=$SECONDS
     while (( SECONDS < end )); do
         sleep "$SAMPLE_EVERY"
         local dt=$(( SECONDS - tprev )); (( dt > 0 )) || dt=1; tprev=$SECONDS
         for n in "${PROCS[@]}"; do
             kill -0 "${MAIN_PID[$n]}" 2>/dev/null || { log "$n DIED ($(grep -s -E '^oom_kill ' "${CG_MEM[$n]}/memory.oom_control" || grep -s oom_kill "${CG_MEM[$n]}/memory.events"))"; tail -20 "$RUN/logs/$n.log" >&2; exit 1; }
-            local c; c="$(cpu_usec "$n")"
-            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$(( SECONDS - t0 ))" "$n" "$(ws_mib "$n")" "$(tree_sums "$n" | tr ' ' '\t')" \
+            local c; c="$(cg_cpu_usec "$n")"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$phase" "$(( SECONDS - t0 ))" "$n" "$(cg_ws_mib "$n")" "$(tree_sums "$n" | tr ' ' '\t')" \
                 "$(( (c - c0[$n]) / 1000 / dt ))" >>"$RUN/samples.tsv"
             c0[$n]=$c
         done

@@ -28,3 +28,43 @@ start_throwaway_postgres() {
         -c "CREATE DATABASE $db OWNER $owner" >/dev/null
     log "postgres: $("$PG_BIN/postgres" --version) on 127.0.0.1:$port"
 }
+
+# --- A process tree in cgroups with a pod's limits: cgroup v1 (memory, cpu and cpuacct) or v2, nested under our own.
+# The caller declares `CGROUPS=()` (removed on exit) and `declare -A CG_MEM CG_CPU CG_ENTER`.
+
+# cg_make NAME PREFIX MEM_MIB CPU_MILLI: the cgroups PREFIX-NAME-<pid>, limited to MEM_MIB of memory and CPU_MILLI
+# millicores. CG_ENTER[NAME] lists the cgroup.procs files a process writes its pid to, to join them.
+cg_make() {
+    local cg="$2-$1-$$" mem=$(( $3 * 1048576 )) quota=$(( $4 * 100 )) d
+    if [[ -d /sys/fs/cgroup/memory ]]; then
+        d="/sys/fs/cgroup/memory$(cg_self memory)/$cg"; mkdir "$d"; CGROUPS+=("$d"); CG_MEM[$1]="$d"
+        echo "$mem" >"$d/memory.limit_in_bytes"
+        d="/sys/fs/cgroup/cpu$(cg_self cpu)/$cg"; mkdir "$d"; CGROUPS+=("$d"); CG_CPU[$1]="$d"
+        echo 100000 >"$d/cpu.cfs_period_us"; echo "$quota" >"$d/cpu.cfs_quota_us"
+        CG_ENTER[$1]="${CG_MEM[$1]}/cgroup.procs $d/cgroup.procs"
+        d="/sys/fs/cgroup/cpuacct$(cg_self cpuacct)/$cg"   # the cpu directory itself when the two are co-mounted
+        if [[ -d /sys/fs/cgroup/cpuacct && ! -d "$d" ]]; then mkdir "$d"; CGROUPS+=("$d"); CG_ENTER[$1]+=" $d/cgroup.procs"; fi
+        [[ -d "$d" ]] && CG_CPU[$1]="$d"
+    else
+        d="/sys/fs/cgroup$(cg_self '')/$cg"; mkdir "$d"; CGROUPS+=("$d"); CG_MEM[$1]="$d"; CG_CPU[$1]="$d"
+        echo "$mem" >"$d/memory.max"; echo "$quota 100000" >"$d/cpu.max"
+        CG_ENTER[$1]="$d/cgroup.procs"
+    fi
+}
+
+cg_pids() { cat "${CG_MEM[$1]}/cgroup.procs" 2>/dev/null; }
+
+# cg_cpu_usec NAME: the CPU time NAME's cgroup has used so far, in microseconds.
+cg_cpu_usec() {
+    local d="${CG_CPU[$1]}"
+    if [[ -r "$d/cpuacct.usage" ]]; then echo $(( $(cat "$d/cpuacct.usage") / 1000 ))
+    elif [[ -r "$d/cpu.stat" ]] && grep -q '^usage_usec' "$d/cpu.stat"; then awk '/^usage_usec/ {print $2}' "$d/cpu.stat"
+    else echo 0; fi
+}
+
+# cg_ws_mib NAME: the working set as the kubelet computes it, usage minus inactive file pages, in MiB.
+cg_ws_mib() {
+    local d="${CG_MEM[$1]}"
+    if [[ -r "$d/memory.current" ]]; then echo $(( ($(cat "$d/memory.current") - $(awk '$1 == "inactive_file" {print $2}' "$d/memory.stat")) / 1048576 ))
+    else echo $(( ($(cat "$d/memory.usage_in_bytes") - $(awk '$1 == "total_inactive_file" {print $2}' "$d/memory.stat")) / 1048576 )); fi
+}
