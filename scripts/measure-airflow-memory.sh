@@ -148,23 +148,8 @@ CGROUPS=()
 PG_DATA=""
 
 cleanup() {
-    local i cg
-    # Reverse start order: Airflow, then the API server, etcd, PostgreSQL.
-    for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill "${PIDS[$i]}" 2>/dev/null || true; done
-    local t; for t in $(seq 15); do
-        for (( i=0; i<${#PIDS[@]}; i++ )); do kill -0 "${PIDS[$i]}" 2>/dev/null && break; done
-        (( i < ${#PIDS[@]} )) || break; sleep 1
-    done
-    for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill -9 "${PIDS[$i]}" 2>/dev/null || true; { wait "${PIDS[$i]}"; } 2>/dev/null || true; done
-    for cg in "${CGROUPS[@]}"; do   # stragglers (forked children) in the measured cgroups
-        [[ -f "$cg/cgroup.procs" ]] && xargs -r kill -9 <"$cg/cgroup.procs" 2>/dev/null || true
-    done
-    if [[ -n "$PG_DATA" && -f "$PG_DATA/postmaster.pid" ]]; then
-        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
-    fi
+    stop_started
     cp "$TMP/pg/postgres.log" "$RUN/logs/" 2>/dev/null || true
-    sleep 1
-    for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done
     rm -rf "$TMP"
     log "results and logs: $RUN"
 }
@@ -250,14 +235,6 @@ per_process() { # per_process LABEL: every process of every tree with RSS, PSS, 
     } >>"$RUN/per-process.txt"
 }
 
-wait_for() { # wait_for DESCRIPTION SECONDS COMMAND...
-    local what="$1" end=$(( SECONDS + $2 )); shift 2
-    until "$@" >/dev/null 2>&1; do
-        (( SECONDS < end )) || { log "$what: not ready after ${end}s"; return 1; }
-        sleep 2
-    done
-    log "$what: ready"
-}
 
 # --- PostgreSQL 15 (the metadata database)
 

@@ -219,8 +219,8 @@ measure() {
     log "$name: after load RSS ${after} MiB (PSS/USS $after_pu, anonymous $anon), VmHWM ${hwm} MiB"
 }
 
-# wait_for DESCRIPTION PID SECONDS COMMAND... — until COMMAND succeeds, or fail if the process dies.
-wait_for() {
+# wait_while_alive DESCRIPTION PID SECONDS COMMAND... — until COMMAND succeeds, or fail if the process dies.
+wait_while_alive() {
     local what="$1" pid="$2" secs="$3"; shift 3
     local end=$(( SECONDS + secs ))
     until "$@" >/dev/null 2>&1; do
@@ -403,7 +403,7 @@ run_trino() {
         "-Dcatalog.config-dir=$WORK/trino-etc/catalog" -Dnode.bind-ip=127.0.0.1 -Dnode.internal-address=127.0.0.1 \
         -cp "$TRINO_HOME/launcher:$TRINO_HOME/lib/*" TrinoMain
     local pid="$LAST_PID"
-    wait_for trino "$pid" 300 grep -q "SERVER STARTED" "$WORK/trino.log"
+    wait_while_alive trino "$pid" 300 grep -q "SERVER STARTED" "$WORK/trino.log"
     measure trino "$TRINO_VERSION" "${TRINO_JVM_OPTS[*]}" "$pid" trino_load
     log "trino: $(grep -c '^OK' "$WORK/trino-queries.log" || true) statements succeeded, $(grep -c '^FAILED' "$WORK/trino-queries.log" || true) failed"
     { grep '^FAILED' "$WORK/trino-queries.log" | sort | uniq -c | head -5 >&2; } || true
@@ -496,7 +496,7 @@ EOF
     METASTORE_OPTS="-Xmx1G ${opts[*]}"
     METASTORE_OPTS="${METASTORE_OPTS//$CACHE\/agents\//}"
     METASTORE_OPTS="${METASTORE_OPTS//$conf\//}"
-    wait_for metastore "$MS_PID" 300 bash -c "exec 3<>/dev/tcp/127.0.0.1/$METASTORE_PORT"
+    wait_while_alive metastore "$MS_PID" 300 bash -c "exec 3<>/dev/tcp/127.0.0.1/$METASTORE_PORT"
 }
 
 # Thrift calls through Trino's hive and iceberg connectors: metadata only (no object store here).
@@ -654,7 +654,7 @@ EOF
     start_in_cgroup kafka "$KAFKA_MEM_LIMIT_MIB" "$KAFKA_CPUS" "$WORK/kafka.log" "$JAVA17_HOME/bin/java" "${opts[@]}" \
         "-Dlog4j2.configurationFile=$WORK/log4j2.xml" -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$dir/server.properties"
     KAFKA_PID="$LAST_PID"
-    wait_for kafka "$KAFKA_PID" 180 grep -q "Kafka Server started" "$WORK/kafka.log"
+    wait_while_alive kafka "$KAFKA_PID" 180 grep -q "Kafka Server started" "$WORK/kafka.log"
 }
 
 run_kafka() {
@@ -722,7 +722,7 @@ EOF
         "-Dlog4j2.configurationFile=$WORK/log4j2.xml" -cp "$KAFKA_HOME/libs/*" \
         org.apache.kafka.connect.cli.ConnectDistributed "$dir/connect.properties"
     local pid="$LAST_PID"
-    wait_for connect "$pid" 240 curl -sf "http://127.0.0.1:$CONNECT_PORT/connector-plugins"
+    wait_while_alive connect "$pid" 240 curl -sf "http://127.0.0.1:$CONNECT_PORT/connector-plugins"
     log "connect: plugins: $(curl -sf "http://127.0.0.1:$CONNECT_PORT/connector-plugins" | grep -o '"class":"[^"]*"' | cut -d'"' -f4 | tr '\n' ' ')"
     measure connect "$KAFKA_VERSION" "${KAFKA_JVM_OPTS[*]} -javaagent:jmx_prometheus_javaagent-$JMX_EXPORTER_VERSION" "$pid" connect_load
     log "connect: $(tail -1 "$WORK/connect-load.log")"

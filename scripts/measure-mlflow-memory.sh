@@ -130,15 +130,8 @@ PORT="$(spec port)" METRICS_PORT="$(spec metricsPort)"
 mapfile -t SERVER_ARGS < <(spec args | sed -e "s|^0\.0\.0\.0\$|127.0.0.1|" -e "s|^$(spec dir)\$|$PROM_DIR|")
 
 cleanup() {
-    local i cg
-    for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill "${PIDS[$i]}" 2>/dev/null || true; done
-    sleep 3
-    for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill -9 "${PIDS[$i]}" 2>/dev/null || true; { wait "${PIDS[$i]}"; } 2>/dev/null || true; done
-    for cg in "${CGROUPS[@]}"; do [[ -f "$cg/cgroup.procs" ]] && xargs -r kill -9 <"$cg/cgroup.procs" 2>/dev/null || true; done
-    [[ -n "$PG_DATA" ]] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
+    stop_started
     cp "$TMP/pg/postgres.log" "$RUN/logs/" 2>/dev/null || true
-    sleep 1
-    for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done
     rm -rf "$TMP"
     log "results and logs: $RUN"
 }
@@ -186,11 +179,6 @@ per_process() {
               "$(awk '/^Rss:/ {printf "%d", $2/1024}' "/proc/$p/smaps_rollup" 2>/dev/null)" "$(awk '/^Pss:/ {printf "%d", $2/1024}' "/proc/$p/smaps_rollup" 2>/dev/null)" \
               "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | sed "s|$VENV/bin/||g" | cut -c1-110)"
       done; done; } >>"$RUN/per-process.txt"
-}
-wait_for() { # wait_for WHAT SECONDS CMD...
-    local what="$1" end=$(( SECONDS + $2 )); shift 2
-    until "$@" >/dev/null 2>&1; do (( SECONDS < end )) || { log "$what: not ready after $2 s"; return 1; }; sleep 2; done
-    log "$what: ready"
 }
 
 # --- PostgreSQL (tracking + auth databases, as components/tracking/index.ts), moto's S3 (standing in for MinIO)

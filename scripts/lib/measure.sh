@@ -68,3 +68,28 @@ cg_ws_mib() {
     if [[ -r "$d/memory.current" ]]; then echo $(( ($(cat "$d/memory.current") - $(awk '$1 == "inactive_file" {print $2}' "$d/memory.stat")) / 1048576 ))
     else echo $(( ($(cat "$d/memory.usage_in_bytes") - $(awk '$1 == "total_inactive_file" {print $2}' "$d/memory.stat")) / 1048576 )); fi
 }
+
+# stop_started: stops what the script started (the pids in PIDS, last first; up to 15 s, then SIGKILL), the forked
+# children left in CGROUPS, and the PostgreSQL in PG_DATA; removes the cgroups.
+stop_started() {
+    local i t cg
+    for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill "${PIDS[$i]}" 2>/dev/null || true; done
+    for t in $(seq 15); do
+        for (( i=0; i<${#PIDS[@]}; i++ )); do kill -0 "${PIDS[$i]}" 2>/dev/null && break; done
+        (( i < ${#PIDS[@]} )) || break; sleep 1
+    done
+    for (( i=${#PIDS[@]}-1; i>=0; i-- )); do kill -9 "${PIDS[$i]}" 2>/dev/null || true; { wait "${PIDS[$i]}"; } 2>/dev/null || true; done
+    for cg in "${CGROUPS[@]}"; do [[ -f "$cg/cgroup.procs" ]] && xargs -r kill -9 <"$cg/cgroup.procs" 2>/dev/null || true; done
+    if [[ -n "${PG_DATA:-}" && -f "$PG_DATA/postmaster.pid" ]]; then
+        runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
+    fi
+    sleep 1
+    for cg in "${CGROUPS[@]}"; do rmdir "$cg" 2>/dev/null || true; done
+}
+
+# wait_for WHAT SECONDS COMMAND...: until COMMAND succeeds, or fails after SECONDS.
+wait_for() {
+    local what="$1" secs="$2" end=$(( SECONDS + $2 )); shift 2
+    until "$@" >/dev/null 2>&1; do (( SECONDS < end )) || { log "$what: not ready after ${secs}s"; return 1; }; sleep 2; done
+    log "$what: ready"
+}
